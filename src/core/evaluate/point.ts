@@ -1,0 +1,40 @@
+// Evaluation of one point θ: a fresh ORT session with the point's weights as initializers, the same batches every time.
+import type { Model } from '../../ir/model.js';
+import type { Tensor } from '../../ir/tensor.js';
+import { INPUT, LOGITS } from '../../ir/model.js';
+import { Session } from '../../engine/session.js';
+import { withInitializers } from '../params.js';
+import { combineBatches, crossEntropyStats, type BatchStats, type PointStats } from './metrics.js';
+
+/** A batch converted once to engine tensors: x float32 [n, ...shape], y int64 [n]. */
+export interface LabeledBatch {
+  x: Tensor;
+  y: Tensor;
+  size: number;
+}
+
+export interface EvalOptions {
+  /** ORT intra-op threads per session (0 = all cores). */
+  threads?: number;
+}
+
+/** Loss, accuracy and loss standard error of `model` with the given initializers replaced. */
+export async function evaluateWeights(
+  model: Model,
+  weights: ReadonlyMap<string, Tensor>,
+  batches: readonly LabeledBatch[],
+  opts: EvalOptions = {},
+): Promise<PointStats> {
+  if (batches.length === 0) throw new Error('no data to evaluate: the selected split is empty');
+  const session = await Session.create(withInitializers(model.graph, weights), { threads: opts.threads ?? 0 });
+  try {
+    const stats: BatchStats[] = [];
+    for (const b of batches) {
+      const out = await session.run({ [INPUT]: b.x }, [LOGITS]);
+      stats.push(crossEntropyStats(out[LOGITS]!, b.y));
+    }
+    return combineBatches(stats);
+  } finally {
+    await session.dispose();
+  }
+}

@@ -1,0 +1,130 @@
+// A run directory never loses finished work: run.json (identity), points.jsonl (append-only), result.json (at the end).
+import { mkdir, readFile, writeFile, rename, open, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface RunConfig {
+  kind: string;
+  /** Everything that determines the numbers (model/data hashes, seeds, directions, BN mode, grid, …). */
+  identity: Record<string, unknown>;
+  /** Informational: command line, version, start time; not compared on resume. */
+  info: Record<string, unknown>;
+}
+
+export interface PointRecord {
+  index: number;
+  [field: string]: number | number[] | string | null;
+}
+
+export class RunMismatchError extends Error {}
+
+export const RUN_FILE = 'run.json';
+export const POINTS_FILE = 'points.jsonl';
+export const RESULT_FILE = 'result.json';
+
+export class RunDir {
+  private constructor(readonly dir: string, readonly config: RunConfig, readonly finished: Map<number, PointRecord>) {}
+
+  /** Creates the directory, or reopens it to resume when its identity is the same; a different identity is refused. */
+  static async open(dir: string, config: RunConfig): Promise<RunDir> {
+    await mkdir(dir, { recursive: true });
+    const runPath = join(dir, RUN_FILE);
+    const existing = await readJson(runPath);
+    if (existing) {
+      const old = existing as RunConfig;
+      if (old.kind !== config.kind) throw new RunMismatchError(`${runPath}: holds a '${old.kind}' run, this is a '${config.kind}' run; use another --out directory`);
+      const diff = firstDifference(old.identity, config.identity);
+      if (diff) throw new RunMismatchError(`${runPath}: '${diff}' differs from the existing run (${JSON.stringify(valueAt(old.identity, diff))} there, ${JSON.stringify(valueAt(config.identity, diff))} now); use another --out directory or the same options`);
+      return new RunDir(dir, old, await readPoints(join(dir, POINTS_FILE)));
+    }
+    await writeJsonAtomic(runPath, config);
+    return new RunDir(dir, config, new Map());
+  }
+
+  static async load(dir: string): Promise<{ config: RunConfig; points: Map<number, PointRecord> }> {
+    const config = (await readJson(join(dir, RUN_FILE))) as RunConfig | undefined;
+    if (!config) throw new RunMismatchError(`${join(dir, RUN_FILE)}: not found; is '${dir}' a terrain run directory?`);
+    return { config, points: await readPoints(join(dir, POINTS_FILE)) };
+  }
+
+  /** Appends one finished point and flushes it to disk before returning. Duplicates are ignored. */
+  async append(rec: PointRecord): Promise<void> {
+    if (this.finished.has(rec.index)) return;
+    const fh = await open(join(this.dir, POINTS_FILE), 'a');
+    try {
+      await fh.write(JSON.stringify(rec) + '\n');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    this.finished.set(rec.index, rec);
+  }
+
+  async writeResult(result: unknown, name = RESULT_FILE): Promise<string> {
+    const p = join(this.dir, name);
+    await writeJsonAtomic(p, result);
+    return p;
+  }
+
+  path(name: string): string {
+    return join(this.dir, name);
+  }
+}
+
+export async function readJson(path: string): Promise<unknown | undefined> {
+  try {
+    await stat(path);
+  } catch {
+    return undefined;
+  }
+  const text = await readFile(path, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new RunMismatchError(`${path}: not valid JSON (${(e as Error).message}); remove the file or use another --out directory`);
+  }
+}
+
+export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, JSON.stringify(value, null, 1) + '\n');
+  await rename(tmp, path);
+}
+
+/** Reads the append-only log; a torn last line (crash mid-write) is dropped, it will simply be recomputed. */
+async function readPoints(path: string): Promise<Map<number, PointRecord>> {
+  const points = new Map<number, PointRecord>();
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return points;
+  }
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const rec = JSON.parse(line) as PointRecord;
+      if (typeof rec.index === 'number' && !points.has(rec.index)) points.set(rec.index, rec);
+    } catch {
+      // torn write: ignore
+    }
+  }
+  return points;
+}
+
+function firstDifference(a: unknown, b: unknown, path = ''): string | undefined {
+  if (JSON.stringify(a) === JSON.stringify(b)) return undefined;
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    for (const k of keys) {
+      const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
+      if (d) return d;
+    }
+  }
+  return path || '(root)';
+}
+
+function valueAt(o: unknown, path: string): unknown {
+  let cur = o;
+  for (const k of path.split('.')) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined;
+  return cur;
+}
