@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// terrain: the command-line shell. Parses, prints, maps errors to exit codes; the science lives in core/.
+import { Command, CommanderError } from 'commander';
+import { exitCodeFor, oneLine } from './errors.js';
+import { VERSION } from './version.js';
+import { registerCommands } from './commands/index.js';
+
+export function buildProgram(): Command {
+  const program = new Command('terrain')
+    .description('Map, explain and mine the loss landscape of neural networks.')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerCommands(program);
+  for (const c of program.commands) c.exitOverride();
+  return program;
+}
+
+async function main(): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(process.argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version exit 0; every parse error is bad input
+      process.exitCode = e.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    const code = exitCodeFor(e);
+    process.stderr.write(`terrain: ${oneLine(e)}\n`);
+    if (code === 1 && process.env['TERRAIN_DEBUG']) process.stderr.write(`${(e as Error).stack}\n`);
+    if (code === 1) process.stderr.write('terrain: this is an internal error; rerun with TERRAIN_DEBUG=1 for the stack trace\n');
+    process.exitCode = code;
+  }
+}
+
+await main();
