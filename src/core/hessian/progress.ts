@@ -1,0 +1,12 @@
+// Optional progress reports from the iterative algorithms, shaped for a CLI progress bar.
+
+export interface ProgressStep {
+  /** 1-based count of the unit of work the algorithm repeats (samples, Lanczos steps, matvecs). */
+  iteration: number;
+  /** Planned number of iterations when known in advance (absent for Lanczos, which stops on convergence). */
+  total?: number;
+  /** The current estimate: running trace mean, leading Ritz value, Rayleigh quotient. */
+  estimate: number;
+}
+
+export type ProgressCallback = (step: ProgressStep) => void;
