@@ -1,0 +1,118 @@
+// The in-memory data set every reader produces: float32 samples in NCHW order plus int32 labels,
+// with a content hash that changes whenever a value, a label, the order or the subset changes.
+
+import { createHash } from 'node:crypto';
+import { DataError, count } from './errors.js';
+
+export type SplitName = 'train' | 'test' | 'all';
+
+/** Per-channel statistics used to standardise: x' = (x − mean[c]) / std[c]. */
+export interface Standardisation {
+  mean: number[];
+  std: number[];
+}
+
+export interface Dataset {
+  /** Family of the data, e.g. 'digits', 'fashion-mnist', 'npy'. */
+  readonly name: string;
+  readonly split: SplitName;
+  /** count × prod(shape) values, sample-major, each sample C×H×W row-major (NCHW). */
+  readonly x: Float32Array;
+  /** count labels, each in 0..classes−1. */
+  readonly y: Int32Array;
+  /** Shape of one sample: [C, H, W] for images, [D] for flat feature vectors. */
+  readonly shape: readonly number[];
+  readonly count: number;
+  readonly classes: number;
+  readonly classNames?: readonly string[];
+  /** Present once the values have been standardised (statistics come from the training split). */
+  readonly standardisation?: Standardisation;
+  /** Caveats a result should carry along, e.g. that train and test are the same samples. */
+  readonly note?: string;
+  /** sha256 hex of the content (shape, classes, labels, values); computed on first read, then cached. */
+  readonly hash: string;
+}
+
+export interface FileDigest {
+  path: string;
+  bytes: number;
+  /** sha256 hex of the file's bytes as stored on disk (what `sha256sum FILE` prints). */
+  sha256: string;
+}
+
+export interface DataSplits {
+  train: Dataset;
+  test: Dataset;
+  /** Canonical spec string, e.g. 'fashion-mnist:/usr/share/datasets/fashion-mnist'. */
+  source: string;
+  /** sha256 hex of the files read: see filesHash. */
+  hash: string;
+  files: FileDigest[];
+}
+
+export type DatasetFields = Omit<Dataset, 'hash' | 'count'>;
+
+/** Checks sizes and labels, then returns a Dataset whose hash is computed lazily. */
+export function makeDataset(fields: DatasetFields): Dataset {
+  const { x, y, shape, classes, name } = fields;
+  const per = sampleSize(shape);
+  if (!Number.isInteger(classes) || classes < 1) throw new DataError(`${name}: class count must be a positive integer, got ${classes}`);
+  if (x.length !== y.length * per) {
+    throw new DataError(`${name}: ${count(y.length)} labels need ${count(y.length * per)} values of shape [${shape}], got ${count(x.length)}`);
+  }
+  checkLabels(y, classes, name);
+  let hash: string | undefined;
+  return Object.freeze({
+    ...fields,
+    shape: Object.freeze([...shape]),
+    count: y.length,
+    get hash(): string {
+      hash ??= contentHash(x, y, shape, classes);
+      return hash;
+    },
+  });
+}
+
+export function sampleSize(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 1) throw new DataError(`sample shape [${shape}] must hold positive integers`);
+    n *= d;
+  }
+  return n;
+}
+
+export function checkLabels(y: Int32Array, classes: number, what: string): void {
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i]!;
+    if (v < 0 || v >= classes) {
+      throw new DataError(`${what}: label ${v} at index ${count(i)} is outside 0..${classes - 1}`);
+    }
+  }
+}
+
+/** Counts per class, length `classes`. */
+export function classCounts(y: Int32Array, classes: number): number[] {
+  const counts = new Array<number>(classes).fill(0);
+  for (let i = 0; i < y.length; i++) counts[y[i]!]!++;
+  return counts;
+}
+
+function contentHash(x: Float32Array, y: Int32Array, shape: readonly number[], classes: number): string {
+  const h = createHash('sha256');
+  h.update(JSON.stringify({ shape, classes, count: y.length }) + '\n');
+  h.update(new Uint8Array(y.buffer, y.byteOffset, y.byteLength));
+  h.update(new Uint8Array(x.buffer, x.byteOffset, x.byteLength));
+  return h.digest('hex');
+}
+
+/** One hash for a set of files: sha256 of the lines `<sha256>  <basename>\n`, in reading order. */
+export function filesHash(files: readonly FileDigest[]): string {
+  const lines = files.map((f) => `${f.sha256}  ${basename(f.path)}\n`).join('');
+  return createHash('sha256').update(lines).digest('hex');
+}
+
+function basename(p: string): string {
+  const i = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
+  return i < 0 ? p : p.slice(i + 1);
+}

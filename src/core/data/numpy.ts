@@ -1,0 +1,79 @@
+// Data sets from NumPy files: `npy:X.npy,Y.npy` (no split: train and test are the same samples) and
+// `npz:FILE.npz` (arrays x/y, or x_train/y_train/x_test/y_test as in Keras' mnist.npz, which do give a split).
+// Values are taken as stored (no ÷255); x is (N, D), (N, H, W) → 1×H×W, or (N, C, H, W).
+
+import { makeDataset, filesHash, type DataSplits, type Dataset, type SplitName } from './dataset.js';
+import { DataError, count } from './errors.js';
+import { readDataFile, type ReadOptions } from './files.js';
+import { npyToFloat32, npyToLabels, parseNpy, type NpyArray } from './npy.js';
+import { parseNpz } from './npz.js';
+
+export const NPZ_X_NAMES = ['x', 'X', 'images', 'inputs', 'data', 'features'] as const;
+export const NPZ_Y_NAMES = ['y', 'Y', 'labels', 'targets', 'target'] as const;
+
+export const NO_SPLIT_NOTE = 'npy data has no split: train and test are the same samples';
+
+export function loadNpy(xPath: string, yPath: string, options: ReadOptions = {}): DataSplits {
+  const xFile = readDataFile(xPath, 'npy', options);
+  const yFile = readDataFile(yPath, 'npy', options);
+  const x = parseNpy(xFile.bytes, `npy: ${xPath}`);
+  const y = parseNpy(yFile.bytes, `npy: ${yPath}`);
+  const labels = npyToLabels(y, `npy: ${yPath}`);
+  const all = numpyDataset('npy', 'all', x, y, labels, maxLabel(labels) + 1, `npy: ${xPath}`, `npy: ${yPath}`, NO_SPLIT_NOTE);
+  const files = [xFile.digest, yFile.digest];
+  return { train: all, test: all, source: `npy:${xPath},${yPath}`, hash: filesHash(files), files };
+}
+
+export function loadNpz(path: string, options: ReadOptions = {}): DataSplits {
+  const file = readDataFile(path, 'npz', options);
+  const arrays = parseNpz(file.bytes, `npz: ${path}`, options.maxBytes);
+  const files = [file.digest];
+  const base = { source: `npz:${path}`, hash: filesHash(files), files };
+  const label = (k: string) => `npz: ${path} array '${k}'`;
+  if (['x_train', 'y_train', 'x_test', 'y_test'].every((k) => arrays.has(k))) {
+    const yTrain = npyToLabels(arrays.get('y_train')!, label('y_train'));
+    const yTest = npyToLabels(arrays.get('y_test')!, label('y_test'));
+    const classes = Math.max(maxLabel(yTrain), maxLabel(yTest)) + 1;
+    const make = (split: 'train' | 'test') => numpyDataset('npz', split, arrays.get(`x_${split}`)!, arrays.get(`y_${split}`)!,
+      split === 'train' ? yTrain : yTest, classes, label(`x_${split}`), label(`y_${split}`));
+    const train = make('train'), test = make('test');
+    if (train.shape.join() !== test.shape.join()) {
+      throw new DataError(`npz: ${path} has x_train samples of shape [${train.shape}] but x_test samples of shape [${test.shape}]`);
+    }
+    return { ...base, train, test };
+  }
+  const xName = NPZ_X_NAMES.find((k) => arrays.has(k));
+  const yName = NPZ_Y_NAMES.find((k) => arrays.has(k));
+  if (!xName || !yName) {
+    throw new DataError(`npz: ${path} holds arrays ${[...arrays.keys()].join(', ')}; expected x and y (or ${NPZ_X_NAMES.slice(1).join('/')} and ${NPZ_Y_NAMES.slice(1).join('/')}, or x_train/y_train/x_test/y_test) — save with numpy.savez(FILE, x=…, y=…)`);
+  }
+  const labels = npyToLabels(arrays.get(yName)!, label(yName));
+  const all = numpyDataset('npz', 'all', arrays.get(xName)!, arrays.get(yName)!, labels, maxLabel(labels) + 1,
+    label(xName), label(yName), NO_SPLIT_NOTE.replace('npy', 'npz'));
+  return { ...base, train: all, test: all };
+}
+
+function numpyDataset(
+  name: string, split: SplitName, x: NpyArray, y: NpyArray, labels: Int32Array, classes: number,
+  xLabel: string, yLabel: string, note?: string,
+): Dataset {
+  if (x.shape.length < 2) {
+    throw new DataError(`${xLabel} has shape (${x.shape.join(', ')}); expected (N, D), (N, H, W) or (N, C, H, W) with one sample per row`);
+  }
+  const yOk = y.shape.length === 1 || (y.shape.length === 2 && y.shape[1] === 1);
+  if (!yOk) {
+    throw new DataError(`${yLabel} has shape (${y.shape.join(', ')}); expected (N,) integer class labels (for one-hot labels save y.argmax(1))`);
+  }
+  const n = x.shape[0]!;
+  if (y.shape[0] !== n) throw new DataError(`${yLabel} holds ${count(y.shape[0]!)} labels but ${xLabel} holds ${count(n)} samples`);
+  if (n === 0) throw new DataError(`${xLabel} holds no samples`);
+  if (x.shape.slice(1).some((d) => d === 0)) throw new DataError(`${xLabel} has an empty sample shape (${x.shape.join(', ')})`);
+  const shape = x.shape.length === 3 ? [1, ...x.shape.slice(1)] : x.shape.slice(1);
+  return makeDataset({ name, split, x: npyToFloat32(x), y: labels, shape, classes, ...(note ? { note } : {}) });
+}
+
+function maxLabel(y: Int32Array): number {
+  let m = 0;
+  for (let i = 0; i < y.length; i++) if (y[i]! > m) m = y[i]!;
+  return m;
+}
