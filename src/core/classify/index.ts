@@ -1,0 +1,8 @@
+// Curve taxonomy: classifyCurve for arrays, classifyResult for a curve result object.
+export { classifyCurve, CURVE_TYPES, DEFAULT_CLASSIFY_OPTIONS } from './classify.js';
+export type { ClassifyOptions, Classification, CurveFeatures, CurveType } from './classify.js';
+export type { Basin, Barrier, ExtremumFeature, OriginPlacement, OriginSite } from './features.js';
+export { findExtrema } from './extrema.js';
+export type { Extremum, ExtremumKind } from './extrema.js';
+export { classifyResult } from './result.js';
+export type { CurveResult, ClassifiedCurveResult } from './result.js';
