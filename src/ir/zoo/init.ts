@@ -31,9 +31,8 @@ export function initStream(seed: number, name: string): InitStream {
   if (!Number.isInteger(seed)) throw new Error(`model seed must be an integer, got ${seed}`);
   let state = mix(seed >>> 0, fnv1a(name));
   const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
