@@ -21,3 +21,18 @@ export function runPython(script: string, args: string[], timeoutMs = 120_000): 
   if (r.status !== 0) throw new Error(`${script} ${args.join(' ')} failed (status ${r.status}${r.signal ? `, ${r.signal}` : ''}):\n${r.stderr}`);
   return r.stdout;
 }
+
+/** .npy (format 1.0) bytes for a float32/float64/int64/int32 tensor, for feeding the Python helpers. */
+export function npyBytes(t: { dtype: string; dims: number[]; data: ArrayBufferView }): Uint8Array {
+  const descr = ({ float32: '<f4', float64: '<f8', int64: '<i8', int32: '<i4' } as Record<string, string>)[t.dtype];
+  if (!descr) throw new Error(`npyBytes: dtype ${t.dtype} not supported`);
+  const shape = t.dims.length === 1 ? `(${t.dims[0]},)` : `(${t.dims.join(', ')})`;
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;
+  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  const out = new Uint8Array(10 + header.length + t.data.byteLength);
+  out.set([0x93, ...Buffer.from('NUMPY'), 1, 0], 0);
+  new DataView(out.buffer).setUint16(8, header.length, true);
+  out.set(Buffer.from(header, 'latin1'), 10);
+  out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), 10 + header.length);
+  return out;
+}
