@@ -85,7 +85,7 @@ export function fromTensors(layout: ParamLayout, tensors: ReadonlyMap<string, Te
     const t = tensors.get(s.name);
     if (!t) throw new Error(`${what}: missing parameter '${s.name}'`);
     if (t.dtype !== 'float32') throw new Error(`${what}: parameter '${s.name}' is ${t.dtype}, expected float32`);
-    if (sizeOf(t.dims) !== s.size) throw new Error(`${what}: parameter '${s.name}' has shape [${t.dims}], expected [${s.shape}]`);
+    if (t.dims.join() !== s.shape.join()) throw new Error(`${what}: parameter '${s.name}' has shape [${t.dims}], expected [${s.shape}]`);
     out.data.set(t.data as Float32Array, s.offset);
   }
   return out;
