@@ -1,0 +1,28 @@
+// Conv: dX = ConvTranspose(dY, W) with the forward geometry, dW by convWeightGrad, dB = Σ dY over batch and space.
+import { attr, getInt } from '../graph.js';
+import { convWindow, outputPaddingFor } from '../shapes/geometry.js';
+import type { GradRule } from './types.js';
+import { dy0 } from './types.js';
+import { reduceSum } from './helpers.js';
+import { convWeightGrad } from './conv-weight.js';
+
+export const conv: GradRule = (c) => {
+  const { e } = c;
+  const x = c.x(0), w = c.x(1), g = dy0(c);
+  const group = getInt(c.node, 'group', 1);
+  const win = convWindow(c.node, e.shape(x), e.shape(w));
+  const out: (string | undefined)[] = [];
+  if (c.needs(0)) {
+    out[0] = e.op('ConvTranspose', [g, w], {
+      group: attr.int(group),
+      strides: attr.ints(win.strides),
+      dilations: attr.ints(win.dilations),
+      pads: attr.ints([...win.padsBegin, ...win.padsEnd]),
+      kernel_shape: attr.ints(win.kernel),
+      output_padding: attr.ints(outputPaddingFor(win)),
+    });
+  }
+  if (c.needs(1)) out[1] = convWeightGrad(e, x, g, win, group);
+  if (c.needs(2)) out[2] = reduceSum(e, g, [0, ...win.kernel.map((_, i) => i + 2)], false);
+  return out;
+};

@@ -1,0 +1,87 @@
+// Small emitters shared by rules: undo broadcasting, reshape/expand back to a value's shape without fixing the
+// batch size (a -1 or a broadcast 1 stands for a symbolic dim; Shape(x) only when several dims are symbolic).
+import { attr, type Dim } from '../graph.js';
+import { divDim, eqDim, eqShape, isStatic, productDims, showShape } from '../shapes/dims.js';
+import type { Emitter } from './emitter.js';
+
+export function reduceSum(e: Emitter, g: string, axes: number[], keepdims: boolean): string {
+  return e.op('ReduceSum', [g, e.ints(axes)], { keepdims: attr.int(keepdims ? 1 : 0) });
+}
+
+/** Sums `g` over the axes along which `target`'s shape was broadcast, giving `target`'s shape. */
+export function sumTo(e: Emitter, g: string, target: string): string {
+  const gs = e.shape(g), ts = e.shape(target);
+  if (eqShape(gs, ts)) return g;
+  const lead = gs.length - ts.length;
+  if (lead < 0) throw new Error(`cannot sum gradient ${showShape(gs)} down to ${showShape(ts)} of '${target}'`);
+  const inner: number[] = [];
+  ts.forEach((d, i) => {
+    const gd = gs[i + lead]!;
+    if (eqDim(d, gd)) return;
+    if (d === 1) inner.push(i + lead);
+    else throw new Error(`cannot sum gradient ${showShape(gs)} down to ${showShape(ts)} of '${target}' (axis ${i + lead})`);
+  });
+  const leading = Array.from({ length: lead }, (_, i) => i);
+  if (inner.length === 0) return reduceSum(e, g, leading, false);
+  const r = reduceSum(e, g, [...leading, ...inner], true);
+  return lead > 0 ? e.op('Squeeze', [r, e.ints(leading)]) : r;
+}
+
+/** A constant Reshape target for `dims`, with -1 standing for its one symbolic dim; undefined if several. */
+export function constantTarget(e: Emitter, dims: readonly Dim[]): string | undefined {
+  const symbolic = dims.filter((d) => !isStatic(d)).length;
+  if (symbolic > 1) return undefined;
+  return e.ints(dims.map((d) => (isStatic(d) ? d : -1)));
+}
+
+/** Reshape to `dims`, which may hold at most one symbolic dim. */
+export function reshapeTo(e: Emitter, g: string, dims: readonly Dim[]): string {
+  const target = constantTarget(e, dims);
+  if (!target) throw new Error(`cannot reshape '${g}' to ${showShape(dims)} with a constant target: more than one symbolic dim`);
+  return e.op('Reshape', [g, target]);
+}
+
+/** An int64 shape vector for Reshape to `like`'s shape: constant, with -1 for a single symbolic dim. */
+export function reshapeTarget(e: Emitter, like: string): string {
+  return constantTarget(e, e.shape(like)) ?? e.op('Shape', [like]);
+}
+
+export function reshapeLike(e: Emitter, g: string, like: string): string {
+  if (eqShape(e.shape(g), e.shape(like))) return g;
+  return e.op('Reshape', [g, reshapeTarget(e, like)]);
+}
+
+/** Broadcasts `g` up to `like`'s shape; symbolic dims that `g` already has become 1s in a constant target. */
+export function expandLike(e: Emitter, g: string, like: string): string {
+  const gs = e.shape(g), ts = e.shape(like);
+  if (eqShape(gs, ts)) return g;
+  const lead = ts.length - gs.length;
+  let dynamic = false;
+  const target = ts.map((d, i) => {
+    if (isStatic(d)) return d;
+    const gd = i >= lead ? gs[i - lead] : undefined;
+    if (gd !== undefined && eqDim(gd, d)) return 1;
+    dynamic = true;
+    return 0;
+  });
+  return e.op('Expand', [g, dynamic ? e.op('Shape', [like]) : e.ints(target)]);
+}
+
+/** Inserts size-1 axes (Unsqueeze with axes as an input, opset 13). */
+export function unsqueeze(e: Emitter, g: string, axes: number[]): string {
+  return axes.length === 0 ? g : e.op('Unsqueeze', [g, e.ints(axes)]);
+}
+
+/** A [C] vector reshaped to broadcast along axis 1 of a rank-`rank` tensor: [C, 1, …, 1]. */
+export function channelVector(e: Emitter, v: string, rank: number): string {
+  return unsqueeze(e, v, Array.from({ length: rank - 2 }, (_, i) => i + 1));
+}
+
+/** Element count of `of` divided by that of `per`, as a float scalar like `like` (dynamic when symbolic). */
+export function countRatio(e: Emitter, of: string, per: string, like: string): string {
+  const ratio = divDim(productDims(e.shape(of)), productDims(e.shape(per)));
+  if (ratio !== undefined && isStatic(ratio)) return e.scalar(ratio, like);
+  const to = attr.int(e.dtype(like) === 'float64' ? 11 : 1);
+  const cnt = (v: string) => e.op('Cast', [e.op('Size', [v])], { to });
+  return e.op('Div', [cnt(of), cnt(per)]);
+}

@@ -1,0 +1,7 @@
+import { test } from 'node:test';
+import { createRng } from '../../core/rng.js';
+import { checkGrad } from './check.js';
+
+test('Tanh gradient and Hessian-vector product match finite differences', async () => {
+  await checkGrad('Tanh', { inputs: [['N', 2, 3]], rng: createRng(4), order: 2 });
+});
