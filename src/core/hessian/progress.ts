@@ -5,7 +5,10 @@ export interface ProgressStep {
   iteration: number;
   /** Planned number of iterations when known in advance (absent for Lanczos, which stops on convergence). */
   total?: number;
-  /** The current estimate: running trace mean, leading Ritz value, Rayleigh quotient. */
+  /**
+   * The current estimate: running trace mean, leading Ritz value, Rayleigh quotient, mean eigenvalue
+   * (SLQ); NaN while none exists yet (Hutch++ sketch, SLQ's first run).
+   */
   estimate: number;
 }
 

@@ -65,13 +65,15 @@ export function symmetricWithSpectrum(
   const n = eigenvalues.length;
   const q = randomOrthogonalColumns(n, rng);
   const matrix = denseMatrix(n, n);
-  for (let i = 0; i < n; i++) {
-    for (let j = i; j < n; j++) {
-      let s = 0;
-      for (let k = 0; k < n; k++) s += q[k]![i]! * eigenvalues[k]! * q[k]![j]!;
-      matrix.data[i * n + j] = s;
-      matrix.data[j * n + i] = s;
+  const a = matrix.data;
+  // Upper triangle of Σ_k λ_k q_k q_kᵀ, rows accumulated with contiguous inner loops; then mirrored.
+  for (let k = 0; k < n; k++) {
+    const qk = q[k]!, lambda = eigenvalues[k]!;
+    for (let i = 0; i < n; i++) {
+      const c = lambda * qk[i]!, row = i * n;
+      for (let j = i; j < n; j++) a[row + j]! += c * qk[j]!;
     }
   }
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) a[j * n + i] = a[i * n + j]!;
   return { matrix, eigenvectors: q };
 }

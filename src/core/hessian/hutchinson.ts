@@ -1,0 +1,61 @@
+// Hutchinson's trace estimator (Hutchinson 1989): tr(A) = E[zᵀAz] for any z with E[zzᵀ] = I.
+// Rademacher z (entries ±1) give the smallest variance, 2 Σ_{i≠j} a_ij², among such vectors.
+
+import type { Rng } from '../rng.js';
+import { rademacherVector } from '../linalg/random.js';
+import { dot } from '../linalg/vector.js';
+import { requireSelfAdjoint, type LinearOperator } from './operator.js';
+import type { ProgressCallback } from './progress.js';
+
+export interface HutchinsonOptions {
+  /** Number of probe vectors = matvecs (at least 2, for a standard error). */
+  samples: number;
+  rng: Rng;
+  progress?: ProgressCallback;
+}
+
+export interface TraceEstimate {
+  /** Estimated tr(A). */
+  estimate: number;
+  /** Standard error of the estimate: sample standard deviation of the probes / √samples. */
+  stderr: number;
+  /** Number of probe vectors used. */
+  samples: number;
+  /** Matrix–vector products spent. */
+  matvecs: number;
+}
+
+export interface HutchinsonResult extends TraceEstimate {
+  /** The individual zᵢᵀAzᵢ, for convergence plots and further statistics. */
+  values: Float64Array;
+}
+
+/** Mean and standard error of the mean (n − 1 in the variance) of a sample. */
+export function meanAndStderr(values: ArrayLike<number>): { mean: number; stderr: number } {
+  const n = values.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += values[i]!;
+  mean /= n;
+  if (n < 2) return { mean, stderr: Infinity };
+  let squares = 0;
+  for (let i = 0; i < n; i++) squares += (values[i]! - mean) ** 2;
+  return { mean, stderr: Math.sqrt(squares / (n - 1) / n) };
+}
+
+export async function hutchinsonTrace(op: LinearOperator, options: HutchinsonOptions): Promise<HutchinsonResult> {
+  requireSelfAdjoint(op, 'hutchinsonTrace');
+  const { samples, rng } = options;
+  if (!Number.isInteger(samples) || samples < 2) {
+    throw new Error(`hutchinsonTrace: samples must be an integer ≥ 2 (for a standard error), got ${samples}`);
+  }
+  const values = new Float64Array(samples);
+  let running = 0;
+  for (let i = 0; i < samples; i++) {
+    const z = rademacherVector(rng, op.size);
+    values[i] = dot(z, await op.matvec(z));
+    running += values[i]!;
+    options.progress?.({ iteration: i + 1, total: samples, estimate: running / (i + 1) });
+  }
+  const { mean, stderr } = meanAndStderr(values);
+  return { estimate: mean, stderr, samples, matvecs: samples, values };
+}

@@ -1,0 +1,3 @@
+export * from './vector.js';
+export * from './random.js';
+export * from './dense.js';
