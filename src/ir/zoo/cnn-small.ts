@@ -1,7 +1,7 @@
 // cnn-small: a few conv-bn-relu-maxpool blocks, then flatten → Linear. Default channels [16, 32]:
 //   conv1 (3x3, pad 1, no bias) → bn1 → ReLU → MaxPool 2x2 → conv2 → bn2 → ReLU → MaxPool 2x2 → flatten → fc.
 // On digits (1x8x8) that is 8→4→2, fc 128→10; on Fashion-MNIST (1x28x28) 28→14→7, fc 1568→10.
-import type { Model, ModelSpec } from '../model.js';
+import type { Model } from '../model.js';
 import { NetBuilder } from './layers.js';
 import { checkKeys, positiveInts, type Options } from './options.js';
 
@@ -10,8 +10,8 @@ export function cnnSmallOptions(options: Options): Options {
   return { channels: positiveInts('cnn-small', options, 'channels', [16, 32]) };
 }
 
-export function buildCnnSmall(spec: ModelSpec, seed: number): Model {
-  const net = new NetBuilder(spec, seed);
+export function buildCnnSmall(net: NetBuilder): Model {
+  const spec = net.spec;
   let x = net.input();
   (spec.options['channels'] as number[]).forEach((c, i) => {
     x = net.conv(`conv${i + 1}`, x, c, { kernel: 3, pad: 1 });

@@ -14,6 +14,7 @@ import { buildMlp, mlpOptions } from './mlp.js';
 import { buildMobilenetV2, mobilenetV2Options } from './mobilenetv2.js';
 import { buildResnetCifar, resnetCifarOptions, RESNET_CIFAR_DEPTHS } from './resnet-cifar.js';
 import { buildVgg, vggOptions, VGG_CFGS } from './vgg.js';
+import { NetBuilder } from './layers.js';
 import type { Options } from './options.js';
 
 interface ZooEntry {
@@ -23,7 +24,7 @@ interface ZooEntry {
   input: 'image' | 'any';
   /** Validates options and fills in defaults. */
   options(o: Options): Options;
-  build(spec: ModelSpec, seed: number): Model;
+  build(net: NetBuilder): Model;
 }
 
 const ZOO: Record<string, ZooEntry> = {
@@ -31,11 +32,11 @@ const ZOO: Record<string, ZooEntry> = {
   'cnn-small': { description: 'conv-bn-relu-maxpool blocks + linear (options: channels, default [16, 32])', input: 'image', options: cnnSmallOptions, build: buildCnnSmall },
   ...Object.fromEntries(Object.entries(RESNET_CIFAR_DEPTHS).map(([name, depth]): [string, ZooEntry] => [name, {
     description: `CIFAR ResNet-${depth} (He et al. 2016, option A shortcuts, 16/32/64 planes)`,
-    input: 'image', options: (o) => resnetCifarOptions(name, o), build: (s, seed) => buildResnetCifar(depth, s, seed),
+    input: 'image', options: (o) => resnetCifarOptions(name, o), build: (net) => buildResnetCifar(depth, net),
   }])),
   ...Object.fromEntries(Object.entries(VGG_CFGS).map(([name, cfg]): [string, ZooEntry] => [name, {
     description: `${name.toUpperCase()} with batch norm, global average pool + one linear classifier`,
-    input: 'image', options: (o) => vggOptions(name, o), build: (s, seed) => buildVgg(cfg, s, seed),
+    input: 'image', options: (o) => vggOptions(name, o), build: (net) => buildVgg(cfg, net),
   }])),
   mobilenetv2: { description: 'MobileNetV2 with small-image strides (options: width multiplier, default 1)', input: 'image', options: mobilenetV2Options, build: buildMobilenetV2 },
 };
@@ -64,10 +65,15 @@ export function normalizeSpec(spec: ModelSpec): ModelSpec {
   return { arch: spec.arch, options: e.options(options), inputShape: [...shape], classes: spec.classes };
 }
 
+export interface BuildOptions {
+  /** Start every weight at 0 instead of drawing it from `seed` (faster, for callers that load weights anyway). */
+  zeroInit?: boolean;
+}
+
 /** Builds a zoo model with deterministic weights from `seed`. */
-export function buildModel(spec: ModelSpec, seed: number): Model {
+export function buildModel(spec: ModelSpec, seed: number, opts: BuildOptions = {}): Model {
   const full = normalizeSpec(spec);
-  return entry(full.arch).build(full, seed);
+  return entry(full.arch).build(new NetBuilder(full, seed, opts.zeroInit ?? false));
 }
 
 function entry(arch: string): ZooEntry {

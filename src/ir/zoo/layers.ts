@@ -28,7 +28,8 @@ export class NetBuilder {
   readonly params: string[] = [];
   readonly buffers: string[] = [];
 
-  constructor(readonly spec: ModelSpec, readonly seed: number) {
+  /** `zeroInit`: weights start at 0 instead of random (for callers that replace them anyway, e.g. checkpoints). */
+  constructor(readonly spec: ModelSpec, readonly seed: number, readonly zeroInit = false) {
     this.g = new GraphBuilder(spec.arch, 13);
   }
 
@@ -45,7 +46,9 @@ export class NetBuilder {
     const oh = Math.floor((h + 2 * pad - k) / stride) + 1;
     const ow = Math.floor((w + 2 * pad - k) / stride) + 1;
     if (oh < 1 || ow < 1) throw new Error(`${name}: input ${h}x${w} is too small for a ${k}x${k} kernel (stride ${stride}, pad ${pad}); use a larger inputShape`);
-    const inputs = [x.value, this.param(`${name}.weight`, kaimingNormalFanOut([out, c / groups, k, k], initStream(this.seed, `${name}.weight`)))];
+    const dims = [out, c / groups, k, k];
+    const weight = this.zeroInit ? constantTensor(dims, 0) : kaimingNormalFanOut(dims, initStream(this.seed, `${name}.weight`));
+    const inputs = [x.value, this.param(`${name}.weight`, weight)];
     if (o.bias) inputs.push(this.param(`${name}.bias`, constantTensor([out], 0)));
     const value = this.g.op('Conv', inputs, {
       kernel_shape: attr.ints([k, k]), strides: attr.ints([stride, stride]), pads: attr.ints([pad, pad, pad, pad]),
@@ -70,8 +73,9 @@ export class NetBuilder {
     if (x.shape.length !== 1) throw new Error(`${name}: linear layer needs a flat input, got per-sample shape [${x.shape}]`);
     const fanIn = x.shape[0]!;
     const bound = linearDefaultBound(fanIn);
-    const w = this.param(`${name}.weight`, uniformTensor([out, fanIn], bound, initStream(this.seed, `${name}.weight`)));
-    const b = this.param(`${name}.bias`, uniformTensor([out], bound, initStream(this.seed, `${name}.bias`)));
+    const init = (n: string, dims: number[]): Tensor => (this.zeroInit ? constantTensor(dims, 0) : uniformTensor(dims, bound, initStream(this.seed, n)));
+    const w = this.param(`${name}.weight`, init(`${name}.weight`, [out, fanIn]));
+    const b = this.param(`${name}.bias`, init(`${name}.bias`, [out]));
     const value = this.g.op('Gemm', [x.value, w, b], { transB: attr.int(1) }, name);
     return { value, shape: [out] };
   }

@@ -1,7 +1,7 @@
 // mlp: flatten → (Linear → activation) per hidden width → Linear. Any input shape (flattened, as torch.flatten(x, 1)).
 // PyTorch names: hidden layers `layers.{i}` (an nn.ModuleList of nn.Linear), the head `fc`.
 // Activations: relu, tanh (smooth: for Hessian tests), sigmoid, leaky-relu (negative slope option, default 0.01).
-import type { Model, ModelSpec } from '../model.js';
+import type { Model } from '../model.js';
 import { NetBuilder, type Act } from './layers.js';
 import { checkKeys, finiteNumber, oneOf, positiveInts, type Options } from './options.js';
 
@@ -17,8 +17,8 @@ export function mlpOptions(options: Options): Options {
   return out;
 }
 
-export function buildMlp(spec: ModelSpec, seed: number): Model {
-  const net = new NetBuilder(spec, seed);
+export function buildMlp(net: NetBuilder): Model {
+  const spec = net.spec;
   const widths = spec.options['widths'] as number[];
   const activation = spec.options['activation'] as MlpActivation;
   let x = net.flatten(net.input());

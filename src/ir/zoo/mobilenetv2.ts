@@ -5,7 +5,7 @@
 // scaled by the `width` multiplier and rounded to multiples of 8 (torchvision's _make_divisible).
 // Head: global average pool → Linear(last, classes) at `classifier.1`; torchvision's Dropout(0.2) at index 0 is
 // left out (it is the identity in eval mode, and loss landscapes need a deterministic loss).
-import type { Model, ModelSpec } from '../model.js';
+import type { Model } from '../model.js';
 import { NetBuilder, type Act } from './layers.js';
 import { checkKeys, positiveNumber, type Options } from './options.js';
 
@@ -26,9 +26,9 @@ export function makeDivisible(v: number, divisor = 8): number {
   return n;
 }
 
-export function buildMobilenetV2(spec: ModelSpec, seed: number): Model {
+export function buildMobilenetV2(net: NetBuilder): Model {
+  const spec = net.spec;
   const width = spec.options['width'] as number;
-  const net = new NetBuilder(spec, seed);
   const last = makeDivisible(1280 * Math.max(1, width));
   let x = convBnRelu6(net, 'features.0', net.input(), makeDivisible(32 * width), 3, 1, 1);
   let index = 1;

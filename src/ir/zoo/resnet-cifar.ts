@@ -8,7 +8,7 @@
 // layer{s}.{b}.conv1/bn1/conv2/bn2, linear.
 import { attr } from '../graph.js';
 import { int64 } from '../tensor.js';
-import type { Model, ModelSpec } from '../model.js';
+import type { Model } from '../model.js';
 import { NetBuilder, type Act } from './layers.js';
 import { checkKeys, type Options } from './options.js';
 
@@ -19,15 +19,14 @@ export function resnetCifarOptions(arch: string, options: Options): Options {
   return {};
 }
 
-export function buildResnetCifar(depth: number, spec: ModelSpec, seed: number): Model {
+export function buildResnetCifar(depth: number, net: NetBuilder): Model {
   if ((depth - 2) % 6 !== 0) throw new Error(`CIFAR ResNet depth must be 6n+2, got ${depth}`);
   const blocks = (depth - 2) / 6;
-  const net = new NetBuilder(spec, seed);
   let x = net.relu(net.batchNorm('bn1', net.conv('conv1', net.input(), 16, { kernel: 3, pad: 1 })));
   [16, 32, 64].forEach((planes, s) => {
     for (let b = 0; b < blocks; b++) x = basicBlock(net, `layer${s + 1}.${b}`, x, planes, b === 0 && s > 0 ? 2 : 1);
   });
-  return net.finish(net.linear('linear', net.globalAvgPoolFlat(x), spec.classes));
+  return net.finish(net.linear('linear', net.globalAvgPoolFlat(x), net.spec.classes));
 }
 
 function basicBlock(net: NetBuilder, name: string, x: Act, planes: number, stride: number): Act {

@@ -4,7 +4,7 @@
 // Names follow torchvision's indices (features.0.weight, features.1.running_mean, …). A max-pool that would act on
 // a map smaller than 2x2 (e.g. the 5th pool of 1x8x8 digits or 1x28x28 Fashion-MNIST) is left out; its index is
 // kept (nn.Identity in the PyTorch twin) so names do not depend on the input size.
-import type { Model, ModelSpec } from '../model.js';
+import type { Model } from '../model.js';
 import { NetBuilder } from './layers.js';
 import { checkKeys, type Options } from './options.js';
 
@@ -19,8 +19,7 @@ export function vggOptions(arch: string, options: Options): Options {
   return {};
 }
 
-export function buildVgg(cfg: Cfg, spec: ModelSpec, seed: number): Model {
-  const net = new NetBuilder(spec, seed);
+export function buildVgg(cfg: Cfg, net: NetBuilder): Model {
   let x = net.input();
   let index = 0;
   for (const v of cfg) {
@@ -33,5 +32,5 @@ export function buildVgg(cfg: Cfg, spec: ModelSpec, seed: number): Model {
       index += 3;
     }
   }
-  return net.finish(net.linear('classifier', net.globalAvgPoolFlat(x), spec.classes));
+  return net.finish(net.linear('classifier', net.globalAvgPoolFlat(x), net.spec.classes));
 }
