@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { registerLandscape } from './landscape.js';
 
 /** Every subcommand registers itself here. */
 export function registerCommands(program: Command): void {
-  void program;
+  registerLandscape(program);
 }

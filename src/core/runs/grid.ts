@@ -21,7 +21,7 @@ export function parseRange(text: string, flag = '--range'): Range {
 
 export function linspace(r: Range): number[] {
   if (r.count === 1) return [r.from];
-  return Array.from({ length: r.count }, (_, i) => (i === r.count - 1 ? r.to : r.from + ((r.to - r.from) * i) / (r.count - 1)));
+  return Array.from({ length: r.count }, (_, i) => (r.from * (r.count - 1 - i) + r.to * i) / (r.count - 1));
 }
 
 export function formatRange(r: Range): string {

@@ -1,0 +1,124 @@
+// terrain curve / terrain surface: thin wrappers around core/landscape.
+import type { Command } from 'commander';
+import { resolveDirections, type DirectionContext } from '../../core/directions/index.js';
+import { runLandscape, type CurveResult, type SurfaceResult } from '../../core/landscape/job.js';
+import { BN_MODES, bufferDelta, type BnMode } from '../../core/landscape/bn.js';
+import { loadModelFile, type LoadedModel } from '../../core/model-file.js';
+import { parseRange } from '../../core/runs/grid.js';
+import { makeBatches } from '../../core/data/index.js';
+import { orthogonalize } from '../../core/directions/plane.js';
+import { addDataOptions, addModelOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, prepareData, type DataOptions } from '../common.js';
+import { makeOutput } from '../output.js';
+import { VERSION } from '../version.js';
+import { gradientProvider } from './gradient-provider.js';
+import { writeLandscapePlots } from './landscape-plots.js';
+
+interface LandscapeFlags extends DataOptions {
+  model: string;
+  out: string;
+  bn: BnMode;
+  bnBatches: number;
+  threads: number;
+  json?: boolean;
+  plots: boolean;
+}
+
+export function directionContext(m: LoadedModel, gradient?: () => Promise<import('../../core/params.js').ParamVector>): DirectionContext {
+  return {
+    theta: m.theta,
+    gradient,
+    loadParams: async (path) => {
+      const other = loadModelFile(path);
+      m.theta.layout.assertSame(other.theta.layout, path);
+      return { layout: m.theta.layout, data: other.theta.data };
+    },
+  };
+}
+
+function addLandscapeOptions(cmd: Command): Command {
+  addModelOptions(cmd);
+  addDataOptions(cmd, 'train');
+  return addRuntimeOptions(cmd)
+    .option('--bn <mode>', 'BatchNorm statistics: eval (running, default) | perturb (move with the direction) | recompute (re-estimate at every point)', choiceOption('--bn', BN_MODES), 'eval')
+    .option('--bn-batches <n>', 'training batches used by --bn recompute', intOption('--bn-batches', 1), 10)
+    .option('--no-plots', 'skip the SVG/PNG figures')
+    .requiredOption('--out <dir>', 'run directory (created, or resumed when it holds the same run)');
+}
+
+async function prepare(flags: LandscapeFlags, specs: string[], orthogonal = false) {
+  const m = loadModelFile(flags.model);
+  const data = prepareData(flags);
+  checkCompatible(m, data.selected);
+  const ctx = directionContext(m, gradientProvider(m, data.batches));
+  const dirs = await resolveDirections(specs, ctx);
+  if (orthogonal && dirs.length === 2) dirs[1] = { ...dirs[1]!, vector: orthogonalize(dirs[0]!.vector, dirs[1]!.vector), spec: `${dirs[1]!.spec} (orthogonalized to x)` };
+  const bufferDeltas = specs.map((_, k) => {
+    const d = dirs[k]!;
+    if (flags.bn !== 'perturb' || d.info.kind !== 'to' || !d.info.path) return undefined;
+    return bufferDelta(m.buffers, loadModelFile(d.info.path).buffers);
+  });
+  const recomputeBatches = flags.bn === 'recompute' ? makeBatches(data.train, flags.batch).slice(0, flags.bnBatches) : undefined;
+  return { m, data, dirs, bufferDeltas, recomputeBatches };
+}
+
+async function run(kind: 'curve' | 'surface', flags: LandscapeFlags, specs: string[], ranges: string[], orthogonal: boolean): Promise<void> {
+  const out = makeOutput(!!flags.json);
+  const grid = ranges.map((r, k) => parseRange(r, kind === 'curve' ? '--range' : k === 0 ? '--x-range' : '--y-range'));
+  const p = await prepare(flags, specs, orthogonal);
+  const total = grid.reduce((n, r) => n * r.count, 1);
+  const bar = out.progress(kind, total);
+  const ac = new AbortController();
+  const onSignal = (): void => ac.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let res;
+  try {
+    res = await runLandscape({
+      kind, model: p.m, data: p.data.selection, batches: p.data.batches, batchSize: flags.batch, directions: p.dirs,
+      bufferDeltas: p.bufferDeltas, bn: flags.bn, recomputeBatches: p.recomputeBatches, ranges: grid, outDir: flags.out,
+      threads: flags.threads, info: { command: ['terrain', kind, ...commandLine()], version: VERSION, started: new Date().toISOString() },
+      onProgress: (pr) => bar.update(pr.done, pr.etaMs), signal: ac.signal,
+    });
+  } finally {
+    bar.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  const title = { model: p.m.path, data: `${p.data.selection.source} (${p.data.selection.split}, ${p.data.selection.count} samples)`, bn: flags.bn };
+  const plots = flags.plots ? await writeLandscapePlots(res.run.dir, res.result, title) : [];
+  if (res.result.kind === 'curve') {
+    const r = res.result as CurveResult;
+    const i0 = nearestZero(r.lambdas);
+    out.say(`${r.direction}: ${r.type} (loss at λ=0 ${r.loss[i0]!.toFixed(4)}, min ${Math.min(...r.loss).toFixed(4)}, max ${Math.max(...r.loss).toFixed(4)})`);
+  } else {
+    const r = res.result as SurfaceResult;
+    out.say(`surface ${r.x.length}×${r.y.length}, cos(x, y) = ${r.cosineXY.toFixed(4)}`);
+  }
+  if (res.resumed > 0) out.say(`resumed: ${res.resumed} points were already in ${res.run.dir}`);
+  out.say(`results in ${res.run.dir}/result.json${plots.length ? `, figures: ${plots.join(', ')}` : ''}`);
+  out.result({ ...res.result, dir: res.run.dir, resumed: res.resumed, plots });
+}
+
+export function nearestZero(v: readonly number[]): number {
+  let best = 0;
+  v.forEach((x, i) => { if (Math.abs(x) < Math.abs(v[best]!)) best = i; });
+  return best;
+}
+
+export function registerLandscape(program: Command): void {
+  const curve = program.command('curve').description('1-D loss curve f(λ) = L(θ + λε) along a direction');
+  addLandscapeOptions(curve)
+    .requiredOption('--direction <spec>', 'gaussian[:norm=filter|layer|norm|none][:seed=N][:bias-bn=zero|keep|norm][:scale=S] | gradient | to:CKPT | file:PATH | pca:DIR | …')
+    .option('--range <A:B:N>', 'λ from A to B in N points', '-1:1:51')
+    .action(async (flags: LandscapeFlags & { direction: string; range: string }) => run('curve', flags, [flags.direction], [flags.range], false));
+
+  const surface = program.command('surface').description('2-D loss surface L(θ + αx + βy)');
+  addLandscapeOptions(surface)
+    .requiredOption('--x <spec>', 'direction spec of the x axis')
+    .requiredOption('--y <spec>', 'direction spec of the y axis')
+    .option('--x-range <A:B:N>', 'α range', '-1:1:21')
+    .option('--y-range <A:B:N>', 'β range', '-1:1:21')
+    .option('--orthogonalize', 'make y orthogonal to x (Gram–Schmidt, keeping its norm)')
+    .action(async (flags: LandscapeFlags & { x: string; y: string; xRange: string; yRange: string; orthogonalize?: boolean }) =>
+      run('surface', flags, [flags.x, flags.y], [flags.xRange, flags.yRange], !!flags.orthogonalize));
+}

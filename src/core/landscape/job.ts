@@ -1,0 +1,140 @@
+// Curves and surfaces: θ + Σ cₖ·dₖ for every grid point, each point evaluated independently and appended to the run.
+import { createHash } from 'node:crypto';
+import { cpus } from 'node:os';
+import type { Tensor } from '../../ir/tensor.js';
+import { classifyCurve } from '../classify/index.js';
+import { cosine } from '../directions/plane.js';
+import { saveDirection } from '../directions/io.js';
+import type { ResolvedDirection } from '../directions/resolve.js';
+import { evaluateWeights, type LabeledBatch } from '../evaluate/point.js';
+import type { LoadedModel } from '../model-file.js';
+import { combine, toTensors } from '../params.js';
+import { executePoints, type Progress } from '../runs/execute.js';
+import { linspace, formatRange, type Range } from '../runs/grid.js';
+import { RunDir, type PointRecord } from '../runs/run-dir.js';
+import { pointBuffers, type BnMode } from './bn.js';
+
+export interface DataSelection {
+  source: string;
+  split: string;
+  samples?: number;
+  seed: number;
+  /** Hash of the exact samples evaluated. */
+  hash: string;
+  count: number;
+}
+
+export interface LandscapeJob {
+  kind: 'curve' | 'surface';
+  model: LoadedModel;
+  data: DataSelection;
+  batches: readonly LabeledBatch[];
+  batchSize: number;
+  /** One direction for a curve, two (x, y) for a surface. */
+  directions: readonly ResolvedDirection[];
+  /** Per direction: how it moves the BN running statistics (for --bn perturb), where it defines that. */
+  bufferDeltas: readonly (Map<string, Tensor> | undefined)[];
+  bn: BnMode;
+  /** Training batches for --bn recompute. */
+  recomputeBatches?: readonly LabeledBatch[];
+  ranges: readonly Range[];
+  outDir: string;
+  threads?: number;
+  /** Command line and other provenance; not part of the run's identity. */
+  info: Record<string, unknown>;
+  onProgress?: (p: Progress) => void;
+  signal?: AbortSignal;
+}
+
+export interface CurveResult {
+  kind: 'curve';
+  lambdas: number[];
+  loss: number[];
+  accuracy: number[];
+  lossStderr: number[];
+  type: string;
+  features: unknown;
+  direction: string;
+  bn: BnMode;
+}
+
+export interface SurfaceResult {
+  kind: 'surface';
+  x: number[];
+  y: number[];
+  /** loss[j][i] at (x[i], y[j]). */
+  loss: number[][];
+  accuracy: number[][];
+  lossStderr: number[][];
+  directions: string[];
+  cosineXY: number;
+  bn: BnMode;
+}
+
+export function vectorHash(v: Float32Array): string {
+  return createHash('sha256').update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)).digest('hex');
+}
+
+export async function runLandscape(job: LandscapeJob): Promise<{ result: CurveResult | SurfaceResult; run: RunDir; resumed: number }> {
+  const want = job.kind === 'curve' ? 1 : 2;
+  if (job.directions.length !== want || job.ranges.length !== want) throw new Error(`a ${job.kind} needs ${want} direction(s) and range(s)`);
+  const threads = job.threads && job.threads > 0 ? job.threads : cpus().length;
+  const axes = job.ranges.map(linspace);
+  const identity = {
+    model: { path: job.model.path, sha256: job.model.hash, arch: job.model.model.spec.arch },
+    data: job.data,
+    batchSize: job.batchSize,
+    directions: job.directions.map((d) => ({ spec: d.spec, sha256: vectorHash(d.vector.data) })),
+    bn: job.bn,
+    grid: job.ranges.map(formatRange),
+    threads,
+  };
+  const run = await RunDir.open(job.outDir, { kind: job.kind, identity, info: { ...job.info, directionInfo: job.directions.map((d) => d.info) } });
+  const resumed = run.finished.size;
+  const names = job.kind === 'curve' ? ['direction'] : ['direction-x', 'direction-y'];
+  job.directions.forEach((d, k) => saveDirection(run.path(`${names[k]}.safetensors`), d.vector, { spec: d.spec }));
+
+  const nx = axes[0]!.length;
+  const total = axes.reduce((n, a) => n * a.length, 1);
+  const coefficients = (index: number): number[] => (job.kind === 'curve' ? [axes[0]![index]!] : [axes[0]![index % nx]!, axes[1]![Math.floor(index / nx)]!]);
+  const theta = job.model.theta;
+
+  await executePoints(run, {
+    total,
+    signal: job.signal,
+    onProgress: job.onProgress,
+    evaluate: async (index) => {
+      const c = coefficients(index);
+      const point = combine(theta, c.map((ck, k) => [ck, job.directions[k]!.vector] as const));
+      const weights = toTensors(point);
+      const buffers = await pointBuffers(job, point, c);
+      for (const [k, t] of buffers) weights.set(k, t);
+      const s = await evaluateWeights(job.model.model, weights, job.batches, { threads });
+      return { loss: s.loss, accuracy: s.accuracy, lossStderr: s.lossStderr };
+    },
+  });
+  if (job.signal?.aborted && run.finished.size < total) throw new Error('interrupted');
+
+  const rec = (i: number): PointRecord => run.finished.get(i)!;
+  let result: CurveResult | SurfaceResult;
+  if (job.kind === 'curve') {
+    const lambdas = axes[0]!;
+    const loss = lambdas.map((_, i) => rec(i)['loss'] as number);
+    const cls = classifyCurve(lambdas, loss);
+    result = {
+      kind: 'curve', lambdas, loss,
+      accuracy: lambdas.map((_, i) => rec(i)['accuracy'] as number),
+      lossStderr: lambdas.map((_, i) => rec(i)['lossStderr'] as number),
+      type: cls.type, features: cls.features, direction: job.directions[0]!.spec, bn: job.bn,
+    };
+  } else {
+    const [x, y] = [axes[0]!, axes[1]!];
+    const grid = (field: string): number[][] => y.map((_, j) => x.map((_, i) => rec(j * nx + i)[field] as number));
+    result = {
+      kind: 'surface', x, y, loss: grid('loss'), accuracy: grid('accuracy'), lossStderr: grid('lossStderr'),
+      directions: job.directions.map((d) => d.spec), cosineXY: cosine(job.directions[0]!.vector, job.directions[1]!.vector), bn: job.bn,
+    };
+  }
+  await run.writeResult(result);
+  return { result, run, resumed };
+}
