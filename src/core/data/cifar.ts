@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDataset, filesHash, type DataSplits, type Dataset, type FileDigest, type SplitName } from './dataset.js';
-import { DataError, count } from './errors.js';
+import { DataError, formatCount as count } from './errors.js';
 import { findFile, readDataFile, requireDir, type ReadOptions } from './files.js';
 
 export const CIFAR_PIXELS = 3 * 32 * 32;

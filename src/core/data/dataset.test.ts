@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { classCounts, filesHash, makeDataset } from './dataset.js';
+import { classCounts, filesHash, makeDataset, summariseDataset } from './dataset.js';
 import { DataError } from './errors.js';
 
 const base = () => ({
@@ -42,4 +42,11 @@ test('filesHash is the sha256 of sha256sum-style lines in reading order', () => 
 
 test('classCounts counts each class', () => {
   assert.deepEqual(classCounts(Int32Array.from([2, 0, 2, 2]), 4), [1, 0, 3, 0]);
+});
+
+test('summariseDataset keeps the record fields and drops the arrays', () => {
+  const d = makeDataset({ ...base(), note: 'n' });
+  const s = summariseDataset(d);
+  assert.deepEqual(s, { name: 't', split: 'train', count: 3, shape: [1, 2, 1], classes: 3, hash: d.hash, note: 'n' });
+  assert.ok(JSON.stringify(s).length < 300);
 });

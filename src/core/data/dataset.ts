@@ -2,7 +2,7 @@
 // with a content hash that changes whenever a value, a label, the order or the subset changes.
 
 import { createHash } from 'node:crypto';
-import { DataError, count } from './errors.js';
+import { DataError, formatCount as count } from './errors.js';
 
 export type SplitName = 'train' | 'test' | 'all';
 
@@ -115,4 +115,24 @@ export function filesHash(files: readonly FileDigest[]): string {
 function basename(p: string): string {
   const i = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
   return i < 0 ? p : p.slice(i + 1);
+}
+
+/** What a run records about the data a result was computed on (everything but the arrays). */
+export interface DatasetSummary {
+  name: string;
+  split: SplitName;
+  count: number;
+  shape: number[];
+  classes: number;
+  hash: string;
+  standardisation?: Standardisation;
+  note?: string;
+}
+
+export function summariseDataset(ds: Dataset): DatasetSummary {
+  return {
+    name: ds.name, split: ds.split, count: ds.count, shape: [...ds.shape], classes: ds.classes, hash: ds.hash,
+    ...(ds.standardisation ? { standardisation: ds.standardisation } : {}),
+    ...(ds.note ? { note: ds.note } : {}),
+  };
 }

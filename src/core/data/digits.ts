@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { createRng } from '../rng.js';
 import { filesHash, makeDataset, type DataSplits } from './dataset.js';
-import { DataError, count } from './errors.js';
+import { DataError, formatCount as count } from './errors.js';
 import { readDataFile, type ReadOptions } from './files.js';
 import { stratifiedSplit } from './stratify.js';
 import { selectSamples } from './subset.js';

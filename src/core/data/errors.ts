@@ -6,6 +6,6 @@ export class DataError extends Error {
 }
 
 /** 60000 → "60,000": counts in messages read the same on every locale. */
-export function count(n: number): string {
+export function formatCount(n: number): string {
   return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : String(n);
 }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { DataError, count } from './errors.js';
+import { DataError, formatCount as count } from './errors.js';
 import type { FileDigest } from './dataset.js';
 
 /** Largest file (after gunzip) a reader accepts: CIFAR-100 train.bin, the largest official file, is 154 MB. */

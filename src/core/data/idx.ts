@@ -2,7 +2,7 @@
 // `rank` big-endian uint32 dimensions, then the values. Every size is checked against the bytes present
 // before anything is allocated.
 
-import { DataError, count } from './errors.js';
+import { DataError, formatCount as count } from './errors.js';
 
 const UNSIGNED_BYTE = 0x08;
 

@@ -2,7 +2,7 @@
 // Pixels are scaled to [0, 1] (÷255); standardisation happens later, from the training split.
 
 import { makeDataset, filesHash, type DataSplits, type Dataset, type FileDigest, type SplitName } from './dataset.js';
-import { DataError, count } from './errors.js';
+import { DataError, formatCount as count } from './errors.js';
 import { findFile, readDataFile, requireDir, type ReadOptions } from './files.js';
 import { parseIdx } from './idx.js';
 

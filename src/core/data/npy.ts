@@ -2,7 +2,7 @@
 // header length (2 bytes in v1, 4 in v2/v3), a Python-dict header giving descr, fortran_order and shape,
 // then the raw values. Supported: C order, dtypes <f4 <f8 |u1 <i4 <i8.
 
-import { DataError, count } from './errors.js';
+import { DataError, formatCount as count } from './errors.js';
 
 export const NPY_DTYPES = { '<f4': 4, '<f8': 8, '|u1': 1, '<i4': 4, '<i8': 8 } as const;
 export type NpyDtype = keyof typeof NPY_DTYPES;

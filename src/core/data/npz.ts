@@ -2,7 +2,7 @@
 // zip64 headers included. Member sizes are checked against a cap before anything is inflated.
 
 import { unzipSync } from 'fflate';
-import { DataError, count } from './errors.js';
+import { DataError, formatCount as count } from './errors.js';
 import { MAX_DATA_BYTES } from './files.js';
 import { parseNpy, type NpyArray } from './npy.js';
 

@@ -3,7 +3,7 @@
 // Values are taken as stored (no ÷255); x is (N, D), (N, H, W) → 1×H×W, or (N, C, H, W).
 
 import { makeDataset, filesHash, type DataSplits, type Dataset, type SplitName } from './dataset.js';
-import { DataError, count } from './errors.js';
+import { DataError, formatCount as count } from './errors.js';
 import { readDataFile, type ReadOptions } from './files.js';
 import { npyToFloat32, npyToLabels, parseNpy, type NpyArray } from './npy.js';
 import { parseNpz } from './npz.js';

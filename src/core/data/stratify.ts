@@ -3,7 +3,7 @@
 
 import { permutation, type Rng } from '../rng.js';
 import { classCounts } from './dataset.js';
-import { DataError, count } from './errors.js';
+import { DataError, formatCount as count } from './errors.js';
 
 /**
  * Splits `total` among classes in proportion to their counts: floor(counts[c]·total/n) each, then one more

@@ -2,7 +2,7 @@
 
 import type { Rng } from '../rng.js';
 import { makeDataset, sampleSize, type Dataset, type DatasetFields } from './dataset.js';
-import { DataError, count } from './errors.js';
+import { DataError, formatCount as count } from './errors.js';
 import { stratifiedSample } from './stratify.js';
 
 /** The samples at `indices`, in that order; everything else (split, standardisation, note) is kept. */
