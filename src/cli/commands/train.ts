@@ -1,0 +1,101 @@
+// terrain train: data in, a trained model and its checkpoints out.
+import type { Command } from 'commander';
+import { resolveData } from '../../core/data/index.js';
+import { SCHEDULES, type ScheduleName } from '../../core/train/schedule.js';
+import { train } from '../../core/train/train.js';
+import type { OptimizerOptions } from '../../core/train/optimizer.js';
+import { buildModel, zooNames } from '../../ir/zoo/index.js';
+import { choiceOption, commandLine, intOption, numberOption } from '../common.js';
+import { UsageError } from '../errors.js';
+import { makeOutput } from '../output.js';
+import { VERSION } from '../version.js';
+
+interface TrainFlags {
+  model: string;
+  modelOptions?: string;
+  data: string;
+  samples?: number;
+  epochs: number;
+  batch: number;
+  lr: number;
+  optimizer: 'sgd' | 'adam';
+  momentum: number;
+  nesterov?: boolean;
+  weightDecay: number;
+  schedule: ScheduleName;
+  seed: number;
+  saveEvery: number;
+  threads: number;
+  out: string;
+  json?: boolean;
+}
+
+function parseModelOptions(text: string | undefined): Record<string, unknown> {
+  if (!text) return {};
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not an object');
+    return v as Record<string, unknown>;
+  } catch (e) {
+    throw new UsageError(`--model-options '${text}' must be a JSON object, e.g. '{"widths":[128,64]}' (${(e as Error).message})`);
+  }
+}
+
+export async function trainCommand(flags: TrainFlags): Promise<void> {
+  const out = makeOutput(!!flags.json);
+  if (!zooNames().includes(flags.model)) throw new UsageError(`--model '${flags.model}' is not in the zoo; choose one of ${zooNames().join(', ')}`);
+  const data = resolveData(flags.data, { split: 'train', samples: flags.samples, seed: flags.seed });
+  const trainSet = data.selected;
+  let model;
+  try {
+    model = buildModel({ arch: flags.model, options: parseModelOptions(flags.modelOptions), inputShape: [...trainSet.shape], classes: trainSet.classes }, flags.seed);
+  } catch (e) {
+    throw new UsageError(`--model ${flags.model}: ${(e as Error).message}`);
+  }
+  const optimizer: OptimizerOptions = flags.optimizer === 'sgd'
+    ? { kind: 'sgd', momentum: flags.momentum, nesterov: !!flags.nesterov, weightDecay: flags.weightDecay }
+    : { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: flags.weightDecay };
+  if (flags.nesterov && (flags.optimizer !== 'sgd' || flags.momentum === 0)) throw new UsageError('--nesterov needs --optimizer sgd with --momentum > 0');
+  const steps = Math.ceil(trainSet.count / flags.batch) * flags.epochs;
+  const bar = out.progress('train', steps);
+  const t0 = Date.now();
+  const result = await train({
+    model, train: trainSet, test: data.test, outDir: flags.out,
+    config: { epochs: flags.epochs, batch: flags.batch, lr: flags.lr, optimizer, schedule: flags.schedule, seed: flags.seed, saveEvery: flags.saveEvery, threads: flags.threads },
+    meta: {
+      dataset: data.source, datasetHash: data.hash, trainHash: trainSet.hash, testHash: data.test.hash, samples: flags.samples ?? null,
+      command: ['terrain', 'train', ...commandLine()], version: VERSION,
+    },
+    onStep: (s) => bar.update(s, s > 0 ? ((Date.now() - t0) / s) * (steps - s) : undefined),
+    onEpoch: (r) => {
+      bar.stop();
+      out.say(`epoch ${r.epoch}/${flags.epochs}: train loss ${r.trainLoss.toFixed(4)} acc ${(100 * r.trainAccuracy).toFixed(2)}% | test loss ${r.testLoss.toFixed(4)} acc ${(100 * r.testAccuracy).toFixed(2)}% (${r.seconds.toFixed(1)} s)`);
+    },
+  });
+  bar.stop();
+  out.say(`final: test loss ${result.testLoss.toFixed(4)}, test accuracy ${(100 * result.testAccuracy).toFixed(2)}%`);
+  out.say(`checkpoints in ${flags.out}: ${result.checkpoints.map((p) => p.split('/').pop()).join(', ')}`);
+  out.result({ out: flags.out, testLoss: result.testLoss, testAccuracy: result.testAccuracy, epochs: result.epochs, checkpoints: result.checkpoints });
+}
+
+export function registerTrain(program: Command): void {
+  program.command('train').description('train a zoo model, saving init, per-epoch and final checkpoints')
+    .requiredOption('--model <arch>', `zoo architecture: ${zooNames().join(', ')}`)
+    .option('--model-options <json>', 'architecture options as JSON, e.g. \'{"widths":[128,64],"activation":"tanh"}\'')
+    .requiredOption('--data <spec>', 'digits | fashion-mnist[:DIR] | mnist:DIR | cifar10:DIR | cifar100:DIR | npy:X.npy,Y.npy')
+    .option('--samples <n>', 'train on a seeded, stratified subset of N training samples', intOption('--samples', 1))
+    .option('--epochs <n>', 'epochs', intOption('--epochs', 1), 10)
+    .option('--batch <n>', 'batch size', intOption('--batch', 2), 128)
+    .option('--lr <x>', 'learning rate', numberOption('--lr'), 0.1)
+    .option('--optimizer <name>', 'sgd | adam', choiceOption('--optimizer', ['sgd', 'adam'] as const), 'sgd')
+    .option('--momentum <x>', 'SGD momentum', numberOption('--momentum'), 0.9)
+    .option('--nesterov', 'Nesterov momentum')
+    .option('--weight-decay <x>', 'L2 weight decay (PyTorch style, added to the gradient)', numberOption('--weight-decay'), 5e-4)
+    .option('--schedule <name>', SCHEDULES.join(' | '), choiceOption('--schedule', SCHEDULES), 'cosine')
+    .option('--seed <n>', 'seed of the initial weights, the shuffles and the --samples subset', intOption('--seed'), 0)
+    .option('--save-every <n>', 'save epoch-NNN.safetensors every N epochs (0: only init and final)', intOption('--save-every'), 1)
+    .option('--threads <n>', 'ORT threads (0: all cores)', intOption('--threads'), 0)
+    .option('--json', 'print one JSON object as the last line of stdout')
+    .requiredOption('--out <dir>', 'output directory for checkpoints and train.json')
+    .action(trainCommand);
+}
