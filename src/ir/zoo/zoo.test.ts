@@ -60,6 +60,12 @@ test('published parameter counts (3x32x32, 10 classes)', () => {
   assert.equal(count(buildModel(spec('resnet20', [3, 32, 32]), 0)), 269_722);
   assert.equal(count(buildModel(spec('resnet32', [3, 32, 32]), 0)), 464_154);
   assert.equal(count(buildModel(spec('resnet56', [3, 32, 32]), 0)), 853_018);
+  // torchvision: vgg16_bn 138,365,992 and vgg11_bn 132,868,840 parameters, of which the 4096-wide classifier holds
+  // 25088·4096+4096 + 4096·4096+4096 + 4096·1000+1000 = 123,642,856; ours adds Linear(512, 10) = 5,130.
+  assert.equal(count(buildModel(spec('vgg16-bn', [3, 32, 32]), 0, { zeroInit: true })), 138_365_992 - 123_642_856 + 5_130);
+  assert.equal(count(buildModel(spec('vgg11-bn', [3, 32, 32]), 0, { zeroInit: true })), 132_868_840 - 123_642_856 + 5_130);
+  // torchvision mobilenet_v2 (1000 classes): 3,504,872; strides do not change the count.
+  assert.equal(count(buildModel(spec('mobilenetv2', [3, 32, 32], 1000), 0, { zeroInit: true })), 3_504_872);
   // cnn-small by hand: conv1 1·16·9 + bn 32, conv2 16·32·9 + bn 64, fc (32·2·2)·10 + 10.
   assert.equal(count(buildModel(spec('cnn-small', [1, 8, 8]), 0)), 144 + 32 + 4608 + 64 + 1280 + 10);
   // mlp by hand: 64·128+128 + 128·64+64 + 64·10+10.
