@@ -1,20 +1,8 @@
 #!/usr/bin/env node
 // terrain: the command-line shell. Parses, prints, maps errors to exit codes; the science lives in core/.
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import { exitCodeFor, oneLine } from './errors.js';
-import { VERSION } from './version.js';
-import { registerCommands } from './commands/index.js';
-
-export function buildProgram(): Command {
-  const program = new Command('terrain')
-    .description('Map, explain and mine the loss landscape of neural networks.')
-    .version(VERSION)
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
-  registerCommands(program);
-  for (const c of program.commands) c.exitOverride();
-  return program;
-}
+import { buildProgram } from './main-program.js';
 
 async function main(): Promise<void> {
   const program = buildProgram();

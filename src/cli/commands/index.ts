@@ -1,9 +1,17 @@
 import type { Command } from 'commander';
+import { registerClassify } from './classify.js';
+import { registerEval } from './eval.js';
+import { registerExportOnnx } from './export-onnx.js';
 import { registerLandscape } from './landscape.js';
+import { registerResume } from './resume.js';
 import { registerTrain } from './train.js';
 
 /** Every subcommand registers itself here. */
 export function registerCommands(program: Command): void {
   registerTrain(program);
+  registerEval(program);
   registerLandscape(program);
+  registerClassify(program);
+  registerResume(program);
+  registerExportOnnx(program);
 }

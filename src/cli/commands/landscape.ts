@@ -76,7 +76,7 @@ async function run(kind: 'curve' | 'surface', flags: LandscapeFlags, specs: stri
     res = await runLandscape({
       kind, model: p.m, data: p.data.selection, batches: p.data.batches, batchSize: flags.batch, directions: p.dirs,
       bufferDeltas: p.bufferDeltas, bn: flags.bn, recomputeBatches: p.recomputeBatches, ranges: grid, outDir: flags.out,
-      threads: flags.threads, info: { command: ['terrain', kind, ...commandLine()], version: VERSION, started: new Date().toISOString() },
+      threads: flags.threads, info: { command: ['terrain', ...commandLine()], cwd: process.cwd(), version: VERSION, started: new Date().toISOString() },
       onProgress: (pr) => bar.update(pr.done, pr.etaMs), signal: ac.signal,
     });
   } finally {

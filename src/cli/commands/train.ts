@@ -64,7 +64,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
     config: { epochs: flags.epochs, batch: flags.batch, lr: flags.lr, optimizer, schedule: flags.schedule, seed: flags.seed, saveEvery: flags.saveEvery, threads: flags.threads },
     meta: {
       dataset: data.source, datasetHash: data.hash, trainHash: trainSet.hash, testHash: data.test.hash, samples: flags.samples ?? null,
-      command: ['terrain', 'train', ...commandLine()], version: VERSION,
+      command: ['terrain', ...commandLine()], version: VERSION,
     },
     onStep: (s) => bar.update(s, s > 0 ? ((Date.now() - t0) / s) * (steps - s) : undefined),
     onEpoch: (r) => {

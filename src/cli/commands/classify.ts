@@ -1,0 +1,33 @@
+// terrain classify: the taxonomy type of a curve result.
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { classifyResult } from '../../core/classify/index.js';
+import { UsageError } from '../errors.js';
+import { makeOutput } from '../output.js';
+import { numberOption } from '../common.js';
+
+export function registerClassify(program: Command): void {
+  program.command('classify').description('name the shape of a curve: v-basin, v-side, w-basin, w-peak, vvv-basin, monotone, flat or chaotic')
+    .argument('<result>', 'a curve result.json')
+    .option('--prominence <x>', 'minimum prominence of a basin, relative to the curve\'s range', numberOption('--prominence'))
+    .option('--write', 'store type and features back into the file')
+    .option('--json', 'print one JSON object as the last line of stdout')
+    .action(async (file: string, flags: { prominence?: number; write?: boolean; json?: boolean }) => {
+      const out = makeOutput(!!flags.json);
+      let json: unknown;
+      try {
+        json = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (e) {
+        throw new UsageError(`${file}: cannot read a JSON curve result (${(e as Error).message})`);
+      }
+      let r;
+      try {
+        r = classifyResult(json, flags.prominence !== undefined ? { prominence: flags.prominence } : {});
+      } catch (e) {
+        throw new UsageError(`${file}: ${(e as Error).message}`);
+      }
+      if (flags.write) writeFileSync(file, JSON.stringify(r, null, 1) + '\n');
+      out.say(`${file}: ${r.type}`);
+      out.result({ file, type: r.type, features: r.features });
+    });
+}
