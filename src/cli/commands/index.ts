@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerClassify } from './classify.js';
+import { registerDemo } from './demo.js';
 import { registerEval } from './eval.js';
 import { registerExportOnnx } from './export-onnx.js';
 import { registerLandscape } from './landscape.js';
@@ -14,4 +15,5 @@ export function registerCommands(program: Command): void {
   registerClassify(program);
   registerResume(program);
   registerExportOnnx(program);
+  registerDemo(program);
 }

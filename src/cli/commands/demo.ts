@@ -1,0 +1,89 @@
+// terrain demo: the README's main job on the bundled digits data, built from the same commands users run.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { makeOutput } from '../output.js';
+import { intOption } from '../common.js';
+
+interface DemoFlags {
+  out: string;
+  epochs: number;
+  points: number;
+  json?: boolean;
+}
+
+interface Row {
+  name: string;
+  direction: string;
+  type: string;
+  loss0: number;
+  min: number;
+  max: number;
+}
+
+async function sub(args: string[]): Promise<void> {
+  const { buildProgram } = await import('../main-program.js');
+  await buildProgram().parseAsync(['node', 'terrain', ...args]);
+}
+
+function readCurve(dir: string): { type: string; lambdas: number[]; loss: number[]; direction: string } {
+  return JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as { type: string; lambdas: number[]; loss: number[]; direction: string };
+}
+
+export function registerDemo(program: Command): void {
+  program.command('demo').description('train on the bundled digits data and map its landscape (curves of every kind, a surface, figures)')
+    .option('--out <dir>', 'output directory', 'runs/demo')
+    .option('--epochs <n>', 'training epochs per model', intOption('--epochs', 1), 20)
+    .option('--points <n>', 'points per curve', intOption('--points', 3), 51)
+    .option('--json', 'print one JSON object as the last line of stdout')
+    .action(async (flags: DemoFlags) => {
+      const out = makeOutput(!!flags.json);
+      const o = flags.out;
+      const q = flags.json ? ['--json'] : [];
+      const quiet = async (args: string[]): Promise<void> => {
+        // Sub-steps print their human lines; with --json only the demo's summary goes to stdout.
+        if (!flags.json) return sub(args);
+        const write = process.stdout.write.bind(process.stdout);
+        process.stdout.write = (() => true) as typeof process.stdout.write;
+        try { await sub(args); } finally { process.stdout.write = write; }
+      };
+      void q;
+      const trainArgs = (seed: number): string[] => ['train', '--model', 'mlp', '--data', 'digits', '--epochs', String(flags.epochs), '--seed', String(seed), '--save-every', '1', '--out', join(o, `train-seed${seed}`)];
+      out.say(`== training two MLPs on digits (seeds 0 and 1) → ${o}`);
+      await quiet(trainArgs(0));
+      await quiet(trainArgs(1));
+      const final = join(o, 'train-seed0', 'final.safetensors');
+      const range = `-1:1:${flags.points}`;
+      const curve = async (name: string, direction: string, r = range, model = final): Promise<Row> => {
+        const dir = join(o, name);
+        await quiet(['curve', '--model', model, '--data', 'digits', '--direction', direction, '--range', r, '--out', dir]);
+        const c = readCurve(dir);
+        const i0 = c.lambdas.reduce((b, x, i) => (Math.abs(x) < Math.abs(c.lambdas[b]!) ? i : b), 0);
+        return { name, direction: c.direction, type: c.type, loss0: c.loss[i0]!, min: Math.min(...c.loss), max: Math.max(...c.loss) };
+      };
+      const rows: Row[] = [];
+      out.say('== Gaussian FilNorm directions, 10 seeds');
+      for (let s = 0; s < 10; s++) rows.push(await curve(`gaussian-seed${s}`, `gaussian:norm=filter:seed=${s}`));
+      out.say('== MLI: from the initial weights to the final ones');
+      rows.push(await curve('mli', `to:${join(o, 'train-seed0', 'init.safetensors')}`, `-0.5:1.5:${flags.points}`));
+      out.say('== two independently trained models (seed 0 → seed 1)');
+      rows.push(await curve('two-models', `to:${join(o, 'train-seed1', 'final.safetensors')}`, `-0.5:1.5:${flags.points}`));
+      out.say('== negative gradient at an early checkpoint (epoch 1)');
+      try {
+        rows.push(await curve('neg-gradient-epoch1', 'gradient', range, join(o, 'train-seed0', 'epoch-001.safetensors')));
+      } catch (e) {
+        out.say(`   skipped: ${(e as Error).message}`);
+      }
+      out.say('== a 2-D surface spanned by two Gaussian FilNorm directions');
+      await quiet(['surface', '--model', final, '--data', 'digits', '--x', 'gaussian:seed=100', '--y', 'gaussian:seed=101', '--x-range', '-1:1:21', '--y-range', '-1:1:21', '--out', join(o, 'surface')]);
+
+      const vBasins = rows.filter((r) => r.name.startsWith('gaussian') && r.type === 'v-basin').length;
+      out.say('');
+      out.say('curve                  type        L(θ)      min       max');
+      for (const r of rows) out.say(`${r.name.padEnd(22)} ${r.type.padEnd(11)} ${r.loss0.toFixed(4).padStart(8)}  ${r.min.toFixed(4).padStart(8)}  ${r.max.toFixed(4).padStart(8)}`);
+      out.say('');
+      out.say(`Gaussian directions giving v-basin: ${vBasins}/10`);
+      out.say(`results and figures under ${o}/ (each run directory holds run.json, result.json, and plots)`);
+      out.result({ out: o, curves: rows, gaussianVBasins: vBasins });
+    });
+}
