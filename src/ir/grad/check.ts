@@ -59,6 +59,8 @@ export interface CheckOptions {
   sample?: Sampler;
   /** Fills each random input at once; takes precedence over `sample`. */
   fill?: Fill;
+  /** Rewrites the one-op graph before differentiation (e.g. bnToTrainMode), keeping the op's output names. */
+  rewrite?: (g: Graph) => Graph;
   /** 2 also checks Hessian-vector products of f. */
   order?: 1 | 2;
   h?: number;
@@ -109,7 +111,8 @@ function buildOneOp(op: string, o: CheckOptions, dtype: DType): Built {
     b.output(y, dtype, env.shape(y));
   }
   const f = terms.length === 1 ? terms[0]! : b.op('Sum', terms);
-  return { graph: b.build(), random, weighted, f };
+  const graph = o.rewrite ? o.rewrite(b.build()) : b.build();
+  return { graph, random, weighted, f };
 }
 
 /** Dims with 'N' (also inside products such as "2*N") replaced by the batch size. */

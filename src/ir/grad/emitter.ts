@@ -34,6 +34,22 @@ export class Emitter {
   opMulti(op: string, inputs: string[], outputs: number, attrs: Record<string, Attribute> = {}): string[] {
     const name = this.fresh(`${this.stem}/${op}`);
     const outs = Array.from({ length: outputs }, (_, i) => this.fresh(outputs === 1 ? `${name}:out` : `${name}:out${i}`));
+    return this.push(name, op, inputs, outs, attrs);
+  }
+
+  /** Like op(), writing a chosen value name (e.g. "loss", or the output of a node being replaced). */
+  opTo(output: string, op: string, inputs: string[], attrs: Record<string, Attribute> = {}): string {
+    this.used.add(output);
+    return this.push(this.fresh(`${this.stem}/${op}`), op, inputs, [output], attrs)[0]!;
+  }
+
+  /** Claims a name that the caller will introduce itself (a new graph input). */
+  claim(name: string): void {
+    if (this.used.has(name)) throw new Error(`graph '${this.graph.name}' already has a value named '${name}'`);
+    this.used.add(name);
+  }
+
+  private push(name: string, op: string, inputs: string[], outs: string[], attrs: Record<string, Attribute>): string[] {
     const node: Node = { name, op, inputs, outputs: outs, attrs };
     this.graph.nodes.push(node);
     this.env.infer(node);

@@ -5,6 +5,7 @@ import { addSub } from './add-sub.js';
 import { averagePool } from './average-pool.js';
 import { batchNorm } from './batch-norm.js';
 import { cast } from './cast.js';
+import { clip } from './clip.js';
 import { concat } from './concat.js';
 import { conv } from './conv.js';
 import { convTranspose } from './conv-transpose.js';
@@ -40,7 +41,7 @@ import { whereRule } from './where.js';
 
 export const GRAD_RULES: Readonly<Record<string, GradRule>> = {
   Add: addSub, Sub: addSub, Mul: mul, Div: div, Pow: pow, Sum: sum, Neg: neg,
-  Relu: relu, LeakyRelu: leakyRelu, Sigmoid: sigmoid, Tanh: tanh, Exp: exp, Log: log, Sqrt: sqrt, Reciprocal: reciprocal,
+  Relu: relu, LeakyRelu: leakyRelu, Clip: clip, Sigmoid: sigmoid, Tanh: tanh, Exp: exp, Log: log, Sqrt: sqrt, Reciprocal: reciprocal,
   Softmax: softmax, LogSoftmax: logSoftmax,
   MatMul: matmul, Gemm: gemm, Conv: conv, ConvTranspose: convTranspose,
   BatchNormalization: batchNorm, MaxPool: maxPool, AveragePool: averagePool, GlobalAveragePool: globalAveragePool,

@@ -7,3 +7,10 @@ test('Slice of two axes with negative and clamped ends', async () => {
   const inputs = [['N', 5, 4], int64([2], [1, -3]), int64([2], [4, 100]), int64([2], [1, 2])];
   await checkGrad('Slice', { inputs, rng: createRng(34), order: 2 });
 });
+
+test('Strided Slice (x[:, :, ::2, ::2] of a ResNet shortcut) and a step 3 that overhangs the end', async () => {
+  const sub = [['N', 2, 5, 4], int64([2], [0, 0]), int64([2], [5, 4]), int64([2], [2, 3]), int64([2], [2, 2])];
+  await checkGrad('Slice', { inputs: sub, rng: createRng(44), order: 2 });
+  const overhang = [['N', 8], int64([1], [1]), int64([1], [7]), int64([1], [1]), int64([1], [3])];
+  await checkGrad('Slice', { inputs: overhang, rng: createRng(45) });
+});
