@@ -80,15 +80,16 @@ for (const c of CASES) {
       const loss = out[gg.lossName]!.data[0] as number;
       assert.ok(Math.abs(loss - ref.loss) <= 1e-5 * Math.max(1, Math.abs(ref.loss)), `loss ${loss} vs PyTorch ${ref.loss}`);
       assert.equal(out[gg.correctName]!.data[0], ref.correct);
-      let worst = 0;
+      let worst = 0, worstRelative = 0;
       for (const p of model.params) {
         const want = refGrads.get(p)!.data as Float64Array, got = out[gg.gradOf.get(p)!]!.data as Float32Array;
         const err = norm(Array.from(want, (w, i) => got[i]! - w));
         const allowed = RTOL * norm(want) + ATOL_OF_TOTAL * total;
         worst = Math.max(worst, err / allowed);
+        worstRelative = Math.max(worstRelative, err / Math.max(norm(want), 1e-3 * total));
         assert.ok(err <= allowed, `${p}: |ours − PyTorch float64| = ${err.toExponential(2)} > ${allowed.toExponential(2)} (|grad| ${norm(want).toExponential(2)})`);
       }
-      t.diagnostic(`worst gradient error / tolerance: ${worst.toFixed(3)}`);
+      t.diagnostic(`worst gradient error / tolerance: ${worst.toFixed(3)}, worst relative error ${worstRelative.toExponential(1)}`);
       if (c.bn === 'train') {
         assert.equal(gg.runningStatOutputs.size, model.buffers.length);
         for (const b of model.buffers) {
