@@ -1,0 +1,117 @@
+// The Hessian of a model's mean loss over a data set as a LinearOperator (float64 in and out), optionally restricted
+// to the parameters whose names match a pattern. The backend computes one batch's product; dataMean weights batches
+// by size; the session is built once per operator and reused by every product.
+import type { LabeledBatch } from '../evaluate/point.js';
+import { norm as paramNorm, type ParamLayout, type ParamVector } from '../params.js';
+import { dataMean, totalSamples } from './data-mean.js';
+import { exactBackend, fdBackend, FD_RELATIVE_STEP, type HvpBackend, type HvpMethod } from './hvp-backends.js';
+import type { BnChoice } from './model-gradient.js';
+import type { ModelPoint } from './model-point.js';
+import { checkVectorLength, type LinearOperator } from './operator.js';
+import { paramSubset, type ParamSubset } from './param-subset.js';
+
+export interface ModelHessianOptions {
+  /** 'exact' (default): reverse-over-reverse; 'fd': central differences of gradients (smooth models only). */
+  method?: HvpMethod;
+  /** BatchNorm statistics: 'eval' (default, running statistics) or 'train' (each batch's own statistics). */
+  bn?: BnChoice;
+  /** Restrict to the parameter tensors whose names match this regular expression. */
+  params?: string | RegExp;
+  /** ORT intra-op threads (0 = all cores). */
+  threads?: number;
+  /** fd: ‖h v‖ = fdRelativeStep · max(‖θ_S‖, 1), θ_S = θ on the operator's coordinates. Default FD_RELATIVE_STEP. */
+  fdRelativeStep?: number;
+}
+
+export interface ProductWithGradient {
+  /** H v on the operator's coordinates. */
+  hv: Float64Array;
+  /** ∇L(θ) on the operator's coordinates. */
+  gradient: Float64Array;
+  /** Mean loss and accuracy at θ. */
+  loss: number;
+  accuracy: number;
+}
+
+export interface ModelHessian extends LinearOperator {
+  readonly method: HvpMethod;
+  readonly bn: BnChoice;
+  readonly layout: ParamLayout;
+  readonly subset: ParamSubset;
+  readonly samples: number;
+  /** Products computed so far (each is one pass over the data; fd passes cost two gradient runs per batch). */
+  readonly matvecs: number;
+  /** H v and ∇L from the same pass (exact: one run per batch; fd: three). */
+  productWithGradient(v: Float64Array): Promise<ProductWithGradient>;
+  /** Full-length ParamVector from an operator vector: zeros outside the subset. */
+  embed(v: ArrayLike<number>): ParamVector;
+  /** An operator vector from a full ParamVector (its entries on the subset). */
+  project(p: ParamVector): Float64Array;
+  dispose(): Promise<void>;
+}
+
+export async function modelHessian(point: ModelPoint, batches: readonly LabeledBatch[], opts: ModelHessianOptions = {}): Promise<ModelHessian> {
+  const method = opts.method ?? 'exact';
+  const bn = opts.bn ?? 'eval';
+  if (method !== 'exact' && method !== 'fd') throw new Error(`HVP method should be 'exact' or 'fd', got '${String(method)}'`);
+  if (bn !== 'eval' && bn !== 'train') throw new Error(`BN mode should be 'eval' or 'train', got '${String(bn)}'`);
+  const layout = point.theta.layout;
+  const subset = paramSubset(layout, opts.params);
+  const samples = totalSamples(batches);
+  const thetaNorm = subsetNorm(point.theta.data, subset.indices);
+  const relative = opts.fdRelativeStep ?? FD_RELATIVE_STEP;
+  if (!(relative > 0)) throw new Error(`fdRelativeStep should be positive, got ${relative}`);
+  const fdStep = (v: ParamVector): number => {
+    const n = paramNorm(v);
+    return n === 0 ? 0 : (relative * Math.max(thetaNorm, 1)) / n;
+  };
+  const threads = opts.threads ?? 0;
+  const backend: HvpBackend = method === 'exact' ? await exactBackend(point, { bn, threads }) : await fdBackend(point, { bn, threads, fdStep });
+
+  const embed = (v: ArrayLike<number>): ParamVector => {
+    if (v.length !== subset.indices.length) throw new Error(`vector has ${v.length} entries, the operator has ${subset.indices.length} coordinates`);
+    const data = new Float32Array(layout.size);
+    for (let i = 0; i < subset.indices.length; i++) data[subset.indices[i]!] = v[i]!;
+    return { layout, data };
+  };
+  const pick = (full: ArrayLike<number>): Float64Array => Float64Array.from(subset.indices, (i) => full[i]!);
+  const project = (p: ParamVector): Float64Array => {
+    layout.assertSame(p.layout);
+    return pick(p.data);
+  };
+
+  let matvecs = 0;
+  const op: ModelHessian = {
+    size: subset.indices.length,
+    selfAdjoint: true,
+    method, bn, layout, subset, samples,
+    get matvecs() { return matvecs; },
+    async matvec(v) {
+      checkVectorLength(op, v, 'modelHessian.matvec');
+      const full = embed(v);
+      matvecs++;
+      const mean = await dataMean(batches, layout.size, async (b) => ({ vectors: [(await backend.product(b, full, false)).hv] }));
+      return pick(mean.vectors[0]!);
+    },
+    async productWithGradient(v) {
+      checkVectorLength(op, v, 'modelHessian.productWithGradient');
+      const full = embed(v);
+      matvecs++;
+      const mean = await dataMean(batches, layout.size, async (b) => {
+        const r = await backend.product(b, full, true);
+        return { vectors: [r.hv, r.at!.gradient], loss: r.at!.loss, correct: r.at!.correct };
+      });
+      return { hv: pick(mean.vectors[0]!), gradient: pick(mean.vectors[1]!), loss: mean.loss, accuracy: mean.accuracy };
+    },
+    embed,
+    project,
+    dispose: () => backend.dispose(),
+  };
+  return op;
+}
+
+function subsetNorm(x: Float32Array, indices: Int32Array): number {
+  let s = 0;
+  for (const i of indices) s += x[i]! * x[i]!;
+  return Math.sqrt(s);
+}
