@@ -1,11 +1,11 @@
-// ∇L at θ for the `gradient` direction.
+// ∇L at θ for the `gradient` direction: the mean-loss gradient over the command's data (batches weighted by size),
+// with BN running statistics (eval mode), computed once per command.
 import type { LabeledBatch } from '../../core/evaluate/point.js';
+import { fullGradient } from '../../core/hessian/model-gradient.js';
 import type { LoadedModel } from '../../core/model-file.js';
 import type { ParamVector } from '../../core/params.js';
 
-export function gradientProvider(m: LoadedModel, batches: readonly LabeledBatch[]): () => Promise<ParamVector> {
-  return async () => {
-    void m; void batches;
-    throw new Error('the gradient direction is not available yet (needs the gradient graph)');
-  };
+export function gradientProvider(m: LoadedModel, batches: readonly LabeledBatch[], threads = 0): () => Promise<ParamVector> {
+  let cached: Promise<ParamVector> | undefined;
+  return () => (cached ??= fullGradient(m, batches, { bn: 'eval', threads }).then((g) => g.gradient));
 }
