@@ -108,3 +108,15 @@ test('a surface killed with SIGKILL resumes to the same result as an uninterrupt
   assert.equal(r.status, 0, r.stderr);
   assert.equal(readFileSync(join(cut, 'result.json'), 'utf8'), readFileSync(join(whole, 'result.json'), 'utf8'));
 });
+
+test('MLI (init → final) has no bump; two independently trained models make a w-basin', () => {
+  const model = join(trained, 'final.safetensors');
+  const mli = terrain(['curve', '--model', model, '--data', 'digits', '--direction', `to:${join(trained, 'init.safetensors')}`, '--range', '0:1:26', '--out', join(work, 'mli'), '--json', '--no-plots']);
+  assert.equal(mli.status, 0, mli.stderr);
+  assert.equal(mli.json!['type'], 'monotone', `MLI curve is ${mli.json!['type']}`);
+  const other = join(work, 'mlp-seed1');
+  assert.equal(terrain(['train', '--model', 'mlp', '--data', 'digits', '--epochs', '20', '--seed', '1', '--save-every', '0', '--out', other]).status, 0);
+  const two = terrain(['curve', '--model', model, '--data', 'digits', '--direction', `to:${join(other, 'final.safetensors')}`, '--range', '-0.5:1.5:41', '--out', join(work, 'two'), '--json', '--no-plots']);
+  assert.equal(two.status, 0, two.stderr);
+  assert.equal(two.json!['type'], 'w-basin');
+});

@@ -95,3 +95,17 @@ test('chaotic: a quickly oscillating curve (period 3.3 grid steps) plus noise', 
     assert.equal(classifyCurve(curve.lambdas, curve.loss).type, 'chaotic', `n=${n}`);
   }
 });
+
+// Two trained models on one line: a tall barrier between two wells whose outer walls the interval cuts low
+// (the loss keeps falling slightly beyond each model, as weight decay leaves it). Both wells are basins.
+test('wells cut by the interval: a significant barrier plus a small edge rise still make two basins', () => {
+  const lambdas = Array.from({ length: 51 }, (_, i) => -0.5 + (2 * i) / 50);
+  const curve = (edgeRise: number) => lambdas.map((x) => {
+    const barrier = 0.38 * Math.exp(-((x - 0.5) ** 2) / (2 * 0.12 ** 2));
+    const outer = x < -0.2 ? edgeRise * ((x + 0.2) / 0.3) ** 2 : x > 1.15 ? edgeRise * ((x - 1.15) / 0.35) ** 2 : 0;
+    return 0.003 + 0.002 * (x - 0.1) ** 2 + barrier + outer;
+  });
+  assert.equal(classifyCurve(lambdas, curve(0.012)).type, 'w-basin');
+  // below edgeProminence (1 % of the range) the edge walls do not make basins
+  assert.notEqual(classifyCurve(lambdas, curve(0.001)).type, 'w-basin');
+});

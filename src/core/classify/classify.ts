@@ -18,6 +18,9 @@ export const CURVE_TYPES: readonly CurveType[] = [
 export interface ClassifyOptions {
   /** Significance tolerance τ for minima and maxima, as a fraction of the curve's range (max − min). */
   prominence?: number;
+  /** A minimum whose wall on one side is the interval's end needs only this rise (· range) on that side, if its
+   *  other wall is significant. */
+  edgeProminence?: number;
   /** Absolute floor for τ, in loss units: τ = max(prominence · range, absoluteProminence). */
   absoluteProminence?: number;
   /** Flat when range ≤ max(flatTolerance · |mean|, flatAbsolute). */
@@ -41,6 +44,7 @@ export interface ClassifyOptions {
 
 export const DEFAULT_CLASSIFY_OPTIONS: Readonly<Required<ClassifyOptions>> = {
   prominence: 0.05,
+  edgeProminence: 0.01,
   absoluteProminence: 0,
   flatTolerance: 1e-3,
   flatAbsolute: 1e-12,
@@ -94,7 +98,13 @@ export function classifyCurve(lambdas: readonly number[], loss: readonly number[
   const allMinima = findExtrema(lambdas, loss, 'min');
   const allMaxima = findExtrema(lambdas, loss, 'max');
   const significant = (e: Extremum): boolean => !flat && e.prominence >= tolerance && e.prominence > 0;
-  const minima = allMinima.filter(significant);
+  // A minimum walled on one side by a significant barrier and on the other only by the end of the interval is a
+  // basin when that edge wall still rises by edgeProminence · range: the interval cut the basin, the curve did not.
+  const edgeTolerance = Math.max(o.edgeProminence * range, o.absoluteProminence);
+  const edgeBasin = (e: Extremum): boolean => !flat && (
+    (e.leftAtEdge && !e.rightAtEdge && e.rightRise >= tolerance && e.leftRise >= edgeTolerance && e.leftRise > 0) ||
+    (e.rightAtEdge && !e.leftAtEdge && e.leftRise >= tolerance && e.rightRise >= edgeTolerance && e.rightRise > 0));
+  const minima = allMinima.filter((e) => significant(e) || edgeBasin(e));
   const maxima = allMaxima.filter(significant);
   const { basins, barriers } = describeBasins(lambdas, loss, minima, maxima, o.widthLevel);
   const origin = placeOrigin(lambdas, loss, o.origin, basins, maxima, o);

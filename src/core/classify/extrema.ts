@@ -19,6 +19,12 @@ export interface Extremum {
   /** Grid index of the wall (maximum for a minimum, saddle for a maximum) on each side. */
   leftBase: number;
   rightBase: number;
+  /** Rise of each wall above the extremum (prominence is the smaller one). */
+  leftRise: number;
+  rightRise: number;
+  /** Whether that side's wall is the end point of the interval (bounded by the grid, not by the curve). */
+  leftAtEdge: boolean;
+  rightAtEdge: boolean;
 }
 
 /**
@@ -46,6 +52,8 @@ export function findExtrema(lambdas: readonly number[], values: readonly number[
         kind, index, first, last, lambda: lambdas[index]!, value: values[index]!,
         prominence: lower - v,
         leftBase: left.index, rightBase: right.index,
+        leftRise: left.height - v, rightRise: right.height - v,
+        leftAtEdge: left.atEdge, rightAtEdge: right.atEdge,
       });
     }
     first = last + 1;
@@ -54,7 +62,7 @@ export function findExtrema(lambdas: readonly number[], values: readonly number[
 }
 
 /** Highest point met walking from `start` in direction `step` until a value below `v` or the interval's end. */
-function wall(f: (i: number) => number, v: number, start: number, step: number, n: number): { height: number; index: number } {
+function wall(f: (i: number) => number, v: number, start: number, step: number, n: number): { height: number; index: number; atEdge: boolean } {
   let height = -Infinity;
   let index = start;
   for (let i = start; i >= 0 && i < n; i += step) {
@@ -62,5 +70,5 @@ function wall(f: (i: number) => number, v: number, start: number, step: number, 
     if (fi < v) break;
     if (fi > height) { height = fi; index = i; }
   }
-  return { height, index };
+  return { height, index, atEdge: index === 0 || index === n - 1 };
 }

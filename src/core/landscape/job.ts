@@ -120,7 +120,13 @@ export async function runLandscape(job: LandscapeJob): Promise<{ result: CurveRe
   if (job.kind === 'curve') {
     const lambdas = axes[0]!;
     const loss = lambdas.map((_, i) => rec(i)['loss'] as number);
-    const cls = classifyCurve(lambdas, loss);
+    // A diverged point (NaN/∞) or a range without λ=0 leaves the curve unnamed rather than losing the run.
+    let cls: { type: string; features: unknown };
+    try {
+      cls = classifyCurve(lambdas, loss);
+    } catch (e) {
+      cls = { type: 'unclassified', features: { error: (e as Error).message } };
+    }
     result = {
       kind: 'curve', lambdas, loss,
       accuracy: lambdas.map((_, i) => rec(i)['accuracy'] as number),
