@@ -1,0 +1,3 @@
+export * from './grid.js';
+export * from './run-dir.js';
+export * from './execute.js';

@@ -1,0 +1,3 @@
+export * from './optimizer.js';
+export * from './schedule.js';
+export * from './train.js';
