@@ -75,11 +75,24 @@ export function vectorHash(v: Float32Array): string {
   return createHash('sha256').update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)).digest('hex');
 }
 
-export async function runLandscape(job: LandscapeJob): Promise<{ result: CurveResult | SurfaceResult; run: RunDir; resumed: number }> {
+/** ORT intra-op threads of every point session: the job's, or every core when it leaves that open. */
+export function landscapeThreads(job: Pick<LandscapeJob, 'threads'>): number {
+  return job.threads && job.threads > 0 ? job.threads : cpus().length;
+}
+
+export function landscapeAxes(job: Pick<LandscapeJob, 'ranges'>): number[][] {
+  return job.ranges.map(linspace);
+}
+
+/** Number of grid points; point indices run over 0 … total − 1, row-major with x fastest. */
+export function landscapeTotal(job: Pick<LandscapeJob, 'ranges'>): number {
+  return job.ranges.reduce((n, r) => n * r.count, 1);
+}
+
+/** Opens (or resumes) the run directory of a job and saves its directions there. */
+export async function openLandscapeRun(job: LandscapeJob): Promise<{ run: RunDir; resumed: number; total: number }> {
   const want = job.kind === 'curve' ? 1 : 2;
   if (job.directions.length !== want || job.ranges.length !== want) throw new Error(`a ${job.kind} needs ${want} direction(s) and range(s)`);
-  const threads = job.threads && job.threads > 0 ? job.threads : cpus().length;
-  const axes = job.ranges.map(linspace);
   const identity = {
     model: { path: job.model.path, sha256: job.model.hash, arch: job.model.model.spec.arch },
     data: job.data,
@@ -87,34 +100,42 @@ export async function runLandscape(job: LandscapeJob): Promise<{ result: CurveRe
     directions: job.directions.map((d) => ({ spec: d.spec, sha256: vectorHash(d.vector.data) })),
     bn: job.bn,
     grid: job.ranges.map(formatRange),
-    threads,
+    threads: landscapeThreads(job),
   };
   const run = await RunDir.open(job.outDir, { kind: job.kind, identity, info: { ...job.info, directionInfo: job.directions.map((d) => d.info) } });
   const resumed = run.finished.size;
   const names = job.kind === 'curve' ? ['direction'] : ['direction-x', 'direction-y'];
   job.directions.forEach((d, k) => saveDirection(run.path(`${names[k]}.safetensors`), d.vector, { spec: d.spec }));
+  return { run, resumed, total: landscapeTotal(job) };
+}
 
+/** What one grid point needs: the model, directions, BN handling, batches and threads (no run directory). */
+export type PointJob = Pick<LandscapeJob, 'kind' | 'model' | 'batches' | 'directions' | 'bufferDeltas' | 'bn' | 'recomputeBatches' | 'ranges' | 'threads'>;
+
+/** Evaluates grid point `index` of a job: θ + Σ cₖ·dₖ with its BN buffers, on the job's batches. Deterministic in index. */
+export function pointEvaluator(job: PointJob): (index: number) => Promise<Omit<PointRecord, 'index'>> {
+  const threads = landscapeThreads(job);
+  const axes = landscapeAxes(job);
   const nx = axes[0]!.length;
-  const total = axes.reduce((n, a) => n * a.length, 1);
   const coefficients = (index: number): number[] => (job.kind === 'curve' ? [axes[0]![index]!] : [axes[0]![index % nx]!, axes[1]![Math.floor(index / nx)]!]);
   const theta = job.model.theta;
+  return async (index) => {
+    const c = coefficients(index);
+    const point = combine(theta, c.map((ck, k) => [ck, job.directions[k]!.vector] as const));
+    const weights = toTensors(point);
+    const buffers = await pointBuffers(job, point, c);
+    for (const [k, t] of buffers) weights.set(k, t);
+    const s = await evaluateWeights(job.model.model, weights, job.batches, { threads });
+    return { loss: s.loss, accuracy: s.accuracy, lossStderr: s.lossStderr };
+  };
+}
 
-  await executePoints(run, {
-    total,
-    signal: job.signal,
-    onProgress: job.onProgress,
-    evaluate: async (index) => {
-      const c = coefficients(index);
-      const point = combine(theta, c.map((ck, k) => [ck, job.directions[k]!.vector] as const));
-      const weights = toTensors(point);
-      const buffers = await pointBuffers(job, point, c);
-      for (const [k, t] of buffers) weights.set(k, t);
-      const s = await evaluateWeights(job.model.model, weights, job.batches, { threads });
-      return { loss: s.loss, accuracy: s.accuracy, lossStderr: s.lossStderr };
-    },
-  });
-  if (job.signal?.aborted && run.finished.size < total) throw new Error('interrupted');
-
+/** The result file of a finished run, from its point records; written to result.json. */
+export async function finishLandscape(job: Pick<LandscapeJob, 'kind' | 'ranges' | 'directions' | 'bn'>, run: RunDir): Promise<CurveResult | SurfaceResult> {
+  const axes = landscapeAxes(job);
+  const nx = axes[0]!.length;
+  const total = axes.reduce((n, a) => n * a.length, 1);
+  for (let i = 0; i < total; i++) if (!run.finished.has(i)) throw new Error(`${run.path('points.jsonl')}: point ${i} of ${total} is missing; the run is not finished`);
   const rec = (i: number): PointRecord => run.finished.get(i)!;
   let result: CurveResult | SurfaceResult;
   if (job.kind === 'curve') {
@@ -142,5 +163,13 @@ export async function runLandscape(job: LandscapeJob): Promise<{ result: CurveRe
     };
   }
   await run.writeResult(result);
+  return result;
+}
+
+export async function runLandscape(job: LandscapeJob): Promise<{ result: CurveResult | SurfaceResult; run: RunDir; resumed: number }> {
+  const { run, resumed, total } = await openLandscapeRun(job);
+  await executePoints(run, { total, signal: job.signal, onProgress: job.onProgress, evaluate: pointEvaluator(job) });
+  if (job.signal?.aborted && run.finished.size < total) throw new Error('interrupted');
+  const result = await finishLandscape(job, run);
   return { result, run, resumed };
 }
