@@ -7,7 +7,7 @@ import { makeOutput } from '../output.js';
 import { numberOption } from '../common.js';
 
 export function registerClassify(program: Command): void {
-  program.command('classify').description('name the shape of a curve: v-basin, v-side, w-basin, w-peak, vvv-basin, monotone, flat or chaotic')
+  program.command('classify').description('name the shape of a curve: v-basin, v-side, w-basin, w-peak, vvv-basin, peak, monotone, flat or chaotic')
     .argument('<result>', 'a curve result.json')
     .option('--prominence <x>', 'minimum prominence of a basin, relative to the curve\'s range', numberOption('--prominence'))
     .option('--write', 'store type and features back into the file')
