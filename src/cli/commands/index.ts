@@ -3,8 +3,11 @@ import { registerClassify } from './classify.js';
 import { registerDemo } from './demo.js';
 import { registerEval } from './eval.js';
 import { registerExportOnnx } from './export-onnx.js';
+import { registerHessian } from './hessian.js';
 import { registerLandscape } from './landscape.js';
+import { registerReport } from './report.js';
 import { registerResume } from './resume.js';
+import { registerServe } from './serve.js';
 import { registerTrain } from './train.js';
 
 /** Every subcommand registers itself here. */
@@ -12,8 +15,11 @@ export function registerCommands(program: Command): void {
   registerTrain(program);
   registerEval(program);
   registerLandscape(program);
+  registerHessian(program);
   registerClassify(program);
   registerResume(program);
   registerExportOnnx(program);
   registerDemo(program);
+  registerReport(program);
+  registerServe(program);
 }

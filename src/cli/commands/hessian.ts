@@ -1,0 +1,205 @@
+// terrain hessian: eigenvalues, trace and spectral density of the loss Hessian at a checkpoint (or tr(H) and λ_max
+// at every checkpoint of a training directory). The numerics live in core/hessian and core/explain.
+import type { Command } from 'commander';
+import { saveDirection } from '../../core/directions/io.js';
+import { analyseHessian, TRACE_METHODS, type AnalysisStage, type HessianAnalysis, type TraceMethod } from '../../core/hessian/analysis.js';
+import { HVP_METHODS, type HvpMethod } from '../../core/hessian/hvp-backends.js';
+import { modelHessian, type ModelHessian } from '../../core/hessian/model-operator.js';
+import { functionOperator } from '../../core/hessian/operator.js';
+import { curvatureOverTraining, trainingCheckpoints } from '../../core/explain/training-curvature.js';
+import { loadModelFile } from '../../core/model-file.js';
+import { RunDir } from '../../core/runs/run-dir.js';
+import { curvesPlot, densityPlot, writePlot } from '../../plot/index.js';
+import { addDataOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, numberOption, prepareData, type DataOptions } from '../common.js';
+import { UsageError } from '../errors.js';
+import { makeOutput } from '../output.js';
+import { VERSION } from '../version.js';
+import { productProgress } from './hessian-progress.js';
+
+export interface HessianFlags extends DataOptions {
+  model?: string;
+  checkpoints?: string;
+  top: number;
+  bottom: number;
+  trace?: boolean;
+  traceMethod: TraceMethod;
+  traceSamples: number;
+  density?: boolean;
+  densityRuns: number;
+  densitySteps: number;
+  params?: string;
+  hvp: HvpMethod;
+  bn: 'eval' | 'train';
+  seed: number;
+  tol: number;
+  threads: number;
+  out: string;
+  json?: boolean;
+  plots: boolean;
+}
+
+/** Shared by hessian, explain and gmi: how the Hessian is computed. */
+export function addHvpOptions(cmd: Command): Command {
+  return cmd
+    .option('--hvp <method>', 'Hessian-vector products: exact (reverse-over-reverse, default) | fd (central differences of gradients; smooth models only)', choiceOption('--hvp', HVP_METHODS), 'exact')
+    .option('--bn <mode>', 'BatchNorm statistics inside the Hessian: eval (running statistics, default) | train (each batch\'s own)', choiceOption('--bn', ['eval', 'train'] as const), 'eval')
+    .option('--params <regex>', 'analyse only the parameter tensors whose names match (e.g. "^layer3\\." or "fc")')
+    .option('--seed <n>', 'seed of the random probes and starts', intOption('--seed'), 0);
+}
+
+export function registerHessian(program: Command): void {
+  const cmd = program.command('hessian').description('top/bottom eigenvalues, trace and spectral density of the loss Hessian (or tr(H) and λ_max over training with --checkpoints)')
+    .option('--model <file>', 'a terrain checkpoint (.safetensors) or an ONNX model (.onnx)')
+    .option('--checkpoints <dir>', 'a training directory: tr(H) and λ_max at init, every epoch-N and final checkpoint');
+  addDataOptions(cmd, 'train');
+  addHvpOptions(cmd)
+    .option('--top <k>', 'largest eigenpairs (Lanczos); eigenvectors saved as eigen-K.safetensors for eigen:K directions', intOption('--top'), 5)
+    .option('--bottom <k>', 'most negative eigenpairs', intOption('--bottom'), 0)
+    .option('--trace', 'estimate tr(H)')
+    .option('--trace-method <m>', 'hutchinson | hutch++', choiceOption('--trace-method', TRACE_METHODS), 'hutchinson')
+    .option('--trace-samples <n>', 'Hessian-vector products for the trace', intOption('--trace-samples', 2), 100)
+    .option('--density', 'spectral density by stochastic Lanczos quadrature')
+    .option('--density-runs <n>', 'SLQ random starts', intOption('--density-runs', 1), 10)
+    .option('--density-steps <n>', 'Lanczos steps per SLQ start', intOption('--density-steps', 2), 80)
+    .option('--tol <x>', 'Lanczos tolerance relative to ‖H‖', numberOption('--tol'), 1e-5)
+    .option('--no-plots', 'skip the SVG/PNG figures')
+    .requiredOption('--out <dir>', 'output directory');
+  addRuntimeOptions(cmd).action(async (flags: HessianFlags) => {
+    if (!!flags.model === !!flags.checkpoints) throw new UsageError('give either --model CKPT (one point) or --checkpoints DIR (every checkpoint of a training run)');
+    if (flags.checkpoints) await overTraining(flags);
+    else await atPoint(flags);
+  });
+}
+
+async function atPoint(flags: HessianFlags): Promise<void> {
+  const out = makeOutput(!!flags.json);
+  if (flags.top === 0 && flags.bottom === 0 && !flags.trace && !flags.density) throw new UsageError('nothing to compute: ask for --top K, --bottom K, --trace or --density');
+  if (flags.trace && flags.traceMethod === 'hutch++' && flags.traceSamples < 6) throw new UsageError(`--trace-samples ${flags.traceSamples}: hutch++ needs at least 6 products`);
+  const m = loadModelFile(flags.model!);
+  const data = prepareData(flags);
+  checkCompatible(m, data.selected);
+  const run = await RunDir.open(flags.out, {
+    kind: 'hessian',
+    identity: {
+      model: { path: m.path, sha256: m.hash, arch: m.model.spec.arch }, data: data.selection, batchSize: flags.batch,
+      hvp: flags.hvp, bn: flags.bn, params: flags.params ?? null, seed: flags.seed, top: flags.top, bottom: flags.bottom, tol: flags.tol,
+      trace: flags.trace ? { method: flags.traceMethod, matvecs: flags.traceSamples } : null,
+      density: flags.density ? { runs: flags.densityRuns, steps: flags.densitySteps } : null,
+    },
+    info: { command: ['terrain', 'hessian', ...commandLine()], version: VERSION, started: new Date().toISOString(), cwd: process.cwd() },
+  });
+  const op = await modelHessian(m, data.batches, { method: flags.hvp, bn: flags.bn, params: flags.params, threads: flags.threads });
+  const t0 = Date.now();
+  let analysis: HessianAnalysis;
+  const plan = plannedProducts(flags, op.size);
+  const progress = productProgress(out, `hessian (${op.size.toLocaleString('en')} parameters, ${op.samples} samples)`, plan.total);
+  try {
+    const counted = functionOperator(op.size, true, async (v) => { const r = await op.matvec(v); progress.tick(); return r; });
+    const finished = new Set<AnalysisStage>();
+    analysis = await analyseHessian(counted, {
+      top: flags.top, bottom: flags.bottom, tol: flags.tol, seed: flags.seed,
+      trace: flags.trace ? { method: flags.traceMethod, matvecs: flags.traceSamples } : undefined,
+      density: flags.density ? { runs: flags.densityRuns, steps: flags.densitySteps } : undefined,
+      onProgress: (stage) => {
+        // Residuals follow each finished Lanczos search (top first): replan what is left.
+        if (stage !== 'residuals') return;
+        finished.add(flags.top > 0 && !finished.has('top') ? 'top' : 'bottom');
+        progress.replan(plan.after(finished));
+      },
+    });
+  } finally {
+    progress.stop();
+    await op.dispose();
+  }
+  const seconds = (Date.now() - t0) / 1000;
+  const saved = saveEigenvectors(run, op, analysis, m.hash, data.selection.hash, flags);
+  const result = {
+    kind: 'hessian',
+    eigenvalues: analysis.top?.values ?? [],
+    ...(analysis.bottom ? { bottomEigenvalues: analysis.bottom.values } : {}),
+    residuals: { top: analysis.top?.residuals ?? [], bottom: analysis.bottom?.residuals ?? [] },
+    converged: { top: analysis.top?.converged ?? null, bottom: analysis.bottom?.converged ?? null },
+    ...(analysis.trace ? { trace: analysis.trace } : {}),
+    ...(analysis.density ? { density: { grid: analysis.density.grid, values: analysis.density.values, sigma: analysis.density.sigma, runs: analysis.density.runs, steps: analysis.density.steps, nodes: analysis.density.nodes, weights: analysis.density.weights } } : {}),
+    parameters: { count: op.size, pattern: op.subset.pattern, tensors: op.subset.names },
+    hvp: flags.hvp, bn: flags.bn, samples: op.samples, matvecs: analysis.matvecs, seconds, eigenvectors: saved,
+  };
+  await run.writeResult(result);
+  const plots = flags.plots && analysis.density ? [(await writePlot(run.path('density'), await densityPlot(analysis.density, {
+    title: `Hessian spectral density — ${m.path}`, subtitle: [`${data.selection.source} (${data.selection.split}, ${op.samples} samples), BN ${flags.bn}, ${flags.hvp} HVP, ${op.size.toLocaleString('en')} parameters${flags.params ? ` matching /${flags.params}/` : ''}`, `SLQ: ${analysis.density.runs} starts × ${analysis.density.steps} steps, σ = ${analysis.density.sigma.toPrecision(3)}`],
+    xLabel: 'eigenvalue', yLabel: 'density (log)', logY: true,
+  }))).png] : [];
+
+  if (analysis.top) out.say(`top eigenvalues: ${analysis.top.values.map((v) => v.toPrecision(6)).join(', ')} (residuals ≤ ${Math.max(...analysis.top.residuals).toExponential(1)})`);
+  if (analysis.bottom) out.say(`bottom eigenvalues: ${analysis.bottom.values.map((v) => v.toPrecision(6)).join(', ')}`);
+  if (analysis.trace) out.say(`tr(H) = ${analysis.trace.mean.toPrecision(6)} ± ${analysis.trace.stderr.toPrecision(3)} (${analysis.trace.method}, ${analysis.trace.matvecs} products); tr(H)/P = ${(analysis.trace.mean / op.size).toExponential(3)}`);
+  if (analysis.density) out.say(`density: ${analysis.density.grid.length} grid points over [${analysis.density.grid[0]!.toPrecision(3)}, ${analysis.density.grid[analysis.density.grid.length - 1]!.toPrecision(3)}]`);
+  out.say(`${analysis.matvecs} Hessian-vector products in ${seconds.toFixed(1)} s; results in ${run.path('result.json')}${saved.length ? `, eigenvectors: ${saved.join(', ')}` : ''}${plots.length ? `, figure: ${plots.join(', ')}` : ''}`);
+  out.result({ ...result, density: result.density ? { grid: result.density.grid, values: result.density.values } : undefined, dir: run.dir, plots });
+}
+
+/** Products planned per stage (Lanczos: its Krylov bound plus one verification run, plus residuals). */
+function plannedProducts(flags: HessianFlags, n: number): { total: number; after: (done: Set<AnalysisStage>) => number } {
+  const lanczosPlan = (k: number) => (k ? 2 * Math.min(n, Math.max(80, 2 * k + 40)) + k : 0);
+  const rest = (flags.trace ? flags.traceSamples : 0) + (flags.density ? flags.densityRuns * Math.min(flags.densitySteps, n) : 0);
+  const bottom = lanczosPlan(flags.bottom);
+  return {
+    total: lanczosPlan(flags.top) + bottom + rest,
+    after: (done) => (done.has('top') ? 0 : lanczosPlan(flags.top)) + (done.has('bottom') ? 0 : bottom) + rest,
+  };
+}
+
+function saveEigenvectors(run: RunDir, op: ModelHessian, a: HessianAnalysis, modelHash: string, dataHash: string, flags: HessianFlags): string[] {
+  const files: string[] = [];
+  for (const [which, pairs] of [['top', a.top], ['bottom', a.bottom]] as const) {
+    pairs?.vectors.forEach((v, i) => {
+      const name = which === 'top' ? `eigen-${i + 1}.safetensors` : `eigen-bottom-${i + 1}.safetensors`;
+      saveDirection(run.path(name), op.embed(v), {
+        kind: 'hessian-eigenvector', which, index: String(i + 1), eigenvalue: String(pairs.values[i]), residual: String(pairs.residuals[i]),
+        model_sha256: modelHash, data_sha256: dataHash, bn: flags.bn, hvp: flags.hvp, params: flags.params ?? '',
+      });
+      files.push(name);
+    });
+  }
+  return files;
+}
+
+async function overTraining(flags: HessianFlags): Promise<void> {
+  const out = makeOutput(!!flags.json);
+  const paths = trainingCheckpoints(flags.checkpoints!);
+  const first = loadModelFile(paths[0]!);
+  const data = prepareData(flags);
+  checkCompatible(first, data.selected);
+  const run = await RunDir.open(flags.out, {
+    kind: 'hessian-checkpoints',
+    identity: { checkpoints: paths, data: data.selection, batchSize: flags.batch, hvp: flags.hvp, bn: flags.bn, params: flags.params ?? null, seed: flags.seed, traceSamples: flags.traceSamples },
+    info: { command: ['terrain', 'hessian', ...commandLine()], version: VERSION, started: new Date().toISOString(), cwd: process.cwd() },
+  });
+  const bar = out.progress('checkpoints', paths.length);
+  const t0 = Date.now();
+  let rows;
+  try {
+    rows = await curvatureOverTraining(paths, data.batches, {
+      method: flags.hvp, bn: flags.bn, params: flags.params, threads: flags.threads, traceSamples: flags.traceSamples, seed: flags.seed,
+      onCheckpoint: (done, total) => bar.update(done, ((Date.now() - t0) / done) * (total - done)),
+    });
+  } finally {
+    bar.stop();
+  }
+  const result = { kind: 'hessian-checkpoints', checkpoints: rows, hvp: flags.hvp, bn: flags.bn, params: flags.params ?? null, samples: data.selection.count };
+  await run.writeResult(result);
+  const plots: string[] = [];
+  if (flags.plots) {
+    const epochs = rows.map((r) => r.epoch);
+    const series = [{ label: 'tr(H)', lambdas: epochs, loss: rows.map((r) => r.trace.mean) }, { label: 'λ_max', lambdas: epochs, loss: rows.map((r) => r.lambdaMax) }];
+    if (new Set(epochs).size === epochs.length && epochs.every(Number.isFinite)) {
+      plots.push((await writePlot(run.path('curvature-over-training'), await curvesPlot(series, {
+        title: `Curvature over training — ${flags.checkpoints}`, subtitle: `${data.selection.source} (${data.selection.split}, ${data.selection.count} samples), BN ${flags.bn}, Hutchinson ${flags.traceSamples} probes`,
+        xLabel: 'epoch', yLabel: 'tr(H), λ_max (log)', logY: rows.every((r) => r.trace.mean > 0 && r.lambdaMax > 0),
+      }))).png);
+    }
+  }
+  for (const r of rows) out.say(`${r.name.padEnd(22)} epoch ${String(r.epoch).padStart(3)}: loss ${r.loss.toFixed(4)}, tr(H) ${r.trace.mean.toPrecision(5)} ± ${r.trace.stderr.toPrecision(2)}, λ_max ${r.lambdaMax.toPrecision(5)}`);
+  out.say(`results in ${run.path('result.json')}${plots.length ? `, figure: ${plots.join(', ')}` : ''}`);
+  out.result({ ...result, dir: run.dir, plots });
+}

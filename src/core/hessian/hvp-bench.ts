@@ -1,0 +1,63 @@
+// Hessian-vector product throughput (images per second) of terrain's model operator and of PyTorch double backprop
+// on the same architecture, batch and thread count: the numbers `npm run bench` reports.
+import type { ModelSpec } from '../../ir/model.js';
+import { buildModel } from '../../ir/zoo/index.js';
+import { runPython, torchAvailable } from '../../ir/zoo/testing.js';
+import { ParamLayout, paramsOf } from '../params.js';
+import { createRng } from '../rng.js';
+import type { HvpMethod } from './hvp-backends.js';
+import { modelHessian } from './model-operator.js';
+import { randomBatches } from './torch-reference.js';
+
+export interface HvpBenchOptions {
+  spec: ModelSpec;
+  /** Samples per product (one batch). */
+  batch: number;
+  /** Timed products after one warm-up product. */
+  repeats: number;
+  /** ORT / torch intra-op threads (0 = all cores). */
+  threads?: number;
+  method?: HvpMethod;
+  bn?: 'eval' | 'train';
+  seed?: number;
+}
+
+export interface HvpThroughput {
+  method: HvpMethod | 'torch-double-backprop';
+  batch: number;
+  repeats: number;
+  secondsPerProduct: number;
+  imagesPerSecond: number;
+  /** Graph construction and session creation (terrain only). */
+  setupSeconds?: number;
+}
+
+/** terrain: one model operator over one random batch, `repeats` products timed after a warm-up. */
+export async function measureHvpThroughput(o: HvpBenchOptions): Promise<HvpThroughput> {
+  const seed = o.seed ?? 0;
+  const model = buildModel(o.spec, seed);
+  const point = { model, theta: paramsOf(model, ParamLayout.ofModel(model)), buffers: new Map(model.buffers.map((b) => [b, model.graph.initializers.get(b)!])) };
+  const rng = createRng(seed + 1);
+  const batches = randomBatches(o.spec.inputShape, o.spec.classes, o.batch, o.batch, rng);
+  const t0 = performance.now();
+  const op = await modelHessian(point, batches, { method: o.method ?? 'exact', bn: o.bn ?? 'eval', threads: o.threads ?? 0 });
+  try {
+    const v = Float64Array.from({ length: op.size }, () => rng.normal());
+    await op.matvec(v);
+    const setupSeconds = (performance.now() - t0) / 1000;
+    const t1 = performance.now();
+    for (let i = 0; i < o.repeats; i++) await op.matvec(v);
+    const secondsPerProduct = (performance.now() - t1) / 1000 / o.repeats;
+    return { method: op.method, batch: o.batch, repeats: o.repeats, secondsPerProduct, imagesPerSecond: o.batch / secondsPerProduct, setupSeconds };
+  } finally {
+    await op.dispose();
+  }
+}
+
+/** PyTorch double backprop (test/python/hvp_reference.py bench), BN in eval mode; undefined without torch. */
+export function measureTorchHvpThroughput(o: Pick<HvpBenchOptions, 'spec' | 'batch' | 'repeats' | 'threads'>): HvpThroughput | undefined {
+  if (!torchAvailable()) return undefined;
+  const out = runPython('hvp_reference.py', ['bench', '--spec', JSON.stringify(o.spec), '--batch', String(o.batch), '--repeats', String(o.repeats), '--threads', String(o.threads ?? 0)], 1_800_000);
+  const r = JSON.parse(out.trim().split('\n').pop()!) as { seconds: number; images_per_second: number };
+  return { method: 'torch-double-backprop', batch: o.batch, repeats: o.repeats, secondsPerProduct: r.seconds, imagesPerSecond: r.images_per_second };
+}
