@@ -5,9 +5,7 @@ import { registerEval } from './eval.js';
 import { registerExportOnnx } from './export-onnx.js';
 import { registerHessian } from './hessian.js';
 import { registerLandscape } from './landscape.js';
-import { registerReport } from './report.js';
 import { registerResume } from './resume.js';
-import { registerServe } from './serve.js';
 import { registerTrain } from './train.js';
 
 /** Every subcommand registers itself here. */
@@ -20,6 +18,4 @@ export function registerCommands(program: Command): void {
   registerResume(program);
   registerExportOnnx(program);
   registerDemo(program);
-  registerReport(program);
-  registerServe(program);
 }
