@@ -10,6 +10,7 @@ import { orthogonalize } from '../../core/directions/plane.js';
 import { addDataOptions, addModelOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, prepareData, type DataOptions } from '../common.js';
 import { makeOutput } from '../output.js';
 import { VERSION } from '../version.js';
+import { eigenvectorProvider } from './eigen-provider.js';
 import { gradientProvider } from './gradient-provider.js';
 import { writeLandscapePlots } from './landscape-plots.js';
 
@@ -18,15 +19,17 @@ interface LandscapeFlags extends DataOptions {
   out: string;
   bn: BnMode;
   bnBatches: number;
+  hessian?: string;
   threads: number;
   json?: boolean;
   plots: boolean;
 }
 
-export function directionContext(m: LoadedModel, gradient?: () => Promise<import('../../core/params.js').ParamVector>): DirectionContext {
+export function directionContext(m: LoadedModel, gradient?: () => Promise<import('../../core/params.js').ParamVector>, eigenvector?: (k: number) => Promise<import('../../core/params.js').ParamVector>): DirectionContext {
   return {
     theta: m.theta,
     gradient,
+    eigenvector,
     loadParams: async (path) => {
       const other = loadModelFile(path);
       m.theta.layout.assertSame(other.theta.layout, path);
@@ -41,6 +44,7 @@ function addLandscapeOptions(cmd: Command): Command {
   return addRuntimeOptions(cmd)
     .option('--bn <mode>', 'BatchNorm statistics: eval (running, default) | perturb (move with the direction) | recompute (re-estimate at every point)', choiceOption('--bn', BN_MODES), 'eval')
     .option('--bn-batches <n>', 'training batches used by --bn recompute', intOption('--bn-batches', 1), 10)
+    .option('--hessian <dir>', 'a terrain hessian output directory holding the eigen-K.safetensors of eigen:K directions (default: computed here)')
     .option('--no-plots', 'skip the SVG/PNG figures')
     .requiredOption('--out <dir>', 'run directory (created, or resumed when it holds the same run)');
 }
@@ -49,7 +53,7 @@ async function prepare(flags: LandscapeFlags, specs: string[], orthogonal = fals
   const m = loadModelFile(flags.model);
   const data = prepareData(flags);
   checkCompatible(m, data.selected);
-  const ctx = directionContext(m, gradientProvider(m, data.batches));
+  const ctx = directionContext(m, gradientProvider(m, data.batches, flags.threads), eigenvectorProvider(m, data.batches, flags.hessian, flags.threads));
   const dirs = await resolveDirections(specs, ctx);
   if (orthogonal && dirs.length === 2) dirs[1] = { ...dirs[1]!, vector: orthogonalize(dirs[0]!.vector, dirs[1]!.vector), spec: `${dirs[1]!.spec} (orthogonalized to x)` };
   const bufferDeltas = specs.map((_, k) => {
