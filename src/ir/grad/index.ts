@@ -10,6 +10,7 @@ import { concat } from './concat.js';
 import { conv } from './conv.js';
 import { convTranspose } from './conv-transpose.js';
 import { div } from './div.js';
+import { erf } from './erf.js';
 import { exp } from './exp.js';
 import { expand } from './expand.js';
 import { gemm } from './gemm.js';
@@ -42,6 +43,7 @@ import { whereRule } from './where.js';
 export const GRAD_RULES: Readonly<Record<string, GradRule>> = {
   Add: addSub, Sub: addSub, Mul: mul, Div: div, Pow: pow, Sum: sum, Neg: neg,
   Relu: relu, LeakyRelu: leakyRelu, Clip: clip, Sigmoid: sigmoid, Tanh: tanh, Exp: exp, Log: log, Sqrt: sqrt, Reciprocal: reciprocal,
+  Erf: erf,
   Softmax: softmax, LogSoftmax: logSoftmax,
   MatMul: matmul, Gemm: gemm, Conv: conv, ConvTranspose: convTranspose,
   BatchNormalization: batchNorm, MaxPool: maxPool, AveragePool: averagePool, GlobalAveragePool: globalAveragePool,

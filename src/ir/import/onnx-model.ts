@@ -1,0 +1,166 @@
+// An ONNX file (typically exported from PyTorch) as a terrain model: parsed, checked against what terrain can run and
+// differentiate, simplified, its I/O renamed to "input"/"logits", and its initializers split into parameters,
+// buffers and constants (./roles.ts). Every problem is one ImportError naming the file and the node or value.
+import { type Dim, type Graph, type ValueInfo } from '../graph.js';
+import { MAX_OPSET, MIN_OPSET } from '../autodiff.js';
+import { INPUT, LOGITS, type Model } from '../model.js';
+import { fromOnnxBytes, OnnxFormatError } from '../onnx.js';
+import { inferShapes, type ShapeEnv } from '../shapes.js';
+import { isStatic, showShape } from '../shapes/dims.js';
+import { classifyInitializers } from './roles.js';
+import { simplifyGraph } from './simplify.js';
+import { describeUnsupported, unsupportedAfterImport, unsupportedBeforeImport } from './support.js';
+
+export class ImportError extends Error {
+  override name = 'ImportError';
+}
+
+/** Largest value (elements per sample, the batch counted once) an imported graph may compute: 2^26, 256 MB of floats. */
+export const MAX_VALUE_ELEMENTS = 2 ** 26;
+
+/** The symbol terrain gives the batch dimension of imported models. */
+export const BATCH = 'N';
+
+export interface ImportReport {
+  source: string;
+  opset: number;
+  params: string[];
+  buffers: string[];
+  constants: string[];
+  /** Identity alias copies of deduplicated initializers (alias → source). */
+  aliases: Map<string, string>;
+  folded: number;
+  removed: number;
+  /** Initializers of the file that nothing reads (left out of the model). */
+  unused: string[];
+  /** The file's own input and output names (renamed to "input" and "logits"). */
+  inputName: string;
+  outputName: string;
+  /** Further graph outputs that terrain ignores. */
+  ignoredOutputs: string[];
+}
+
+export interface Imported {
+  model: Model;
+  report: ImportReport;
+}
+
+export function importOnnx(bytes: Uint8Array, source = 'model.onnx'): Imported {
+  let graph: Graph;
+  try {
+    graph = fromOnnxBytes(bytes, source);
+  } catch (e) {
+    if (e instanceof OnnxFormatError) throw new ImportError(e.message);
+    throw e;
+  }
+  return importGraph(graph, source);
+}
+
+/** Imports an already parsed graph (ONNX files, converted TF.js models). */
+export function importGraph(graph: Graph, source: string): Imported {
+  const fail = (what: string): never => { throw new ImportError(`${source}: ${what}`); };
+  if (graph.opset < MIN_OPSET || graph.opset > MAX_OPSET) {
+    fail(`opset ${graph.opset}; terrain differentiates opsets ${MIN_OPSET}–${MAX_OPSET}: export with opset_version=13`);
+  }
+  const input = checkInput(graph, fail);
+  if (graph.outputs.length === 0) fail('the graph has no outputs');
+  const output = graph.outputs[0]!;
+  const before = unsupportedBeforeImport(graph);
+  if (before.length > 0) throw new ImportError(describeUnsupported(source, before));
+
+  const focused: Graph = { ...graph, outputs: [output] };
+  const s = guarded(source, 'simplifying', () => simplifyGraph(focused));
+  const [g, renamed] = renameIo(s.graph, input.name, output.name);
+  const env = guarded(source, 'shape inference', () => inferShapes(g));
+  const classes = checkOutput(env, fail);
+  checkSizes(g, env, fail);
+  const roles = classifyInitializers(g, new Set([...s.fromFile].map(renamed)));
+  const after = unsupportedAfterImport(g, env, roles.params);
+  if (after.length > 0) throw new ImportError(describeUnsupported(source, after));
+
+  g.outputs = [{ name: LOGITS, dtype: 'float32', shape: [BATCH, classes] }];
+  const inputShape = input.shape.slice(1) as number[];
+  return {
+    model: { spec: { arch: 'onnx', options: {}, inputShape, classes }, graph: g, params: roles.params, buffers: roles.buffers },
+    report: {
+      source, opset: graph.opset, ...roles, aliases: s.aliases, folded: s.folded, removed: s.removed, unused: s.unused,
+      inputName: input.name, outputName: output.name, ignoredOutputs: graph.outputs.slice(1).map((o) => o.name),
+    },
+  };
+}
+
+function guarded<T>(source: string, stage: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof TypeError || e instanceof RangeError) throw e; // bugs, not bad files: let them show as such
+    throw new ImportError(`${source}: ${stage}: ${(e as Error).message}`);
+  }
+}
+
+function checkInput(graph: Graph, fail: (w: string) => never): ValueInfo {
+  if (graph.inputs.length !== 1) {
+    fail(`the graph has ${graph.inputs.length} inputs (${graph.inputs.map((v) => `'${v.name}'`).join(', ') || 'none'}); terrain feeds one batch of samples`);
+  }
+  const input = graph.inputs[0]!;
+  if (input.dtype !== 'float32') fail(`input '${input.name}' is ${input.dtype}; terrain feeds float32 samples (export the model in float32)`);
+  if (input.shape.length < 2) fail(`input '${input.name}' has shape ${showShape(input.shape)}; expected [batch, …sample dims]`);
+  if (isStatic(input.shape[0]!)) {
+    fail(`input '${input.name}' has a fixed batch size ${input.shape[0]}; export with dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}}`);
+  }
+  const rest = input.shape.slice(1);
+  if (!rest.every((d) => isStatic(d) && d > 0)) fail(`input '${input.name}' has shape ${showShape(input.shape)}; every dim after the batch must be fixed`);
+  return input;
+}
+
+function checkOutput(env: ShapeEnv, fail: (w: string) => never): number {
+  const t = env.type(LOGITS);
+  const classes = t.shape[1];
+  if (t.shape.length !== 2 || classes === undefined || !isStatic(classes)) fail(`the output should be logits [batch, classes], got ${showShape(t.shape)}`);
+  if (t.dtype !== 'float32') fail(`the output is ${t.dtype}; expected float32 logits`);
+  return classes as number;
+}
+
+/** Refuses graphs whose values would need more than MAX_VALUE_ELEMENTS per sample (hostile or absurd shapes). */
+function checkSizes(g: Graph, env: ShapeEnv, fail: (w: string) => never): void {
+  for (const n of g.nodes) {
+    for (const o of n.outputs) {
+      if (!o) continue;
+      let count = 1;
+      for (const d of env.shape(o)) count *= perSample(d);
+      if (!(count <= MAX_VALUE_ELEMENTS)) fail(`node '${n.name}' (${n.op}) would compute '${o}' of shape ${showShape(env.shape(o))}, more than ${MAX_VALUE_ELEMENTS} elements per sample`);
+    }
+  }
+}
+
+/** A dim's size with every symbol (the batch) counted as 1: "4*N" → 4. */
+function perSample(d: Dim): number {
+  if (isStatic(d)) return d;
+  return d.split('*').reduce((p, f) => p * (/^\d+$/.test(f) ? Number(f) : 1), 1);
+}
+
+/** The graph with its input called "input", its output "logits", and the batch dim called BATCH; and the renaming. */
+function renameIo(g: Graph, inName: string, outName: string): [Graph, (name: string) => string] {
+  const taken = new Set<string>([...g.initializers.keys(), ...g.nodes.flatMap((n) => [...n.inputs, ...n.outputs])]);
+  const map = new Map<string, string>([[inName, INPUT], [outName, LOGITS]]);
+  // Internal values that already use terrain's names move aside first.
+  for (const reserved of [INPUT, LOGITS]) {
+    if (taken.has(reserved) && reserved !== inName && reserved !== outName && !map.has(reserved)) {
+      let k = 1;
+      while (taken.has(`${reserved}_${k}`)) k++;
+      map.set(reserved, `${reserved}_${k}`);
+    }
+  }
+  if (inName === outName) throw new ImportError(`the graph's input '${inName}' is also its output`);
+  const r = (x: string): string => map.get(x) ?? x;
+  const batch = g.inputs[0]!.shape[0]!;
+  const dims = (s: Dim[]): Dim[] => s.map((d) => (d === batch ? BATCH : d));
+  const initializers = new Map([...g.initializers].map(([k, t]) => [r(k), t]));
+  return [{
+    ...g,
+    inputs: g.inputs.map((v) => ({ ...v, name: r(v.name), shape: dims(v.shape) })),
+    outputs: g.outputs.map((v) => ({ ...v, name: r(v.name), shape: dims(v.shape) })),
+    nodes: g.nodes.map((n) => ({ ...n, inputs: n.inputs.map((x) => (x ? r(x) : x)), outputs: n.outputs.map(r) })),
+    initializers,
+  }, r];
+}

@@ -1,0 +1,48 @@
+// PyTorch weights for a model: .pt/.pth (torch.save zip) and .safetensors state_dicts, mapped onto initializers.
+import { readFileSync } from 'node:fs';
+import { decodeSafetensors, SafetensorsError } from '../safetensors.js';
+import type { Tensor } from '../tensor.js';
+import { decodeTorchSave, TorchFileError } from './pt.js';
+
+export { decodeTorchSave, halfToFloat, MAX_PICKLE_BYTES, TorchFileError, type TorchStateDict } from './pt.js';
+export { applyStateDict, StateDictError, type MappingOptions, type StateDictReport } from './state-dict.js';
+export { listZip, readZip, ZipError } from './zip.js';
+
+export class WeightsFileError extends Error {
+  override name = 'WeightsFileError';
+}
+
+export interface WeightsFile {
+  tensors: Map<string, Tensor>;
+  /** Non-tensor entries of a .pt state_dict (by key). */
+  skipped: string[];
+  bytes: Uint8Array;
+}
+
+/** torch.save archives go by several names: .pt, .pth, Hugging Face's pytorch_model.bin, Lightning's .ckpt. */
+export const TORCH_EXTENSIONS = ['.pt', '.pth', '.bin', '.ckpt'];
+
+/** Reads a state_dict from .pt/.pth (torch.save) or .safetensors bytes; `source` names the file in errors. */
+export function decodeWeights(bytes: Uint8Array, source: string): WeightsFile {
+  try {
+    if (source.endsWith('.safetensors')) return { tensors: decodeSafetensors(bytes, source).tensors, skipped: [], bytes };
+    if (TORCH_EXTENSIONS.some((x) => source.endsWith(x))) {
+      const sd = decodeTorchSave(bytes, source);
+      return { tensors: sd.tensors, skipped: sd.skipped, bytes };
+    }
+  } catch (e) {
+    if (e instanceof SafetensorsError || e instanceof TorchFileError) throw new WeightsFileError(e.message);
+    throw e;
+  }
+  throw new WeightsFileError(`${source}: unknown weights file type; give a PyTorch state_dict as .pt/.pth/.bin/.ckpt (torch.save) or .safetensors`);
+}
+
+export function readWeightsFile(path: string): WeightsFile {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new WeightsFileError(`${path}: cannot read the weights file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  return decodeWeights(bytes, path);
+}
