@@ -1,0 +1,115 @@
+// A loaded run as the viewer shows it: name, state, badges, provenance, summary numbers and panels.
+import { basename } from 'node:path';
+import { curvesOverlayPanel } from './figures/curve.js';
+import { curveData, isCurve, isObject, isSurface, panelsFromJson } from './figures/detect.js';
+import { hessianBadges } from './figures/hessian.js';
+import { trainPanel } from './figures/series.js';
+import { pcaTrajectory, surface3dPanel } from './figures/surface.js';
+import { axis, baseLayout, figure, formatNumber, TYPE_COLORS } from './figures/theme.js';
+import type { LoadedRun } from './load.js';
+import type { Badge, Panel, RunSummary, RunView } from './types.js';
+
+export function runName(run: LoadedRun): string {
+  return run.found.id || basename(run.found.dir);
+}
+
+export function runSummary(run: LoadedRun): RunSummary {
+  const badges: Badge[] = [];
+  const r = run.result;
+  if (run.state !== 'done') {
+    const p = run.progress;
+    badges.push({ text: `${run.state}${p ? ` ${p.done}/${p.total}` : ''}`, tone: 'state', title: run.state === 'running' ? 'files changed within the last minute' : 'no result yet and no recent change' });
+  }
+  if (r && isCurve(r) && typeof r['type'] === 'string' && !run.partial) badges.push({ text: r['type'], tone: r['type'] in TYPE_COLORS ? r['type'] : 'info', title: 'curve type (taxonomy)' });
+  if (r && isSurface(r) && typeof r['cosineXY'] === 'number') badges.push({ text: `cos(x,y) ${r['cosineXY'].toFixed(3)}`, tone: 'info', title: 'cosine between the two directions' });
+  if (r) badges.push(...hessianBadges(r));
+  if (run.kind === 'train' && run.train) {
+    const acc = run.train['testAccuracy'];
+    if (typeof acc === 'number') badges.push({ text: `test acc ${(acc * 100).toFixed(1)}%`, tone: 'info' });
+  }
+  if (run.warnings.length) badges.push({ text: `${run.warnings.length} warning${run.warnings.length > 1 ? 's' : ''}`, tone: 'warn', title: run.warnings.join('\n') });
+  return { id: run.found.id, name: runName(run), kind: run.kind, state: run.state, progress: run.progress, badges, downloads: downloadFormats(run) };
+}
+
+/** What the server can export for this run: tables for any result, grids and meshes for curves and surfaces. */
+export function downloadFormats(run: LoadedRun): string[] {
+  const r = run.result;
+  if (run.kind === 'train') return run.train ? ['csv', 'json'] : [];
+  if (!r) return [];
+  if (isCurve(r) || isSurface(r)) return ['csv', 'npy', 'vtp', 'png', 'json'];
+  if (Array.isArray(r['eigenvalues']) || isObject(r['density'])) return ['csv', 'npy', ...(isObject(r['density']) ? ['png'] : []), 'json'];
+  return ['json'];
+}
+
+export function runView(run: LoadedRun): RunView {
+  const summary = runSummary(run);
+  const name = summary.name;
+  const panels: Panel[] = [];
+  let provenance: unknown = run.config;
+  if (run.kind === 'train' && run.train) {
+    const { epochs, checkpoints, ...rest } = run.train;
+    provenance = { ...rest, checkpoints };
+    const p = trainPanel(`${run.found.id}:train`, `${name} · training`, Array.isArray(epochs) ? epochs.filter(isObject) : []);
+    if (p) panels.push(p);
+  }
+  const info = isObject(run.config?.info) ? run.config!.info : {};
+  const specs = Array.isArray(run.config?.identity?.['directions'])
+    ? (run.config!.identity['directions'] as unknown[]).map((d) => (isObject(d) ? String(d['spec'] ?? '').replace(/ \(orthogonalized to x\)$/, '') : ''))
+    : [];
+  const trajectory = pcaTrajectory(info['directionInfo'], specs);
+  const axisLabels: [string, string] | undefined = specs.length === 2 ? [shortSpec(specs[0]!), shortSpec(specs[1]!)] : undefined;
+  if (run.result) panels.push(...panelsFromJson(run.result, { id: run.found.id, title: name, trajectory, axisLabels }));
+  for (const extra of run.extras) panels.push(...panelsFromJson(extra.value, { id: `${run.found.id}/${extra.name}`, title: `${name}/${extra.name}`, maxPanels: 8 }));
+  return { ...summary, path: run.found.dir, provenance, scalars: scalarsOf(run), panels, warnings: run.warnings };
+}
+
+/** 'gaussian:norm=filter:seed=100:bias-bn=zero:scale=1' → 'gaussian seed=100' (axis titles stay short). */
+export function shortSpec(spec: string): string {
+  const [kind, ...rest] = spec.split(':');
+  const keep = rest.filter((s) => /^(seed|k)=/.test(s) || !s.includes('='));
+  const text = [kind, ...keep.map((s) => s.split('/').slice(-2).join('/'))].join(' ');
+  return text.length > 48 ? `${text.slice(0, 45)}…` : text;
+}
+
+/** Numbers, booleans and short strings of the result and its sub-objects (one level), for the summary table. */
+function scalarsOf(run: LoadedRun): [string, string][] {
+  const out: [string, string][] = [];
+  const src = run.kind === 'train' ? run.train : run.result;
+  const put = (k: string, v: unknown): void => {
+    if (typeof v === 'number') out.push([k, formatNumber(v)]);
+    else if (typeof v === 'boolean') out.push([k, String(v)]);
+    else if (typeof v === 'string' && v.length <= 160) out.push([k, v]);
+  };
+  for (const [k, v] of Object.entries(src ?? {})) {
+    if (k === 'epochs') continue;
+    if (isObject(v)) for (const [k2, v2] of Object.entries(v)) put(`${k}.${k2}`, v2);
+    else put(k, v);
+  }
+  return out.slice(0, 60);
+}
+
+/** The landing page: every finished curve on one set of axes, how many curves fall in each type, the first surfaces. */
+export function overviewPanels(runs: readonly LoadedRun[]): Panel[] {
+  const panels: Panel[] = [];
+  const curves = runs.filter((r) => r.result && !r.partial && isCurve(r.result)).map((r) => ({ ...curveData(r.result!), label: runName(r) }));
+  if (curves.length) {
+    const all = curvesOverlayPanel('overview:curves', `All curves (${curves.length})`, curves);
+    // Curves of very different heights (a gradient direction beside Gaussian ones) read better on a log axis.
+    const log = all.views.findIndex((v) => v.label === 'log loss');
+    if (log > 0) all.views.unshift(...all.views.splice(log, 1));
+    panels.push(all);
+    const counts = new Map<string, number>();
+    for (const c of curves) counts.set(c.type ?? 'unclassified', (counts.get(c.type ?? 'unclassified') ?? 0) + 1);
+    const types = [...counts.keys()];
+    panels.push({
+      id: 'overview:types', title: 'Curve types', kind: '2d',
+      views: [{ label: 'count', figure: figure([{ type: 'bar', x: types, y: types.map((t) => counts.get(t)), marker: { color: types.map((t) => TYPE_COLORS[t] ?? '#888') }, name: 'curves' }], baseLayout('Curve types', { xaxis: axis('type'), yaxis: axis('curves', { dtick: 1 }), showlegend: false })) }],
+    });
+  }
+  for (const r of runs.filter((x) => x.result && !x.partial && isSurface(x.result)).slice(0, 2)) {
+    const res = r.result!;
+    const s = { x: res['x'] as number[], y: res['y'] as number[], loss: res['loss'] as (number | null)[][] };
+    panels.push(surface3dPanel(s, { id: `overview:${r.found.id}:surface3d`, title: `${runName(r)} · 3-D surface` }));
+  }
+  return panels;
+}
