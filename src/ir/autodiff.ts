@@ -2,7 +2,8 @@
 // one rule per op (src/ir/grad/), so the result can be run by ORT and differentiated again.
 import { cloneGraph, type Graph, type Node } from './graph.js';
 import { inferShapes, type ShapeEnv } from './shapes.js';
-import { eqShape, isStatic, showShape } from './shapes/dims.js';
+import { broadcastShapes, eqShape, isStatic, showShape } from './shapes/dims.js';
+import { expandLike } from './grad/helpers.js';
 import { Emitter, floatTensor, isFloat } from './grad/emitter.js';
 import { GRAD_RULES } from './grad/index.js';
 import type { GradContext } from './grad/types.js';
@@ -24,6 +25,9 @@ export interface Differentiated {
   /** Types of all values of the new graph. */
   env: ShapeEnv;
 }
+
+/** Ops whose rules accept a dY that only broadcasts to the output's shape. */
+const BROADCAST_DY = new Set(['Mul']);
 
 export const MIN_OPSET = 13;
 export const MAX_OPSET = 17;
@@ -49,19 +53,23 @@ export function differentiate(graph: Graph, opts: DifferentiateOptions): Differe
     throw new Error(`seed '${opts.seed}' has shape ${showShape(env.shape(opts.seed))}, '${opts.of}' has ${showShape(env.shape(opts.of))}`);
   }
 
-  const gradOf = (v: string): string | undefined => {
+  // Contributions may be smaller than their value and broadcast to it (a ReduceMean gradient before its Expand):
+  // a Sum with a full-size contribution broadcasts for free, and Mul's rule takes a broadcastable dY as it is.
+  const gradOf = (v: string, broadcastOk = false): string | undefined => {
     if (v === opts.of && !contributions.has(v)) contributions.set(v, [onesLike(e, v)]);
     const list = contributions.get(v);
     if (!list || list.length === 0) return undefined;
-    if (list.length > 1) {
-      e.stem = `${v}_grad`;
-      contributions.set(v, [e.op('Sum', list)]);
-    }
-    return contributions.get(v)![0];
+    e.stem = `${v}_grad`;
+    if (list.length > 1) contributions.set(v, [e.op('Sum', list)]);
+    const g = contributions.get(v)![0]!;
+    if (broadcastOk || eqShape(env.shape(g), env.shape(v))) return g;
+    const full = expandLike(e, g, v);
+    contributions.set(v, [full]);
+    return full;
   };
 
   for (const node of [...active.nodes].reverse()) {
-    const dys = node.outputs.map((o) => (o ? gradOf(o) : undefined));
+    const dys = node.outputs.map((o) => (o ? gradOf(o, BROADCAST_DY.has(node.op)) : undefined));
     if (dys.every((d) => d === undefined)) continue;
     const rule = (node.domain ?? '') === '' ? GRAD_RULES[node.op] : undefined;
     if (!rule) throw new Error(`no gradient rule for op '${node.op}' (node '${node.name}')`);
@@ -83,7 +91,8 @@ export function differentiate(graph: Graph, opts: DifferentiateOptions): Differe
     node.inputs.forEach((input, i) => {
       const gi = grads[i];
       if (!gi || !ctx.needs(i)) return;
-      if (!eqShape(env.shape(gi), env.shape(input)) || env.dtype(gi) !== env.dtype(input)) {
+      const fits = broadcastShapes([env.shape(gi), env.shape(input)]);
+      if (typeof fits === 'string' || !eqShape(fits, env.shape(input)) || env.dtype(gi) !== env.dtype(input)) {
         throw new Error(`gradient rule for op '${node.op}' (node '${node.name}') gave ${env.dtype(gi)} ${showShape(env.shape(gi))} for input ${i} '${input}' of ${env.dtype(input)} ${showShape(env.shape(input))}`);
       }
       const list = contributions.get(input) ?? [];

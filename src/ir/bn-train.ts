@@ -21,7 +21,7 @@ export function bnToTrainMode(graph: Graph, opts: BnTrainOptions = {}): BnTrainG
   const momentum = opts.momentum ?? 0.1;
   const g = cloneGraph(graph);
   const env = new ShapeEnv(g);
-  const e = new Emitter(g, env);
+  const e = new Emitter(g, env, { reuseExisting: false });
   const original = g.nodes;
   g.nodes = [];
   const runningStatOutputs = new Map<string, string>();
@@ -51,15 +51,17 @@ function rewriteOne(e: Emitter, node: Node, momentum: number): [string, string][
   const rank = e.rank(x);
   const axes = [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2)];
   const eps = getFloat(node, 'epsilon', 1e-5);
+  const flat = (v: string) => e.op('Reshape', [v, e.ints([-1])]);
+  // Batch statistics feed an eval-form BatchNormalization (one fused pass in ORT); autodiff differentiates through
+  // them. The centred input is built exactly as the BatchNormalization rule builds it, so that the rule reuses it.
   const batchMean = e.op('ReduceMean', [x], { axes: attr.ints(axes), keepdims: attr.int(1) });
-  const centered = e.op('Sub', [x, batchMean]);
+  const meanC = flat(batchMean);
+  const centered = e.op('Sub', [x, channelVector(e, meanC, rank)]);
   const batchVar = e.op('ReduceMean', [e.op('Mul', [centered, centered])], { axes: attr.ints(axes), keepdims: attr.int(1) });
-  const invStd = e.op('Reciprocal', [e.op('Sqrt', [e.op('Add', [batchVar, e.scalar(eps, batchVar)])])]);
-  const gain = e.op('Mul', [invStd, channelVector(e, scale, rank)]);
-  e.opTo(node.outputs[0]!, 'Add', [e.op('Mul', [centered, gain]), channelVector(e, bias, rank)]);
+  const varC = flat(batchVar);
+  e.opTo(node.outputs[0]!, 'BatchNormalization', [x, scale, bias, meanC, varC], { epsilon: attr.float(eps) });
 
   // Running statistics, outside the differentiated path.
-  const flat = (v: string) => e.op('Reshape', [v, e.ints([-1])]);
   const count = countRatio(e, x, batchMean, batchVar);
   const bessel = e.op('Div', [count, e.op('Sub', [count, e.scalar(1, count)])]);
   const blend = (running: string, batch: string): [string, string] => {
@@ -68,5 +70,5 @@ function rewriteOne(e: Emitter, node: Node, momentum: number): [string, string][
     e.opTo(updated, 'Add', [e.op('Mul', [running, e.scalar(1 - momentum, running)]), e.op('Mul', [batch, e.scalar(momentum, batch)])]);
     return [running, updated];
   };
-  return [blend(mean, flat(batchMean)), blend(variance, e.op('Mul', [flat(batchVar), bessel]))];
+  return [blend(mean, meanC), blend(variance, e.op('Mul', [varC, bessel]))];
 }

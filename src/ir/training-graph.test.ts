@@ -78,7 +78,7 @@ for (const c of CASES) {
       await session.dispose();
 
       const loss = out[gg.lossName]!.data[0] as number;
-      assert.ok(Math.abs(loss - ref.loss) <= 1e-5 * Math.max(1, Math.abs(ref.loss)), `loss ${loss} vs PyTorch ${ref.loss}`);
+      assert.ok(Math.abs(loss - ref.loss) <= 1e-4 * Math.max(1, Math.abs(ref.loss)), `loss ${loss} vs PyTorch ${ref.loss}`);
       assert.equal(out[gg.correctName]!.data[0], ref.correct);
       let worst = 0, worstRelative = 0;
       for (const p of model.params) {
@@ -132,7 +132,7 @@ test('weights as initializers give the same loss and gradients as weights as inp
 test('an op without a gradient rule is named with its node', () => {
   const model = buildModel({ arch: 'mlp', options: { widths: [3] }, inputShape: [2], classes: 2 }, 1);
   const relu = model.graph.nodes.find((n) => n.op === 'Relu')!;
-  relu.op = 'Erf';
+  relu.op = 'Softplus'; // shape inference knows it, the gradient table does not
   assert.throws(() => buildGradientGraph(model, { loss: 'softmax-ce', bn: 'eval', weights: 'inputs' }),
-    new RegExp(`no gradient rule for op 'Erf' \\(node '${relu.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}'\\)`));
+    (err: Error) => err.message === `no gradient rule for op 'Softplus' (node '${relu.name}')`);
 });

@@ -25,7 +25,9 @@ export function convWeightGrad(e: Emitter, input: string, outGrad: string, win: 
   const k = win.kernel.reduce((p, d) => p * d, 1);
   const positions = win.output.reduce((p, d) => p * d, 1);
   const cg = divDim(channels, group) as number, mg = divDim(outChannels, group) as number;
-  const patches = e.op('Conv', [input, e.tensor(oneHotTaps(channels, win.kernel, e.dtype(input)))], {
+  // A pointwise, unstrided, unpadded conv (MobileNet's 1×1) needs no gathering: the input is its own patch matrix.
+  const pointwise = k === 1 && win.strides.every((s) => s === 1) && [...win.padsBegin, ...win.padsEnd].every((p) => p === 0);
+  const patches = pointwise ? input : e.op('Conv', [input, e.tensor(oneHotTaps(channels, win.kernel, e.dtype(input)))], {
     group: attr.int(channels),
     strides: attr.ints(win.strides),
     dilations: attr.ints(win.dilations),

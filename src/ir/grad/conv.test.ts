@@ -17,8 +17,9 @@ test('Conv with stride 2, asymmetric pads and dilation 2 (output size not a mult
   await checkGrad('Conv', { inputs: [['N', 2, 6, 5], [2, 2, 2, 3]], attrs, ...f32, order: 2 });
 });
 
-test('Conv 1×1 stride 2 (a ResNet shortcut)', async () => {
+test('Conv 1×1 stride 2 (a ResNet shortcut) and a pointwise 1×1 Conv with groups (MobileNet)', async () => {
   await checkGrad('Conv', { inputs: [['N', 3, 5, 5], [2, 3, 1, 1]], attrs: { strides: attr.ints([2, 2]) }, ...f32 });
+  await checkGrad('Conv', { inputs: [['N', 4, 3, 3], [6, 2, 1, 1], [6]], attrs: { group: attr.int(2) }, ...f32, order: 2 });
 });
 
 test('Grouped Conv (2 groups) and depthwise Conv with channel multiplier 2', async () => {

@@ -1,21 +1,42 @@
-// Appends nodes to a graph under construction: fresh names, deduplicated constants, and shape inference of every
-// emitted node (so a rule sees the shape of what it just built, and a rule bug fails at once, naming the node).
+// Appends nodes to a graph under construction: fresh names, shape inference of every emitted node (so a rule sees
+// the shape of what it just built, and a rule bug fails at once, naming the node), and common-subexpression reuse:
+// a node identical to one already in the graph (same op, inputs, attributes) is not emitted again, and small
+// integer constants are shared. Rules rely on this, e.g. the BatchNormalization rule finds the centred input that
+// the train-mode rewrite already computes.
 import type { Attribute, Dim, Graph, Node } from '../graph.js';
 import type { ShapeEnv } from '../shapes.js';
 import type { DType, Tensor } from '../tensor.js';
 
+export interface EmitterOptions {
+  /** Reuse nodes already in the graph (default true); false while the node list is being rebuilt. */
+  reuseExisting?: boolean;
+}
+
+const tensorKey = (t: Tensor): string | undefined =>
+  t.data.length <= 64 ? `${t.dtype}|${t.dims.join(',')}|${Array.from(t.data as ArrayLike<number | bigint>).join(',')}` : undefined;
+
+const nodeKey = (op: string, inputs: readonly string[], attrs: Record<string, Attribute>): string =>
+  `${op}(${inputs.join(',')})${JSON.stringify(Object.entries(attrs).sort(([a], [b]) => (a < b ? -1 : 1)), (_, v) => (typeof v === 'bigint' ? v.toString() : v))}`;
+
 export class Emitter {
   private readonly used = new Set<string>();
   private readonly constants = new Map<string, string>();
+  private readonly nodes = new Map<string, string>();
   /** Prefix for names of emitted nodes, set by the caller per forward node (e.g. "conv1_grad"). */
   stem = 'grad';
 
-  constructor(readonly graph: Graph, readonly env: ShapeEnv) {
+  constructor(readonly graph: Graph, readonly env: ShapeEnv, opts: EmitterOptions = {}) {
     for (const v of [...graph.inputs, ...graph.outputs]) this.used.add(v.name);
-    for (const k of graph.initializers.keys()) this.used.add(k);
+    for (const [k, t] of graph.initializers) {
+      this.used.add(k);
+      // Only integer constants (axes, shapes): a float initializer may be a parameter that is replaced later.
+      const key = t.dtype === 'int64' ? tensorKey(t) : undefined;
+      if (key !== undefined && !this.constants.has(key)) this.constants.set(key, k);
+    }
     for (const n of graph.nodes) {
       this.used.add(n.name);
       for (const v of [...n.inputs, ...n.outputs]) this.used.add(v);
+      if ((opts.reuseExisting ?? true) && n.outputs.length === 1 && (n.domain ?? '') === '') this.nodes.set(nodeKey(n.op, n.inputs, n.attrs), n.outputs[0]!);
     }
   }
 
@@ -32,15 +53,23 @@ export class Emitter {
   }
 
   opMulti(op: string, inputs: string[], outputs: number, attrs: Record<string, Attribute> = {}): string[] {
+    const key = outputs === 1 ? nodeKey(op, inputs, attrs) : undefined;
+    const hit = key === undefined ? undefined : this.nodes.get(key);
+    if (hit) return [hit];
     const name = this.fresh(`${this.stem}/${op}`);
     const outs = Array.from({ length: outputs }, (_, i) => this.fresh(outputs === 1 ? `${name}:out` : `${name}:out${i}`));
-    return this.push(name, op, inputs, outs, attrs);
+    this.push(name, op, inputs, outs, attrs);
+    if (key !== undefined) this.nodes.set(key, outs[0]!);
+    return outs;
   }
 
   /** Like op(), writing a chosen value name (e.g. "loss", or the output of a node being replaced). */
   opTo(output: string, op: string, inputs: string[], attrs: Record<string, Attribute> = {}): string {
     this.used.add(output);
-    return this.push(this.fresh(`${this.stem}/${op}`), op, inputs, [output], attrs)[0]!;
+    this.push(this.fresh(`${this.stem}/${op}`), op, inputs, [output], attrs);
+    const key = nodeKey(op, inputs, attrs);
+    if (!this.nodes.has(key)) this.nodes.set(key, output);
+    return output;
   }
 
   /** Claims a name that the caller will introduce itself (a new graph input). */
@@ -58,7 +87,7 @@ export class Emitter {
 
   /** A constant initializer; identical constants are shared. */
   tensor(t: Tensor): string {
-    const key = t.data.length <= 64 ? `${t.dtype}|${t.dims.join(',')}|${Array.from(t.data as ArrayLike<number | bigint>).join(',')}` : undefined;
+    const key = tensorKey(t);
     const hit = key === undefined ? undefined : this.constants.get(key);
     if (hit) return hit;
     const name = this.fresh(`const/${t.dtype}${t.data.length <= 8 ? `[${Array.from(t.data as ArrayLike<number | bigint>).join(',')}]` : ''}`);

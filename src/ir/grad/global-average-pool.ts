@@ -1,8 +1,7 @@
-// GlobalAveragePool: dX = dY / (spatial size) broadcast over the spatial axes.
+// GlobalAveragePool: dX = dY / (spatial size), broadcast over the spatial axes (by the consumer, see ReduceSum).
 import { productDims } from '../shapes/dims.js';
 import type { GradRule } from './types.js';
 import { dy0 } from './types.js';
-import { expandLike } from './helpers.js';
 
 export const globalAveragePool: GradRule = (c) => {
   const { e } = c;
@@ -10,5 +9,5 @@ export const globalAveragePool: GradRule = (c) => {
   const area = productDims(e.shape(x).slice(2));
   if (typeof area !== 'number') throw new Error(`node '${c.node.name}' (GlobalAveragePool): spatial dims of ${x} must be static`);
   const g = dy0(c);
-  return [expandLike(e, e.op('Mul', [g, e.scalar(1 / area, g)]), x)];
+  return [e.op('Mul', [g, e.scalar(1 / area, g)])];
 };

@@ -27,6 +27,20 @@ export function sumTo(e: Emitter, g: string, target: string): string {
   return lead > 0 ? e.op('Squeeze', [r, e.ints(leading)]) : r;
 }
 
+/** `g` summed over the axes where `target` broadcasts, then broadcast up where `g` is smaller than `target`. */
+export function fitTo(e: Emitter, g: string, target: string): string {
+  const gs = e.shape(g), ts = e.shape(target);
+  if (eqShape(gs, ts)) return g;
+  const lead = gs.length - ts.length;
+  const reduce = gs.flatMap((d, i) => (i < lead || (ts[i - lead] === 1 && d !== 1) ? [i] : []));
+  let r = g;
+  if (reduce.length > 0) {
+    r = reduceSum(e, g, reduce, true);
+    if (lead > 0) r = e.op('Squeeze', [r, e.ints(Array.from({ length: lead }, (_, i) => i))]);
+  }
+  return expandLike(e, r, target);
+}
+
 /** A constant Reshape target for `dims`, with -1 standing for its one symbolic dim; undefined if several. */
 export function constantTarget(e: Emitter, dims: readonly Dim[]): string | undefined {
   const symbolic = dims.filter((d) => !isStatic(d)).length;
