@@ -190,12 +190,14 @@ async function overTraining(flags: HessianFlags): Promise<void> {
   await run.writeResult(result);
   const plots: string[] = [];
   if (flags.plots) {
-    const epochs = rows.map((r) => r.epoch);
-    const series = [{ label: 'tr(H)', lambdas: epochs, loss: rows.map((r) => r.trace.mean) }, { label: 'λ_max', lambdas: epochs, loss: rows.map((r) => r.lambdaMax) }];
-    if (new Set(epochs).size === epochs.length && epochs.every(Number.isFinite)) {
+    // final.safetensors usually repeats the last epoch's weights: one point per epoch.
+    const shown = rows.filter((r, i) => Number.isFinite(r.epoch) && rows.findIndex((q) => q.epoch === r.epoch) === i);
+    const epochs = shown.map((r) => r.epoch);
+    const series = [{ label: 'tr(H)', lambdas: epochs, loss: shown.map((r) => r.trace.mean) }, { label: 'λ_max', lambdas: epochs, loss: shown.map((r) => r.lambdaMax) }];
+    if (shown.length >= 2) {
       plots.push((await writePlot(run.path('curvature-over-training'), await curvesPlot(series, {
         title: `Curvature over training — ${flags.checkpoints}`, subtitle: `${data.selection.source} (${data.selection.split}, ${data.selection.count} samples), BN ${flags.bn}, Hutchinson ${flags.traceSamples} probes`,
-        xLabel: 'epoch', yLabel: 'tr(H), λ_max (log)', logY: rows.every((r) => r.trace.mean > 0 && r.lambdaMax > 0),
+        xLabel: 'epoch', yLabel: 'tr(H), λ_max (log)', logY: shown.every((r) => r.trace.mean > 0 && r.lambdaMax > 0),
       }))).png);
     }
   }

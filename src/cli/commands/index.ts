@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { registerClassify } from './classify.js';
 import { registerDemo } from './demo.js';
 import { registerEval } from './eval.js';
+import { registerExplain } from './explain.js';
 import { registerExportOnnx } from './export-onnx.js';
+import { registerGmi } from './gmi.js';
 import { registerHessian } from './hessian.js';
 import { registerLandscape } from './landscape.js';
 import { registerResume } from './resume.js';
@@ -14,6 +16,8 @@ export function registerCommands(program: Command): void {
   registerEval(program);
   registerLandscape(program);
   registerHessian(program);
+  registerExplain(program);
+  registerGmi(program);
   registerClassify(program);
   registerResume(program);
   registerExportOnnx(program);

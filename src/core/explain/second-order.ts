@@ -47,9 +47,11 @@ export interface PredictionComparison {
   predicted: number[];
   /** |predicted − measured| / |measured| per λ. */
   relativeError: number[];
-  /** |predicted − measured| / |measured − L0|: the error relative to the change the expansion has to explain (NaN at λ = 0). */
-  changeError: number[];
-  /** For each distinct |λ| > 0 (ascending): the largest errors over all points with |λ'| ≤ |λ|. */
+  /**
+   * For each distinct |λ| > 0 (ascending), over the points with |λ'| ≤ |λ|: the largest relative error, and the largest
+   * |predicted − measured| as a fraction of the largest measured change |L(λ') − L0| (how much of the curve's shape
+   * the expansion misses; a per-point ratio would blow up where the curve crosses L0).
+   */
   byRadius: { radius: number; maxRelativeError: number; maxChangeError: number }[];
 }
 
@@ -57,18 +59,18 @@ export function comparePrediction(t: Pick<SecondOrderTerms, 'loss' | 'slope' | '
   if (lambdas.length !== measured.length) throw new Error(`${lambdas.length} λ values but ${measured.length} measured losses`);
   const predicted = predictCurve(t, lambdas);
   const relativeError = predicted.map((p, i) => Math.abs(p - measured[i]!) / Math.abs(measured[i]!));
-  const changeError = predicted.map((p, i) => (lambdas[i] === 0 ? NaN : Math.abs(p - measured[i]!) / Math.abs(measured[i]! - t.loss)));
   const radii = [...new Set(lambdas.map(Math.abs).filter((r) => r > 0))].sort((a, b) => a - b);
   const byRadius = radii.map((radius) => {
-    let maxRelativeError = 0, maxChangeError = 0;
+    let maxRelativeError = 0, maxMiss = 0, maxChange = 0;
     lambdas.forEach((l, i) => {
       if (Math.abs(l) > radius) return;
       maxRelativeError = Math.max(maxRelativeError, relativeError[i]!);
-      if (l !== 0) maxChangeError = Math.max(maxChangeError, changeError[i]!);
+      maxMiss = Math.max(maxMiss, Math.abs(predicted[i]! - measured[i]!));
+      maxChange = Math.max(maxChange, Math.abs(measured[i]! - t.loss));
     });
-    return { radius, maxRelativeError, maxChangeError };
+    return { radius, maxRelativeError, maxChangeError: maxChange > 0 ? maxMiss / maxChange : NaN };
   });
-  return { lambdas: [...lambdas], measured: [...measured], predicted, relativeError, changeError, byRadius };
+  return { lambdas: [...lambdas], measured: [...measured], predicted, relativeError, byRadius };
 }
 
 /** The largest relative error of the prediction over |λ| ≤ radius (0 when no point lies there). */
