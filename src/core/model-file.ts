@@ -1,86 +1,100 @@
-// Loads a model from a file: a terrain checkpoint (.safetensors with the architecture in its metadata) or an .onnx
-// graph whose initializers hold the weights. Returns θ as a ParamVector and the buffers apart.
+// Loads a model from a file: a terrain checkpoint (.safetensors with the architecture in its metadata), an ONNX
+// graph (.onnx, e.g. exported from PyTorch, docs/pytorch.md) or a TF.js LayersModel (model.json beside its weight
+// shards); optionally with a PyTorch state_dict (--weights .pt/.pth/.safetensors) put into it by name.
+// Returns θ as a ParamVector and the buffers apart. Every problem with the files is a ModelFileError.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fromOnnxBytes } from '../ir/onnx.js';
 import { loadCheckpoint, modelFromCheckpoint } from '../ir/checkpoint.js';
 import type { Graph } from '../ir/graph.js';
+import { importGraph, importOnnx, type ImportReport } from '../ir/import/index.js';
 import type { Model } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
+import { loadTfjsModel } from '../ir/tfjs/index.js';
+import { applyStateDict, decodeWeights, type StateDictReport } from '../ir/weights/index.js';
 import { ParamLayout, paramsOf, type ParamVector } from './params.js';
 
 export interface LoadedModel {
   model: Model;
   theta: ParamVector;
   buffers: Map<string, Tensor>;
-  /** sha256 of the file's bytes. */
+  /** sha256 of the model file's bytes, followed by the weights file's when one is given. */
   hash: string;
   path: string;
-  /** Checkpoint metadata (empty for .onnx). */
+  /** Checkpoint metadata (empty for .onnx and TF.js). */
   meta: Record<string, unknown>;
+  /** What import did to an .onnx or TF.js model: parameters, buffers, constants, folded nodes. */
+  importReport?: ImportReport;
+  /** The --weights file and what was loaded from it. */
+  weights?: { path: string; report: StateDictReport; skipped: string[] };
+}
+
+export interface LoadOptions {
+  /** A PyTorch state_dict (.pt/.pth/.bin/.ckpt from torch.save, or .safetensors) mapped onto the model by name. */
+  weights?: string;
 }
 
 export class ModelFileError extends Error {
   override name = 'ModelFileError';
 }
 
-export function loadModelFile(path: string): LoadedModel {
-  let bytes: Uint8Array;
+const FILE_TYPES = 'a terrain checkpoint (.safetensors), an ONNX model (.onnx) or a TF.js model.json';
+
+function readBytes(path: string, flag: string, what: string): Uint8Array {
   try {
-    bytes = readFileSync(path);
+    return readFileSync(path);
   } catch (e) {
-    throw new ModelFileError(`--model ${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give a .safetensors checkpoint or an .onnx file`);
+    throw new ModelFileError(`${flag} ${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give ${what}`);
   }
-  const hash = createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Runs `f`, turning the lower layers' file errors (any Error but a programming error) into ModelFileError. */
+function asModelFileError<T>(flag: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof ModelFileError || e instanceof TypeError || e instanceof RangeError || !(e instanceof Error)) throw e;
+    throw new ModelFileError(`${flag} ${e.message}`);
+  }
+}
+
+export function loadModelFile(path: string, opts: LoadOptions = {}): LoadedModel {
+  const hasher = createHash('sha256');
   let model: Model;
   let meta: Record<string, unknown> = {};
+  let importReport: ImportReport | undefined;
   if (path.endsWith('.onnx')) {
-    model = modelFromGraph(fromOnnxBytes(bytes, path));
+    const bytes = readBytes(path, '--model', FILE_TYPES);
+    hasher.update(bytes);
+    ({ model, report: importReport } = asModelFileError('--model', () => importOnnx(bytes, path)));
+  } else if (path.endsWith('.json')) {
+    const tfjs = asModelFileError('--model', () => loadTfjsModel(path));
+    for (const b of tfjs.files) hasher.update(b);
+    ({ model, report: importReport } = tfjs.imported);
   } else if (path.endsWith('.safetensors')) {
-    const ckpt = loadCheckpoint(path);
-    model = modelFromCheckpoint(ckpt, path);
+    hasher.update(readBytes(path, '--model', FILE_TYPES));
+    const ckpt = asModelFileError('--model', () => loadCheckpoint(path));
+    model = asModelFileError('--model', () => modelFromCheckpoint(ckpt, path));
     meta = ckpt.meta;
   } else {
-    throw new ModelFileError(`--model ${path}: unknown file type; give a terrain checkpoint (.safetensors) or an ONNX model (.onnx)`);
+    throw new ModelFileError(`--model ${path}: unknown file type; give ${FILE_TYPES}`);
+  }
+
+  let weights: LoadedModel['weights'];
+  if (opts.weights) {
+    const wpath = opts.weights;
+    const bytes = readBytes(wpath, '--weights', 'a PyTorch state_dict (.pt/.pth from torch.save, or .safetensors)');
+    hasher.update(bytes);
+    const file = asModelFileError('--weights', () => decodeWeights(bytes, wpath));
+    const applied = asModelFileError('--weights', () => applyStateDict(model, file.tensors, wpath, { unused: importReport?.unused }));
+    model = applied.model;
+    weights = { path: wpath, report: applied.report, skipped: file.skipped };
   }
   const theta = paramsOf(model, ParamLayout.ofModel(model));
   const buffers = new Map(model.buffers.map((b) => [b, model.graph.initializers.get(b)!]));
-  return { model, theta, buffers, hash, path, meta };
+  return { model, theta, buffers, hash: hasher.digest('hex'), path, meta, importReport, weights };
 }
 
-/**
- * An ONNX graph as a terrain model: float initializers are trainable parameters, except BatchNormalization's running
- * mean and variance (inputs 3 and 4), which are buffers; integer initializers are constants.
- */
-export function modelFromGraph(graph: Graph): Model {
-  const bufferNames = new Set<string>();
-  for (const n of graph.nodes) if (n.op === 'BatchNormalization') for (const i of [3, 4]) if (n.inputs[i]) bufferNames.add(n.inputs[i]!);
-  const params: string[] = [];
-  const buffers: string[] = [];
-  for (const [name, t] of graph.initializers) {
-    if (t.dtype !== 'float32') continue;
-    if (bufferNames.has(name)) buffers.push(name);
-    else if (t.dims.length > 0) params.push(name);
-  }
-  const input = graph.inputs[0];
-  const output = graph.outputs[0];
-  if (!input || !output) throw new ModelFileError(`ONNX graph '${graph.name}' needs one input and one output (logits)`);
-  const inputShape = input.shape.slice(1).map((d) => (typeof d === 'number' ? d : NaN));
-  const classes = output.shape[1];
-  if (inputShape.some(Number.isNaN) || typeof classes !== 'number') {
-    throw new ModelFileError(`ONNX graph '${graph.name}': input '${input.name}' [${input.shape}] and output '${output.name}' [${output.shape}] need fixed sizes after the batch dimension`);
-  }
-  const renamed = renameIo(graph, input.name, output.name);
-  return { spec: { arch: 'onnx', options: {}, inputShape, classes }, graph: renamed, params, buffers };
-}
-
-/** terrain feeds "input" and fetches "logits": rename the graph's own I/O names to those. */
-function renameIo(g: Graph, inName: string, outName: string): Graph {
-  const map = (x: string): string => (x === inName ? 'input' : x === outName ? 'logits' : x);
-  return {
-    ...g,
-    inputs: g.inputs.map((v) => (v.name === inName ? { ...v, name: 'input' } : v)),
-    outputs: [{ ...g.outputs[0]!, name: 'logits' }],
-    nodes: g.nodes.map((n) => ({ ...n, inputs: n.inputs.map(map), outputs: n.outputs.map(map) })),
-  };
+/** An ONNX graph as a terrain model, by the rules of ONNX import (src/ir/import): see importGraph. */
+export function modelFromGraph(graph: Graph, source = `graph '${graph.name}'`): Model {
+  return asModelFileError('--model', () => importGraph(graph, source).model);
 }

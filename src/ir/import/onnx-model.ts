@@ -106,7 +106,7 @@ function checkInput(graph: Graph, fail: (w: string) => never): ValueInfo {
   if (input.dtype !== 'float32') fail(`input '${input.name}' is ${input.dtype}; terrain feeds float32 samples (export the model in float32)`);
   if (input.shape.length < 2) fail(`input '${input.name}' has shape ${showShape(input.shape)}; expected [batch, …sample dims]`);
   if (isStatic(input.shape[0]!)) {
-    fail(`input '${input.name}' has a fixed batch size ${input.shape[0]}; export with dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}}`);
+    fail(`input '${input.name}' has a fixed batch size ${input.shape[0]}; export with input_names=["input"], output_names=["output"] and dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}} (docs/pytorch.md)`);
   }
   const rest = input.shape.slice(1);
   if (!rest.every((d) => isStatic(d) && d > 0)) fail(`input '${input.name}' has shape ${showShape(input.shape)}; every dim after the batch must be fixed`);
