@@ -30,7 +30,8 @@ export function choiceOption<T extends string>(flag: string, choices: readonly T
 }
 
 export function addModelOptions(cmd: Command): Command {
-  return cmd.requiredOption('--model <file>', 'a terrain checkpoint (.safetensors) or an ONNX model (.onnx)');
+  return cmd.requiredOption('--model <file>', 'a terrain checkpoint (.safetensors), an ONNX model (.onnx) or a TF.js model.json')
+    .option('--weights <file>', 'a PyTorch state_dict (.pt/.pth from torch.save, or .safetensors) put into the model by name');
 }
 
 export function addDataOptions(cmd: Command, defaultSplit: SplitName): Command {
@@ -74,8 +75,8 @@ export function prepareData(o: DataOptions): PreparedData {
   };
 }
 
-export function loadModel(path: string): LoadedModel {
-  return loadModelFile(path);
+export function loadModel(path: string, weights?: string): LoadedModel {
+  return loadModelFile(path, { weights });
 }
 
 /** The model's input must take the data's samples: same shape, or the same size for a flattening model. */
