@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerClassify } from './classify.js';
+import { registerCollect } from './collect.js';
 import { registerDemo } from './demo.js';
 import { registerEval } from './eval.js';
 import { registerExplain } from './explain.js';
@@ -9,6 +10,7 @@ import { registerHessian } from './hessian.js';
 import { registerLandscape } from './landscape.js';
 import { registerResume } from './resume.js';
 import { registerTrain } from './train.js';
+import { registerWorker } from './worker.js';
 
 /** Every subcommand registers itself here. */
 export function registerCommands(program: Command): void {
@@ -22,4 +24,6 @@ export function registerCommands(program: Command): void {
   registerResume(program);
   registerExportOnnx(program);
   registerDemo(program);
+  registerWorker(program);
+  registerCollect(program);
 }

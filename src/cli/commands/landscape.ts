@@ -1,7 +1,7 @@
 // terrain curve / terrain surface: thin wrappers around core/landscape.
 import type { Command } from 'commander';
 import { resolveDirections, type DirectionContext } from '../../core/directions/index.js';
-import { runLandscape, type CurveResult, type SurfaceResult } from '../../core/landscape/job.js';
+import type { CurveResult, SurfaceResult } from '../../core/landscape/job.js';
 import { BN_MODES, bufferDelta, type BnMode } from '../../core/landscape/bn.js';
 import { loadModelFile, type LoadedModel } from '../../core/model-file.js';
 import { parseRange } from '../../core/runs/grid.js';
@@ -12,9 +12,10 @@ import { makeOutput } from '../output.js';
 import { VERSION } from '../version.js';
 import { eigenvectorProvider } from './eigen-provider.js';
 import { gradientProvider } from './gradient-provider.js';
+import { addQueueOptions, landscapeRunner, type QueueFlags } from './queue-options.js';
 import { writeLandscapePlots } from './landscape-plots.js';
 
-interface LandscapeFlags extends DataOptions {
+interface LandscapeFlags extends DataOptions, QueueFlags {
   model: string;
   out: string;
   bn: BnMode;
@@ -41,6 +42,7 @@ export function directionContext(m: LoadedModel, gradient?: () => Promise<import
 function addLandscapeOptions(cmd: Command): Command {
   addModelOptions(cmd);
   addDataOptions(cmd, 'train');
+  addQueueOptions(cmd);
   return addRuntimeOptions(cmd)
     .option('--bn <mode>', 'BatchNorm statistics: eval (running, default) | perturb (move with the direction) | recompute (re-estimate at every point)', choiceOption('--bn', BN_MODES), 'eval')
     .option('--bn-batches <n>', 'training batches used by --bn recompute', intOption('--bn-batches', 1), 10)
@@ -77,7 +79,7 @@ async function run(kind: 'curve' | 'surface', flags: LandscapeFlags, specs: stri
   process.once('SIGTERM', onSignal);
   let res;
   try {
-    res = await runLandscape({
+    res = await landscapeRunner(flags)({
       kind, model: p.m, data: p.data.selection, batches: p.data.batches, batchSize: flags.batch, directions: p.dirs,
       bufferDeltas: p.bufferDeltas, bn: flags.bn, recomputeBatches: p.recomputeBatches, ranges: grid, outDir: flags.out,
       threads: flags.threads, info: { command: ['terrain', ...commandLine()], cwd: process.cwd(), version: VERSION, started: new Date().toISOString() },

@@ -1,0 +1,41 @@
+// --queue for curve/surface: the same job, its grid evaluated by `terrain worker` processes through BullMQ on Redis.
+import type { Command } from 'commander';
+import { runLandscape, type LandscapeJob } from '../../core/landscape/job.js';
+import { parseQueueUrl } from '../../distributed/queue-url.js';
+import { intOption } from '../common.js';
+import { UsageError } from '../errors.js';
+
+export interface QueueFlags {
+  queue?: string;
+  chunk: number;
+  ship?: boolean;
+}
+
+/** Checks a redis:// URL when the flag is parsed, before any model or data is loaded. */
+export function queueUrlOption(flag = '--queue') {
+  return (value: string): string => {
+    try {
+      parseQueueUrl(value, flag);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    return value;
+  };
+}
+
+export function addQueueOptions(cmd: Command): Command {
+  return cmd
+    .option('--queue <url>', 'evaluate the grid on `terrain worker` processes through Redis: redis://HOST:PORT[/DB][?queue=NAME]', queueUrlOption())
+    .option('--chunk <n>', 'with --queue: grid points per queue job', intOption('--chunk', 1), 4)
+    .option('--ship', 'with --queue: also send model, data and directions through Redis (workers without the shared run directory)');
+}
+
+/** runLandscape, or its queue twin when --queue is given (loaded only then: BullMQ stays out of plain runs). */
+export function landscapeRunner(flags: QueueFlags): typeof runLandscape {
+  if (!flags.queue) return runLandscape;
+  const url = flags.queue;
+  return async (job: LandscapeJob) => {
+    const { runLandscapeOnQueue } = await import('../../distributed/coordinator.js');
+    return runLandscapeOnQueue(job, { url, chunk: flags.chunk, ship: !!flags.ship, log: (line) => process.stderr.write(`terrain: ${line}\n`) });
+  };
+}

@@ -1,0 +1,91 @@
+// terrain curve/surface --queue: the same job as the in-process run (same run directory, same result code), with the
+// grid evaluated by `terrain worker` processes through BullMQ. `collectRun` attaches to such a run from its
+// directory alone (`terrain collect DIR`), e.g. after the submitting process was stopped.
+import { resolve } from 'node:path';
+import { finishLandscape, openLandscapeRun, type CurveResult, type LandscapeJob, type SurfaceResult } from '../core/landscape/job.js';
+import type { Progress } from '../core/runs/execute.js';
+import { readJson, RunDir, writeJsonAtomic } from '../core/runs/run-dir.js';
+import { sha256, shipBlobs } from './blobs.js';
+import { loadBundle, writeBundle } from './bundle.js';
+import { connect } from './connect.js';
+import { driveRun } from './drive.js';
+import { QueueError } from './errors.js';
+import { QUEUE_FILE, type QueueRecord } from './protocol.js';
+import { parseQueueUrl, type QueueUrl } from './queue-url.js';
+
+/** Grid points per job: small enough to spread a 21×21 surface over many workers, large enough to amortise a job. */
+export const DEFAULT_CHUNK = 4;
+
+export interface QueueRunOptions {
+  url: string | QueueUrl;
+  chunk?: number;
+  /** Also put model, data and directions into Redis, for workers that do not share the run directory. */
+  ship?: boolean;
+  pollMs?: number;
+  log?: (line: string) => void;
+}
+
+export type LandscapeOutcome = { result: CurveResult | SurfaceResult; run: RunDir; resumed: number };
+
+/** Like runLandscape, but the points are computed by queue workers; a restart resumes from the run directory. */
+export async function runLandscapeOnQueue(job: LandscapeJob, opts: QueueRunOptions): Promise<LandscapeOutcome> {
+  const url = typeof opts.url === 'string' ? parseQueueUrl(opts.url) : opts.url;
+  const { run, resumed, total } = await openLandscapeRun(job);
+  if (run.finished.size < total) {
+    const dir = resolve(run.dir);
+    const bundle = await writeBundle(job, dir);
+    const runKey = sha256(new TextEncoder().encode(`${bundle.manifest}\n${dir}`)).slice(0, 16);
+    // A restarted coordinator keeps the chunking of the jobs already queued, so their ids still match.
+    const previous = (await readJson(run.path(QUEUE_FILE))) as QueueRecord | undefined;
+    const chunk = previous?.runKey === runKey ? previous.chunk : opts.chunk ?? DEFAULT_CHUNK;
+    if (!Number.isInteger(chunk) || chunk < 1) throw new QueueError(`--chunk ${chunk} must be an integer ≥ 1`);
+    const conn = await connect(url, opts.log);
+    try {
+      const keys = opts.ship ? await shipBlobs(conn.redis, runKey, bundle.blobs) : [];
+      const record: QueueRecord = { format: 'terrain-queue/1', url: url.href, runKey, manifest: bundle.manifest, chunk, total, shipped: !!opts.ship, keys };
+      await writeJsonAtomic(run.path(QUEUE_FILE), record);
+      await driveRun({ queue: conn.queue, events: conn.events, run, record, dir, onProgress: job.onProgress, signal: job.signal, pollMs: opts.pollMs, log: opts.log });
+      if (keys.length > 0) await conn.redis.del(...keys);
+    } finally {
+      await conn.close();
+    }
+  }
+  const result = await finishLandscape(job, run);
+  return { result, run, resumed };
+}
+
+export interface CollectOptions {
+  /** Redis as this process reaches it (default: the URL recorded by the coordinator). */
+  url?: string | QueueUrl;
+  pollMs?: number;
+  log?: (line: string) => void;
+  onProgress?: (p: Progress) => void;
+  signal?: AbortSignal;
+}
+
+/** Finishes a queued run from its directory: waits for the workers, writes the points and the result. */
+export async function collectRun(dirArg: string, opts: CollectOptions = {}): Promise<LandscapeOutcome> {
+  const dir = resolve(dirArg);
+  const { config } = await RunDir.load(dir);
+  const record = (await readJson(`${dir}/${QUEUE_FILE}`)) as QueueRecord | undefined;
+  if (!record || record.format !== 'terrain-queue/1') throw new QueueError(`${dir}/${QUEUE_FILE}: not found or not a queue record; only runs started with --queue can be collected`);
+  const url = opts.url === undefined ? parseQueueUrl(record.url) : typeof opts.url === 'string' ? parseQueueUrl(opts.url) : opts.url;
+  const run = await RunDir.open(dir, config);
+  const resumed = run.finished.size;
+  const conn = run.finished.size < record.total ? await connect(url, opts.log) : undefined;
+  try {
+    const src = { dir, runKey: record.runKey, redis: conn?.redis };
+    const bundle = await loadBundle(record.manifest, src);
+    const identity = config.identity as { directions?: { sha256: string }[] };
+    const same = bundle.manifest.directions.every((d, k) => identity.directions?.[k]?.sha256 === d.blob);
+    if (!same) throw new QueueError(`${dir}: ${QUEUE_FILE} names a bundle whose directions differ from run.json; the directory was reused, rerun the original command`);
+    if (conn) {
+      await driveRun({ queue: conn.queue, events: conn.events, run, record, dir, onProgress: opts.onProgress, signal: opts.signal, pollMs: opts.pollMs, log: opts.log });
+      if (record.keys.length > 0) await conn.redis.del(...record.keys);
+    }
+    const result = await finishLandscape(bundle, run);
+    return { result, run, resumed };
+  } finally {
+    await conn?.close();
+  }
+}

@@ -1,0 +1,109 @@
+// End to end: `terrain surface --queue` with `terrain worker` processes equals the in-process run bit for bit, through
+// a worker SIGKILLed mid-job, a coordinator SIGKILLed mid-run, and Redis restarts (AOF on).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { writeTestModel } from './fixture.js';
+import { MAIN, startTerrain, type TerrainProcess } from './processes.js';
+import { connectionOptions, type QueueUrl } from './queue-url.js';
+import { hasRedisServerBinary, NO_REDIS, PrivateRedis, testRedis, uniqueQueue } from './test-redis.js';
+
+const work = mkdtempSync(join(tmpdir(), 'terrain-queue-'));
+const model = writeTestModel(work, 'mlp', 5);
+const args = (out: string): string[] => ['surface', '--model', model, '--data', 'digits', '--samples', '300', '--x', 'gaussian:seed=1', '--y', 'gaussian:seed=2',
+  '--x-range', '-1:1:9', '--y-range', '-1:1:7', '--out', out, '--no-plots', '--threads', '1'];
+const reference = join(work, 'reference');
+const started: TerrainProcess[] = [];
+
+before(() => {
+  const r = spawnSync(process.execPath, [MAIN, ...args(reference)], { encoding: 'utf8', env: { ...process.env, TERRAIN_NO_PROGRESS: '1' } });
+  assert.equal(r.status, 0, r.stderr);
+});
+after(async () => {
+  await Promise.all(started.map((p) => p.stop('SIGKILL')));
+  await (await testRedis())?.close();
+});
+
+function terrain(a: string[]): TerrainProcess {
+  const p = startTerrain(a);
+  started.push(p);
+  return p;
+}
+
+const worker = (url: QueueUrl): TerrainProcess => terrain(['worker', '--queue', url.href, '--lock-ms', '2000']);
+
+function pointLines(dir: string): number[] {
+  return readFileSync(join(dir, 'points.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { index: number }).index);
+}
+
+function assertSameAsReference(dir: string): void {
+  assert.equal(readFileSync(join(dir, 'result.json'), 'utf8'), readFileSync(join(reference, 'result.json'), 'utf8'));
+  const idx = pointLines(dir);
+  assert.equal(idx.length, 63, 'one line per grid point in points.jsonl');
+  assert.equal(new Set(idx).size, 63, 'no grid point written twice');
+}
+
+test('3 workers, one SIGKILLed mid-job: the surface equals the single-process result exactly', async (t) => {
+  const redis = await testRedis();
+  if (!redis) return t.skip(NO_REDIS);
+  const url = redis.url(uniqueQueue('kill'));
+  const workers = [worker(url), worker(url), worker(url)];
+  await Promise.all(workers.map((w) => w.waitFor(/waiting for jobs/)));
+  const out = join(work, 'queued');
+  const coordinator = terrain([...args(out), '--queue', url.href, '--chunk', '3']);
+  const victim = workers[0]!;
+  const line = await victim.waitFor(/job \S+ started/);
+  victim.child.kill('SIGKILL');
+  const killedJob = /job (\S+) started/.exec(line)![1]!;
+  assert.equal(await coordinator.exited, 0, coordinator.lines.join('\n'));
+  assertSameAsReference(out);
+  assert.ok(!victim.lines.some((l) => l.includes(`job ${killedJob} done`)), 'the victim died before finishing its job');
+  const rescuers = workers.slice(1).filter((w) => w.lines.some((l) => l.includes(`job ${killedJob} started`)));
+  assert.equal(rescuers.length >= 1, true, `job ${killedJob} was not picked up again after the kill`);
+  await Promise.all(workers.slice(1).map((w) => w.stop()));
+  const q = new Queue(url.queue, { connection: connectionOptions(url) });
+  assert.equal((await q.getJobCounts('completed'))['completed'], 0, 'collected jobs were removed');
+  await q.obliterate({ force: true });
+  await q.close();
+});
+
+test('coordinator SIGKILLed mid-run, Redis restarted twice: `terrain collect` finishes with no point lost or recomputed', async (t) => {
+  if (!hasRedisServerBinary()) return t.skip('redis-server is not installed (this test restarts its own server)');
+  const redis = await PrivateRedis.start();
+  try {
+    const url = redis.url('restart');
+    const workers = [worker(url), worker(url)];
+    await Promise.all(workers.map((w) => w.waitFor(/waiting for jobs/)));
+    const out = join(work, 'restarted');
+    const coordinator = terrain([...args(out), '--queue', url.href, '--chunk', '2']);
+    while (!existsSync(join(out, 'points.jsonl')) || pointLines(out).length < 6) await new Promise((r) => setTimeout(r, 20));
+    await coordinator.stop('SIGKILL');
+    const before = pointLines(out).length;
+    await redis.restart(); // mid-run: the workers reconnect and go on
+    const q = new Queue(url.queue, { connection: connectionOptions(url) });
+    q.on('error', () => undefined);
+    let counts: Record<string, number> = {};
+    for (let i = 0; i < 600; i++) {
+      counts = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed');
+      if (counts['waiting']! + counts['active']! + counts['delayed']! + counts['prioritized']! === 0 && counts['completed']! > 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await q.close();
+    assert.equal(counts['failed'], 0);
+    await Promise.all(workers.map((w) => w.stop()));
+    await redis.restart(); // the finished, uncollected jobs must come back from the AOF
+    // No worker runs now: everything collect writes was computed before the restart and kept by Redis.
+    const collect = spawnSync(process.execPath, [MAIN, 'collect', out, '--no-plots', '--json'], { encoding: 'utf8', env: { ...process.env, TERRAIN_NO_PROGRESS: '1' }, timeout: 30_000 });
+    assert.equal(collect.status, 0, collect.stderr);
+    assertSameAsReference(out);
+    const summary = JSON.parse(collect.stdout.trim().split('\n').pop()!) as { resumed: number };
+    assert.equal(summary.resumed, before, 'collect resumed from the points the coordinator had written');
+    assert.ok(before < 63, `${before} points were written before the coordinator was killed`);
+  } finally {
+    await redis.stop();
+  }
+});

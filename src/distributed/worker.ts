@@ -1,0 +1,88 @@
+// terrain worker: pulls chunk jobs from the queue, rebuilds each run's job from its content-addressed bundle (shared
+// run directory or Redis), evaluates the points with the same code as the in-process run, returns their records.
+// A killed worker's job is recovered by BullMQ's stalled-job check in the other workers (after lockMs).
+import { hostname } from 'node:os';
+import { Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { pointEvaluator } from '../core/landscape/job.js';
+import type { PointRecord } from '../core/runs/run-dir.js';
+import { loadBundle } from './bundle.js';
+import { checkReachable } from './connect.js';
+import { encodeRecord, parseChunkJobData, type ChunkResult } from './protocol.js';
+import { connectionOptions, type QueueUrl } from './queue-url.js';
+
+export interface WorkerOptions {
+  url: QueueUrl;
+  /** Chunk jobs evaluated at once by this process. */
+  concurrency?: number;
+  /** Job lock: a worker silent this long is presumed dead and its job is given to another (ms). */
+  lockMs?: number;
+  /** ORT threads per point; default: the run's own setting (what the in-process run would use). */
+  threads?: number;
+  cacheDir?: string;
+  log?: (line: string) => void;
+}
+
+export interface TerrainWorker {
+  readonly id: string;
+  readonly worker: Worker;
+  /** Finishes the jobs in hand, then disconnects; `force` abandons them (other workers will pick them up). */
+  close(force?: boolean): Promise<void>;
+}
+
+export const DEFAULT_LOCK_MS = 30_000;
+/** Bundles kept in memory: a worker usually serves one run at a time. */
+const CACHED_RUNS = 2;
+
+type Evaluate = (index: number) => Promise<Omit<PointRecord, 'index'>>;
+
+export async function startWorker(o: WorkerOptions): Promise<TerrainWorker> {
+  await checkReachable(o.url);
+  const log = o.log ?? (() => undefined);
+  const id = `${hostname()}:${process.pid}`;
+  const connection = connectionOptions(o.url);
+  const redis = new Redis({ ...connection, maxRetriesPerRequest: null });
+  redis.on('error', () => undefined); // the worker's own connection reports outages
+  const runs = new Map<string, Promise<Evaluate>>();
+  const evaluatorFor = (manifest: string, dir: string, runKey: string): Promise<Evaluate> => {
+    let p = runs.get(manifest);
+    if (!p) {
+      p = loadBundle(manifest, { dir, runKey, redis }, { cacheDir: o.cacheDir }).then((job) => pointEvaluator({ ...job, threads: o.threads ?? job.threads }));
+      p.catch(() => runs.delete(manifest)); // a failed load is retried with the next job
+      runs.set(manifest, p);
+      while (runs.size > CACHED_RUNS) runs.delete(runs.keys().next().value!);
+    }
+    return p;
+  };
+
+  const processChunk = async (job: Job): Promise<ChunkResult> => {
+    const data = parseChunkJobData(job.data, String(job.id));
+    const t0 = performance.now();
+    log(`${id}: job ${job.id} started (${data.indices.length} points)`);
+    const evaluate = await evaluatorFor(data.manifest, data.dir, data.runKey);
+    const points: PointRecord[] = [];
+    for (const index of data.indices) points.push(encodeRecord({ index, ...(await evaluate(index)) }));
+    const ms = performance.now() - t0;
+    log(`${id}: job ${job.id} done in ${ms.toFixed(0)} ms`);
+    return { points, worker: id, ms };
+  };
+
+  const lockMs = o.lockMs ?? DEFAULT_LOCK_MS;
+  const worker = new Worker(o.url.queue, processChunk, {
+    connection, concurrency: o.concurrency ?? 1, lockDuration: lockMs, stalledInterval: lockMs, maxStalledCount: 2,
+  });
+  let said = '';
+  worker.on('error', (e) => {
+    if (e.message !== said) log(`${id}: ${e.message}`);
+    said = e.message;
+  });
+  worker.on('failed', (job, e) => log(`${id}: job ${job?.id} failed: ${e.message}`));
+  await worker.waitUntilReady();
+  return {
+    id, worker,
+    async close(force = false) {
+      await worker.close(force);
+      redis.disconnect();
+    },
+  };
+}
