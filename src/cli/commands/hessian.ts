@@ -5,6 +5,7 @@ import { saveDirection } from '../../core/directions/io.js';
 import { analyseHessian, TRACE_METHODS, type AnalysisStage, type HessianAnalysis, type TraceMethod } from '../../core/hessian/analysis.js';
 import { HVP_METHODS, type HvpMethod } from '../../core/hessian/hvp-backends.js';
 import { modelHessian, type ModelHessian } from '../../core/hessian/model-operator.js';
+import { paramSubset } from '../../core/hessian/param-subset.js';
 import { functionOperator } from '../../core/hessian/operator.js';
 import { curvatureOverTraining, trainingCheckpoints } from '../../core/explain/training-curvature.js';
 import { loadModelFile } from '../../core/model-file.js';
@@ -76,6 +77,7 @@ async function atPoint(flags: HessianFlags): Promise<void> {
   if (flags.top === 0 && flags.bottom === 0 && !flags.trace && !flags.density) throw new UsageError('nothing to compute: ask for --top K, --bottom K, --trace or --density');
   if (flags.trace && flags.traceMethod === 'hutch++' && flags.traceSamples < 6) throw new UsageError(`--trace-samples ${flags.traceSamples}: hutch++ needs at least 6 products`);
   const m = loadModelFile(flags.model!);
+  checkParams(m.theta.layout, flags.params);
   const data = prepareData(flags);
   checkCompatible(m, data.selected);
   const run = await RunDir.open(flags.out, {
@@ -138,6 +140,15 @@ async function atPoint(flags: HessianFlags): Promise<void> {
   out.result({ ...result, density: result.density ? { grid: result.density.grid, values: result.density.values } : undefined, dir: run.dir, plots });
 }
 
+/** A --params pattern that is invalid or matches nothing is bad input (exit 2), reported before any work. */
+function checkParams(layout: Parameters<typeof paramSubset>[0], pattern: string | undefined): void {
+  try {
+    paramSubset(layout, pattern);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
 /** Products planned per stage (Lanczos: its Krylov bound plus one verification run, plus residuals). */
 function plannedProducts(flags: HessianFlags, n: number): { total: number; after: (done: Set<AnalysisStage>) => number } {
   const lanczosPlan = (k: number) => (k ? 2 * Math.min(n, Math.max(80, 2 * k + 40)) + k : 0);
@@ -168,6 +179,7 @@ async function overTraining(flags: HessianFlags): Promise<void> {
   const out = makeOutput(!!flags.json);
   const paths = trainingCheckpoints(flags.checkpoints!);
   const first = loadModelFile(paths[0]!);
+  checkParams(first.theta.layout, flags.params);
   const data = prepareData(flags);
   checkCompatible(first, data.selected);
   const run = await RunDir.open(flags.out, {
