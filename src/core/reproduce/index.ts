@@ -1,0 +1,5 @@
+// Re-derivation of the paper's claims: budgets, verdict rules, statistics, the markdown table. Re-exports only.
+export * from './budget.js';
+export * from './claims.js';
+export * from './stats.js';
+export * from './table.js';
