@@ -8,6 +8,7 @@ import { registerExportOnnx } from './export-onnx.js';
 import { registerGmi } from './gmi.js';
 import { registerHessian } from './hessian.js';
 import { registerLandscape } from './landscape.js';
+import { registerMine } from './mine.js';
 import { registerResume } from './resume.js';
 import { registerTrain } from './train.js';
 import { registerWorker } from './worker.js';
@@ -20,6 +21,7 @@ export function registerCommands(program: Command): void {
   registerHessian(program);
   registerExplain(program);
   registerGmi(program);
+  registerMine(program);
   registerClassify(program);
   registerResume(program);
   registerExportOnnx(program);

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { resolveDirections, type DirectionContext } from '../../core/directions/index.js';
 import type { CurveResult, SurfaceResult } from '../../core/landscape/job.js';
 import { BN_MODES, bufferDelta, type BnMode } from '../../core/landscape/bn.js';
+import { loadMinedDirection } from '../../core/mine/load.js';
 import { loadModelFile, type LoadedModel } from '../../core/model-file.js';
 import { parseRange } from '../../core/runs/grid.js';
 import { makeBatches } from '../../core/data/index.js';
@@ -31,6 +32,7 @@ export function directionContext(m: LoadedModel, gradient?: () => Promise<import
     theta: m.theta,
     gradient,
     eigenvector,
+    mined: async (path) => loadMinedDirection(path, m.theta.layout),
     loadParams: async (path) => {
       const other = loadModelFile(path);
       m.theta.layout.assertSame(other.theta.layout, path);

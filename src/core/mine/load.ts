@@ -1,0 +1,24 @@
+// `mined:PATH` → the mined vector: PATH is a direction file written by `terrain mine`, or a mining run directory
+// (its best direction, OUT/direction.safetensors). The vector is the direction itself, already of the norm it was
+// mined under, so the spec's default scaling (norm=none, bias-bn=keep, scale=1) uses it unchanged.
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadDirection } from '../directions/io.js';
+import type { ParamLayout, ParamVector } from '../params.js';
+
+/** Named 'DirectionError' so the CLI reports it as bad input (exit code 2), like other direction spec problems. */
+export class MinedDirectionError extends Error {
+  override name = 'DirectionError';
+}
+
+export function minedDirectionPath(path: string): string {
+  if (!existsSync(path)) throw new MinedDirectionError(`mined:${path}: no such file or directory; give a direction.safetensors written by \`terrain mine\` or its --out directory`);
+  if (!statSync(path).isDirectory()) return path;
+  const file = join(path, 'direction.safetensors');
+  if (!existsSync(file)) throw new MinedDirectionError(`mined:${path}: the directory holds no direction.safetensors; is it a finished \`terrain mine\` run? (per-seed directions are in ${join(path, 'seed-S', 'direction.safetensors')})`);
+  return file;
+}
+
+export function loadMinedDirection(path: string, layout: ParamLayout): ParamVector {
+  return loadDirection(minedDirectionPath(path), layout).vector;
+}
