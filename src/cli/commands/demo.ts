@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { makeOutput } from '../output.js';
 import { intOption } from '../common.js';
+import { VERSION } from '../version.js';
+import { writeReport } from '../../web/report.js';
 
 interface DemoFlags {
   out: string;
@@ -84,6 +86,8 @@ export function registerDemo(program: Command): void {
       out.say('');
       out.say(`Gaussian directions giving v-basin: ${vBasins}/10`);
       out.say(`results and figures under ${o}/ (each run directory holds run.json, result.json, and plots)`);
-      out.result({ out: o, curves: rows, gaussianVBasins: vBasins });
+      const report = await writeReport([o], join(o, 'report.html'), { title: 'terrain demo: digits', version: VERSION });
+      out.say(`report: ${report.path} (one HTML file, works offline; or browse live with \`terrain serve ${o}\`)`);
+      out.result({ out: o, curves: rows, gaussianVBasins: vBasins, report: report.path });
     });
 }

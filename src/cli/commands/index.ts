@@ -9,7 +9,9 @@ import { registerGmi } from './gmi.js';
 import { registerHessian } from './hessian.js';
 import { registerLandscape } from './landscape.js';
 import { registerMine } from './mine.js';
+import { registerReport } from './report.js';
 import { registerResume } from './resume.js';
+import { registerServe } from './serve.js';
 import { registerTrain } from './train.js';
 import { registerWorker } from './worker.js';
 
@@ -28,4 +30,6 @@ export function registerCommands(program: Command): void {
   registerDemo(program);
   registerWorker(program);
   registerCollect(program);
+  registerReport(program);
+  registerServe(program);
 }

@@ -1,0 +1,174 @@
+// Loading fixture run directories and turning them into views: every result kind becomes the panels it should,
+// drawing exactly the numbers that were written.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadRun } from './load.js';
+import { collectRuns, loadAll } from './report.js';
+import { scanRuns } from './scan.js';
+import { CURVE_LAMBDAS, curveLoss, PCA_COORDINATES, PCA_SCALE, SURFACE_X, SURFACE_Y, surfaceLoss, writeFixtureRuns } from './testing.js';
+import type { Panel, RunView } from './types.js';
+import { overviewPanels, runView, shortSpec } from './view.js';
+
+async function fixtures(): Promise<{ root: string; ids: Record<string, string>; views: Map<string, RunView>; done: () => Promise<void> }> {
+  const root = await mkdtemp(join(tmpdir(), 'terrain-web-'));
+  const ids = await writeFixtureRuns(root);
+  const views = new Map((await loadAll(await collectRuns([root]))).map((r) => [r.found.id, runView(r)]));
+  return { root, ids, views, done: () => rm(root, { recursive: true, force: true }) };
+}
+
+const trace = (p: Panel, view: string, name?: string): Record<string, unknown> => {
+  const v = p.views.find((x) => x.label === view);
+  assert.ok(v, `panel ${p.id} has no view '${view}' (has ${p.views.map((x) => x.label).join(', ')})`);
+  const t = name ? v.figure.data.find((d) => d['name'] === name) : v.figure.data[0];
+  assert.ok(t, `view ${view} of ${p.id} has no trace '${name}'`);
+  return t;
+};
+
+test('scan finds run and training directories, not their insides, sorted', async () => {
+  const f = await fixtures();
+  try {
+    const found = await scanRuns(f.root);
+    assert.deepEqual(found.map((r) => r.id), Object.values(f.ids).sort((a, b) => a.localeCompare(b, 'en', { numeric: true })));
+    assert.equal(found.find((r) => r.id === f.ids['train'])!.marker, 'train.json');
+    // The root itself as a run: id '' and named after its folder.
+    const one = await collectRuns([join(f.root, f.ids['bowl']!)]);
+    assert.deepEqual(one.map((r) => r.id), ['bowl']);
+  } finally { await f.done(); }
+});
+
+test('curve: loss line, ±stderr band, accuracy view, taxonomy badge', async () => {
+  const f = await fixtures();
+  try {
+    const v = f.views.get(f.ids['bowl']!)!;
+    assert.equal(v.state, 'done');
+    assert.deepEqual(v.badges.map((b) => [b.text, b.tone]), [['v-basin', 'v-basin']]);
+    const p = v.panels[0]!;
+    assert.equal(v.panels.length, 1);
+    const line = trace(p, 'loss', 'loss (v-basin)');
+    assert.deepEqual(line['x'], CURVE_LAMBDAS);
+    assert.deepEqual(line['y'], CURVE_LAMBDAS.map(curveLoss));
+    const upper = trace(p, 'loss', '+1 s.e.')['y'] as number[], lower = trace(p, 'loss', '−1 s.e.')['y'] as number[];
+    upper.forEach((u, i) => assert.ok(Math.abs(u - lower[i]! - 0.02) < 1e-12, `band width at ${i}`));
+    assert.deepEqual(trace(p, 'accuracy')['y'], CURVE_LAMBDAS.map((l) => 1 - 0.3 * l * l));
+    assert.ok(p.views.some((x) => x.label === 'log loss'), 'loss spans 0.1..2.1: a log view is offered');
+    assert.equal((v.provenance as { kind: string }).kind, 'curve');
+    assert.ok(v.downloads.includes('vtp'));
+  } finally { await f.done(); }
+});
+
+test('second-order explanation: the prediction is overlaid on the measured curve, its error gets its own view', async () => {
+  const f = await fixtures();
+  try {
+    const p = f.views.get(f.ids['explain']!)!.panels[0]!;
+    const pred = trace(p, 'loss', 'predicted');
+    assert.deepEqual(pred['y'], CURVE_LAMBDAS.map((l) => 0.1 + l * l));
+    assert.equal((pred['line'] as { dash: string }).dash, 'dash');
+    assert.ok(trace(p, 'error', 'relativeError'));
+    assert.equal(f.views.get(f.ids['explain']!)!.panels.length, 1, 'predicted and relativeError are not drawn again as loose arrays');
+  } finally { await f.done(); }
+});
+
+test('surface: contour and 3-D with z[j][i] at (x[i], y[j]); PCA trajectory in axis units', async () => {
+  const f = await fixtures();
+  try {
+    const v = f.views.get(f.ids['pca']!)!;
+    const contour = v.panels.find((p) => p.id.endsWith(':contour'))!, s3 = v.panels.find((p) => p.id.endsWith(':surface3d'))!;
+    assert.equal(s3.kind, 'gl3d');
+    for (const p of [contour, s3]) {
+      const t = trace(p, 'loss');
+      const z = t['z'] as number[][];
+      assert.equal(z.length, SURFACE_Y.length);
+      assert.equal(z[0]!.length, SURFACE_X.length);
+      // Asymmetric in x and y, so a transposed grid would fail here.
+      assert.equal(z[1]![7], surfaceLoss(SURFACE_X[7]!, SURFACE_Y[1]!));
+    }
+    const path = trace(contour, 'loss', 'training trajectory');
+    const want = [...PCA_COORDINATES.map((c) => c[0]! / PCA_SCALE), 0];
+    (path['x'] as number[]).forEach((x, i) => assert.ok(Math.abs(x - want[i]!) < 1e-12));
+    assert.deepEqual(path['text'], ['init', 'epoch-001', 'epoch-002', 'final']);
+    assert.deepEqual(path['y'], [...PCA_COORDINATES.map((c) => c[1]! / PCA_SCALE), 0]);
+    assert.equal(contour.note, undefined, 'norm=none and θ = final: the trajectory is exact, no caveat');
+  } finally { await f.done(); }
+});
+
+test('a running surface shows its progress and the points so far, null elsewhere', async () => {
+  const f = await fixtures();
+  try {
+    const v = f.views.get(f.ids['running']!)!;
+    assert.equal(v.state, 'running');
+    assert.deepEqual(v.progress, { done: 25, total: 66 });
+    assert.match(v.badges[0]!.text, /running 25\/66/);
+    const z = trace(v.panels[0]!, 'loss')['z'] as (number | null)[][];
+    assert.equal(z[2]![2], surfaceLoss(SURFACE_X[2]!, SURFACE_Y[2]!));
+    assert.equal(z[2]![3], null);
+    assert.equal(z.flat().filter((x) => x !== null).length, 25);
+    // Old files and no result: incomplete, not running.
+    const dir = join(f.root, f.ids['running']!);
+    const old = new Date(Date.now() - 3600_000);
+    for (const n of ['run.json', 'points.jsonl']) await utimes(join(dir, n), old, old);
+    const again = await loadRun({ id: 'x', dir, marker: 'run.json' });
+    assert.equal(again.state, 'incomplete');
+  } finally { await f.done(); }
+});
+
+test('hessian: eigenvalues sorted by rank, density, trace and λ badges', async () => {
+  const f = await fixtures();
+  try {
+    const v = f.views.get(f.ids['hessian']!)!;
+    assert.deepEqual(trace(v.panels[0]!, 'linear')['y'], [5, 2, 1, -0.1]);
+    assert.ok(v.panels[1]!.id.endsWith(':density'));
+    assert.deepEqual(v.badges.map((b) => b.text), ['tr(H) = 10 ± 0.5', 'λmax = 5', 'λmin = -0.1']);
+  } finally { await f.done(); }
+});
+
+test('mining: one objective trace per restart, restarts\' final curves overlaid with their types', async () => {
+  const f = await fixtures();
+  try {
+    const v = f.views.get(f.ids['mine']!)!;
+    const curves = v.panels.find((p) => p.id.endsWith(':curves'))!;
+    assert.deepEqual(curves.views[0]!.figure.data.map((t) => t['name']), ['seed 0 · w-peak', 'seed 1 · v-basin']);
+    const hist = v.panels.find((p) => p.id.endsWith(':history') && p.title.includes('history'))!;
+    const obj = hist.views.find((x) => x.label === 'objective')!;
+    assert.equal(obj.figure.data.length, 2);
+    assert.deepEqual(obj.figure.data[1]!['y'], Array.from({ length: 12 }, (_, s) => 2 / (s + 1)));
+    assert.ok(v.scalars.some(([k, val]) => k === 'successRate' && val === '0.5'));
+  } finally { await f.done(); }
+});
+
+test('training directory: loss/accuracy/lr per epoch; overview overlays finished curves only', async () => {
+  const f = await fixtures();
+  try {
+    const t = f.views.get(f.ids['train']!)!;
+    assert.equal(t.kind, 'train');
+    assert.deepEqual(trace(t.panels[0]!, 'loss', 'test')['y'], [1, 2, 3].map((e) => 1.2 / e));
+    assert.deepEqual(t.badges.map((b) => b.text), ['test acc 97.0%']);
+    const runs = await loadAll(await collectRuns([f.root]));
+    const ov = overviewPanels(runs);
+    const names = ov[0]!.views.find((x) => x.label === 'loss')!.figure.data.map((d) => d['name']);
+    assert.deepEqual(names, ['curves/bowl · v-basin', 'curves/slope · monotone', 'explain/gauss']);
+    assert.ok(ov.some((p) => p.kind === 'gl3d'), 'the finished surface is in the overview; the running one is not');
+    assert.equal(ov.filter((p) => p.kind === 'gl3d').length, 1);
+  } finally { await f.done(); }
+});
+
+test('unreadable files become warnings, not failures', async () => {
+  const f = await fixtures();
+  try {
+    const dir = join(f.root, f.ids['bowl']!);
+    await writeFile(join(dir, 'result.json'), '{"kind": "curve", "lambdas": [');
+    await writeFile(join(dir, 'notes.json'), 'not json');
+    const v = runView(await loadRun({ id: 'b', dir, marker: 'run.json' }));
+    assert.equal(v.panels.length, 0);
+    assert.equal(v.warnings.length, 2);
+    assert.match(v.warnings.join('\n'), /result\.json: not readable as JSON/);
+    assert.equal(v.badges.at(-1)!.tone, 'warn');
+  } finally { await f.done(); }
+});
+
+test('shortSpec keeps the kind, seed and path tail', () => {
+  assert.equal(shortSpec('gaussian:norm=filter:seed=100:bias-bn=zero:scale=1'), 'gaussian seed=100');
+  assert.equal(shortSpec('pca:/a/b/train:k=2:norm=none'), 'pca b/train k=2');
+});
