@@ -14,6 +14,8 @@ export interface HvpGraphOptions {
   bn: 'eval' | 'train';
   /** Default 'inputs' (the HVP operator is evaluated at many points); 'initializers' bakes one point in. */
   weights?: 'inputs' | 'initializers';
+  /** Fixed batch size (see GradientGraphOptions.batch); HVP graphs are big, so this matters more here. */
+  batch?: number;
 }
 
 export interface HvpGraph {
@@ -31,7 +33,7 @@ export const vectorName = (param: string): string => `v:${param}`;
 export const hvName = (param: string): string => `hv:${param}`;
 
 export function buildHvpGraph(model: Model, opts: HvpGraphOptions): HvpGraph {
-  const gg = buildGradientGraph(model, { loss: opts.loss, bn: opts.bn, weights: opts.weights ?? 'inputs' });
+  const gg = buildGradientGraph(model, { loss: opts.loss, bn: opts.bn, weights: opts.weights ?? 'inputs', batch: opts.batch });
   const graph = gg.graph;
   const env = inferShapes(graph);
   const terms: string[] = [];

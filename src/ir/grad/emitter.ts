@@ -22,6 +22,7 @@ export class Emitter {
   private readonly used = new Set<string>();
   private readonly constants = new Map<string, string>();
   private readonly nodes = new Map<string, string>();
+  private readonly suffix = new Map<string, number>();
   /** Prefix for names of emitted nodes, set by the caller per forward node (e.g. "conv1_grad"). */
   stem = 'grad';
 
@@ -43,7 +44,9 @@ export class Emitter {
   /** A name not yet used in the graph: `stem`, else `stem_1`, `stem_2`, … */
   fresh(stem: string): string {
     let name = stem;
-    for (let k = 1; this.used.has(name); k++) name = `${stem}_${k}`;
+    let k = this.suffix.get(stem) ?? 0;
+    while (this.used.has(name)) name = `${stem}_${++k}`;
+    this.suffix.set(stem, k);
     this.used.add(name);
     return name;
   }

@@ -41,28 +41,35 @@ export function fitTo(e: Emitter, g: string, target: string): string {
   return expandLike(e, r, target);
 }
 
-/** A constant Reshape target for `dims`, with -1 standing for its one symbolic dim; undefined if several. */
-export function constantTarget(e: Emitter, dims: readonly Dim[]): string | undefined {
-  const symbolic = dims.filter((d) => !isStatic(d)).length;
-  if (symbolic > 1) return undefined;
-  return e.ints(dims.map((d) => (isStatic(d) ? d : -1)));
+/**
+ * A constant Reshape target taking `source` to `dims`: a symbolic dim that keeps its index becomes 0 ("copy", so
+ * ORT's own shape inference keeps the symbol and its memory planner can reuse buffers), one other symbolic dim
+ * becomes -1; undefined when that does not suffice.
+ */
+export function constantTarget(e: Emitter, source: string, dims: readonly Dim[]): string | undefined {
+  const from = e.shape(source);
+  let inferred = 0;
+  const target = dims.map((d, i) => {
+    if (isStatic(d)) return d;
+    if (i < from.length && eqDim(from[i]!, d)) return 0;
+    inferred++;
+    return -1;
+  });
+  return inferred > 1 ? undefined : e.ints(target);
 }
 
-/** Reshape to `dims`, which may hold at most one symbolic dim. */
+/** Reshape to `dims` with a constant target (see constantTarget). */
 export function reshapeTo(e: Emitter, g: string, dims: readonly Dim[]): string {
-  const target = constantTarget(e, dims);
-  if (!target) throw new Error(`cannot reshape '${g}' to ${showShape(dims)} with a constant target: more than one symbolic dim`);
+  if (eqShape(e.shape(g), dims)) return g;
+  const target = constantTarget(e, g, dims);
+  if (!target) throw new Error(`cannot reshape '${g}' to ${showShape(dims)} with a constant target: more than one symbolic dim moves`);
   return e.op('Reshape', [g, target]);
 }
 
-/** An int64 shape vector for Reshape to `like`'s shape: constant, with -1 for a single symbolic dim. */
-export function reshapeTarget(e: Emitter, like: string): string {
-  return constantTarget(e, e.shape(like)) ?? e.op('Shape', [like]);
-}
-
+/** Reshape `g` to `like`'s shape: a constant target when possible, else Shape(like). */
 export function reshapeLike(e: Emitter, g: string, like: string): string {
   if (eqShape(e.shape(g), e.shape(like))) return g;
-  return e.op('Reshape', [g, reshapeTarget(e, like)]);
+  return e.op('Reshape', [g, constantTarget(e, g, e.shape(like)) ?? e.op('Shape', [like])]);
 }
 
 /** Broadcasts `g` up to `like`'s shape; symbolic dims that `g` already has become 1s in a constant target. */
@@ -96,6 +103,26 @@ export function countRatio(e: Emitter, of: string, per: string, like: string): s
   const ratio = divDim(productDims(e.shape(of)), productDims(e.shape(per)));
   if (ratio !== undefined && isStatic(ratio)) return e.scalar(ratio, like);
   const to = attr.int(e.dtype(like) === 'float64' ? 11 : 1);
+  if (ratio !== undefined) {
+    // c·N·…: read each symbol once from a graph input's Shape (shared by every count in the graph).
+    const [coef, ...symbols] = String(ratio).split('*').reduce<[number, ...string[]]>((acc, f) => (/^\d+$/.test(f) ? [acc[0] * Number(f), ...acc.slice(1) as string[]] : [acc[0], ...acc.slice(1) as string[], f]), [1]);
+    const values = symbols.map((sym) => symbolValue(e, sym));
+    if (values.every((v): v is string => v !== undefined)) {
+      const product = values.reduce((p, v) => e.op('Mul', [p, v]));
+      return coef === 1 ? e.op('Cast', [product], { to }) : e.op('Mul', [e.op('Cast', [product], { to }), e.scalar(coef, like)]);
+    }
+  }
   const cnt = (v: string) => e.op('Cast', [e.op('Size', [v])], { to });
   return e.op('Div', [cnt(of), cnt(per)]);
+}
+
+/** The runtime value (an int64 scalar) of a symbolic dim, read from the first graph input that has it. */
+function symbolValue(e: Emitter, symbol: string): string | undefined {
+  for (const input of e.graph.inputs) {
+    const axis = input.shape.indexOf(symbol);
+    if (axis < 0) continue;
+    const index = e.tensor({ dtype: 'int64', dims: [], data: new BigInt64Array([BigInt(axis)]) });
+    return e.op('Gather', [e.op('Shape', [input.name]), index]);
+  }
+  return undefined;
 }

@@ -6,7 +6,7 @@ import { attr } from '../graph.js';
 import { poolWindow, outputPaddingFor } from '../shapes/geometry.js';
 import type { GradRule } from './types.js';
 import { dy0, where } from './types.js';
-import { unsqueeze } from './helpers.js';
+import { reshapeTo, unsqueeze } from './helpers.js';
 import { oneHotTaps } from './pool-kernels.js';
 
 export const maxPool: GradRule = (c) => {
@@ -24,13 +24,14 @@ export const maxPool: GradRule = (c) => {
   const taps = e.tensor(oneHotTaps(channels, win.kernel, dtype));
   const geometry = { strides: attr.ints(win.strides), dilations: attr.ints(win.dilations), kernel_shape: attr.ints(win.kernel), group: attr.int(channels) };
   const windows = e.op('Conv', [padded, taps], { ...geometry, pads: attr.ints([...zeros, ...zeros]) });
-  const perWindow = e.op('Reshape', [windows, e.ints([-1, channels, k, ...win.output])]);
+  const batch = e.shape(x)[0]!;
+  const perWindow = reshapeTo(e, windows, [batch, channels, k, ...win.output]);
   const first = e.op('ArgMax', [perWindow], { axis: attr.int(2), keepdims: attr.int(1), select_last_index: attr.int(0) });
   const ids = new BigInt64Array(k).map((_, i) => BigInt(i));
   const tapIds = e.tensor({ dtype: 'int64', dims: [1, 1, k, ...win.output.map(() => 1)], data: ids });
   const mask = e.op('Equal', [first, tapIds]);
   const routed = e.op('Where', [mask, unsqueeze(e, g, [2]), e.scalar(0, g)]);
-  const stacked = e.op('Reshape', [routed, e.ints([-1, channels * k, ...win.output])]);
+  const stacked = reshapeTo(e, routed, [batch, channels * k, ...win.output]);
   return [e.op('ConvTranspose', [stacked, taps], {
     ...geometry,
     pads: attr.ints([...win.padsBegin, ...win.padsEnd]),
