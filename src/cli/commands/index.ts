@@ -10,6 +10,7 @@ import { registerHessian } from './hessian.js';
 import { registerLandscape } from './landscape.js';
 import { registerMine } from './mine.js';
 import { registerReport } from './report.js';
+import { registerReproduce } from './reproduce.js';
 import { registerResume } from './resume.js';
 import { registerServe } from './serve.js';
 import { registerTrain } from './train.js';
@@ -28,6 +29,7 @@ export function registerCommands(program: Command): void {
   registerResume(program);
   registerExportOnnx(program);
   registerDemo(program);
+  registerReproduce(program);
   registerWorker(program);
   registerCollect(program);
   registerReport(program);

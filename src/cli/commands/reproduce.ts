@@ -1,0 +1,190 @@
+// terrain reproduce: the paper's claims (arXiv 2405.12493) re-derived with the commands users run — train, gmi,
+// hessian --checkpoints, curve, explain — then one row per claim and setting in OUT/REPRODUCTION.md and OUT/claims.json,
+// and an HTML report of every run. Finished steps (a result.json or final checkpoint present) are not redone.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { mliMetrics } from '../../core/explain/mli.js';
+import {
+  BUDGETS, CLAIMS, budget as budgetOf, claimsMarkdown, fmt, gmiRow, gmiWhyRow, mliRow, mliWhyRow, negGradientRow, notMeasuredRow,
+  rareShapesRow, rulesMarkdown, traceTrainingRow, twoSolutionsRow,
+  type Budget, type BudgetName, type ClaimRow, type CurveMeasure, type GmiMeasure, type MliMeasure, type Setting, type TraceMeasure,
+} from '../../core/reproduce/index.js';
+import { choiceOption } from '../common.js';
+import { makeOutput, type Output } from '../output.js';
+import { VERSION } from '../version.js';
+
+interface ReproduceFlags { out: string; quick?: boolean; budget?: BudgetName; report: boolean; json?: boolean }
+interface StepTime { step: string; setting: string; seconds: number; skipped: boolean }
+interface Curve { lambdas: number[]; loss: number[]; type: string }
+
+const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
+
+async function commandNames(): Promise<string[]> {
+  const { buildProgram } = await import('../main-program.js');
+  return buildProgram().commands.map((c) => c.name());
+}
+
+/** Runs one terrain command in-process with --json, its stdout swallowed (only reproduce's own lines are shown). */
+async function sub(args: string[]): Promise<void> {
+  const { buildProgram } = await import('../main-program.js');
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  try {
+    await buildProgram().parseAsync(['node', 'terrain', ...args, '--json']);
+  } finally {
+    process.stdout.write = write;
+  }
+}
+
+class Steps {
+  readonly times: StepTime[] = [];
+  constructor(private readonly out: Output) {}
+
+  /** Runs `args` unless `done` exists already; logs and records the wall time. */
+  async run(setting: string, step: string, done: string, args: string[]): Promise<void> {
+    const skipped = existsSync(done);
+    const t0 = Date.now();
+    if (!skipped) await sub(args);
+    const seconds = (Date.now() - t0) / 1000;
+    this.times.push({ step, setting, seconds, skipped });
+    this.out.say(`  ${setting} ${step}: ${skipped ? 'done earlier' : `${seconds.toFixed(1)} s`}`);
+  }
+}
+
+function dataArgs(s: Setting): string[] {
+  return ['--data', s.data, ...(s.evalSamples ? ['--samples', String(s.evalSamples)] : [])];
+}
+
+const epochFile = (e: number): string => `epoch-${String(e).padStart(3, '0')}.safetensors`;
+
+/** Every experiment of one setting; returns its claim rows. */
+async function runSetting(s: Setting, b: Budget, root: string, steps: Steps, mining: boolean): Promise<ClaimRow[]> {
+  const dir = join(root, s.id);
+  const trainDir = (seed: number): string => join(dir, `train-seed${seed}`);
+  const final = (seed: number): string => join(trainDir(seed), 'final.safetensors');
+  const range = `-1:1:${b.points}`;
+  const gmis: GmiMeasure[] = [], traces: TraceMeasure[] = [], mlis: MliMeasure[] = [], grads: CurveMeasure[] = [];
+  const gradNotes: string[] = [];
+
+  for (const seed of b.seeds) {
+    await steps.run(s.id, `train seed ${seed}`, join(trainDir(seed), 'train.json'), [
+      'train', '--model', s.arch, '--data', s.data, ...(s.trainSamples ? ['--samples', String(s.trainSamples)] : []),
+      '--epochs', String(s.epochs), '--batch', String(s.batch), '--lr', String(s.lr), '--seed', String(seed), '--save-every', String(b.saveEvery), '--out', trainDir(seed),
+    ]);
+
+    // GMI: Gaussian filter-normalised directions through the trained θ; seeds differ between models.
+    const gmiDir = join(dir, `gmi-seed${seed}`);
+    await steps.run(s.id, `gmi seed ${seed}`, join(gmiDir, 'result.json'), [
+      'gmi', '--model', final(seed), ...dataArgs(s), '--directions', String(b.directions), '--seed', String(1000 * seed),
+      '--range', `-1:1:${b.points % 2 ? b.points : b.points + 1}`, '--trace-samples', String(b.traceSamples), '--out', gmiDir,
+    ]);
+    const g = readJson<{ directions: { measuredType: string; normalisedCurvature: number; slope: number; curvature: number }[]; predictedVBasinFraction: number; traceOverP?: { mean: number; stderr: number } }>(join(gmiDir, 'result.json'));
+    gmis.push({
+      seed, types: g.directions.map((d) => d.measuredType), normalisedCurvatures: g.directions.map((d) => d.normalisedCurvature),
+      slopes: g.directions.map((d) => d.slope), curvatures: g.directions.map((d) => d.curvature), predictedVBasinFraction: g.predictedVBasinFraction,
+      ...(g.traceOverP ? { traceOverP: g.traceOverP } : {}),
+    });
+
+    const traceDir = join(dir, `trace-seed${seed}`);
+    await steps.run(s.id, `tr(H) over checkpoints seed ${seed}`, join(traceDir, 'result.json'), [
+      'hessian', '--checkpoints', trainDir(seed), ...dataArgs(s), '--trace-samples', String(b.traceSamples), '--seed', String(seed), '--out', traceDir,
+    ]);
+    traces.push({ seed, checkpoints: readJson<{ checkpoints: TraceMeasure['checkpoints'] }>(join(traceDir, 'result.json')).checkpoints });
+
+    // MLI: init → final, BN statistics interpolated with the weights; expansion at θ_final along θ_init − θ_final.
+    const init = join(trainDir(seed), 'init.safetensors');
+    const mliDir = join(dir, `mli-seed${seed}`);
+    await steps.run(s.id, `MLI curve seed ${seed}`, join(mliDir, 'result.json'), [
+      'curve', '--model', init, ...dataArgs(s), '--direction', `to:${final(seed)}`, '--range', `0:1:${b.points}`, '--bn', 'perturb', '--out', mliDir,
+    ]);
+    const whyDir = join(dir, `mli-explain-seed${seed}`);
+    await steps.run(s.id, `MLI expansion seed ${seed}`, join(whyDir, 'result.json'), [
+      'explain', '--model', final(seed), ...dataArgs(s), '--direction', `to:${init}`, '--range', '-0.1:0.1:5', '--out', whyDir,
+    ]);
+    const c = readJson<Curve>(join(mliDir, 'result.json'));
+    const m = mliMetrics(c.lambdas, c.loss);
+    const terms = readJson<{ terms: { slope: number; curvature: number } }>(join(whyDir, 'result.json')).terms;
+    mlis.push({ seed, monotone: m.monotone, maxRise: m.maxRise, bumpHeights: m.bumps.map((x) => x.height), lossStart: m.lossStart, lossEnd: m.lossEnd, slope: terms.slope, curvature: terms.curvature });
+
+    // The negative gradient (filter-normalised) at an early checkpoint.
+    const gradDir = join(dir, `neg-gradient-seed${seed}`);
+    await steps.run(s.id, `negative gradient at epoch ${s.earlyEpoch} seed ${seed}`, join(gradDir, 'result.json'), [
+      'curve', '--model', join(trainDir(seed), epochFile(s.earlyEpoch)), ...dataArgs(s), '--direction', 'gradient', '--range', range, '--out', gradDir,
+    ]);
+    const gc = readJson<Curve>(join(gradDir, 'result.json'));
+    const i0 = gc.lambdas.findIndex((l) => Math.abs(l) < 1e-9);
+    const iMin = gc.loss.indexOf(Math.min(...gc.loss));
+    grads.push({ seed, type: gc.type });
+    gradNotes.push(`seed ${seed}: L(0) ${fmt(gc.loss[i0] ?? NaN)} → min ${fmt(gc.loss[iMin]!)} at λ = ${fmt(gc.lambdas[iMin]!)}`);
+  }
+
+  const rows = [gmiRow(s.id, gmis), gmiWhyRow(s.id, gmis), traceTrainingRow(s.id, traces), mliRow(s.id, mlis), mliWhyRow(s.id, mlis)];
+  if (b.seeds.length >= 2) {
+    const [a, z] = [b.seeds[0]!, b.seeds[1]!];
+    const twoDir = join(dir, `two-solutions-seed${a}-seed${z}`);
+    await steps.run(s.id, `seed ${a} → seed ${z} curve`, join(twoDir, 'result.json'), [
+      'curve', '--model', final(a), ...dataArgs(s), '--direction', `to:${final(z)}`, '--range', `-0.5:1.5:${b.points}`, '--bn', 'perturb', '--out', twoDir,
+    ]);
+    const tc = readJson<Curve>(join(twoDir, 'result.json'));
+    const inside = tc.lambdas.map((l, i) => [l, tc.loss[i]!] as const).filter(([l]) => l >= 0 && l <= 1).map(([, v]) => v);
+    const at = (x: number): number => tc.loss[tc.lambdas.reduce((bi, l, i) => (Math.abs(l - x) < Math.abs(tc.lambdas[bi]! - x) ? i : bi), 0)]!;
+    const barrier = Math.max(...inside) - Math.max(at(0), at(1));
+    rows.push(twoSolutionsRow(s.id, [{ seed: a, type: tc.type }], `barrier between them ${fmt(barrier)} above the higher end (L = ${fmt(at(0))}, ${fmt(at(1))})`));
+  } else {
+    rows.push(notMeasuredRow(CLAIMS.twoSolutions, s.id, 'this budget trains one seed'));
+  }
+  rows.push(negGradientRow(s.id, grads, gradNotes.join('; ')), rareShapesRow(s.id, gmis));
+  const why = mining ? 'terrain mine is registered but reproduce does not drive it yet' : 'mining unavailable (no terrain mine command in this build)';
+  rows.push(notMeasuredRow(CLAIMS.minedShapes, s.id, why), notMeasuredRow(CLAIMS.minedSurfaces, s.id, why));
+  return rows;
+}
+
+function markdown(b: Budget, rows: readonly ClaimRow[], times: readonly StepTime[], wall: number, started: string): string {
+  const settings = b.settings.map((s) => `- **${s.id}**: ${s.arch} on ${s.data}${s.trainSamples ? ` (${s.trainSamples} training samples)` : ''}, ${s.epochs} epochs, batch ${s.batch}, lr ${s.lr} (SGD momentum 0.9, cosine); landscape on ${s.evalSamples ? `${s.evalSamples} training samples` : 'the whole training split'}`).join('\n');
+  const bySetting = new Map<string, number>();
+  for (const t of times) bySetting.set(t.setting, (bySetting.get(t.setting) ?? 0) + t.seconds);
+  return `# terrain reproduce — budget ${b.name}\n\nterrain ${VERSION}, started ${started}, wall time ${(wall / 60).toFixed(1)} min.\n` +
+    `Seeds ${b.seeds.join(', ')}; ${b.directions} Gaussian directions per model; ${b.points} points per curve; ${b.traceSamples} Hutchinson probes.\n\n${settings}\n\n` +
+    `${claimsMarkdown(rows)}\n## How each verdict is decided\n\n${rulesMarkdown(rows)}\n## Step times\n\n| setting | step | seconds |\n|---|---|---|\n` +
+    times.map((t) => `| ${t.setting} | ${t.step} | ${t.skipped ? 'done earlier' : t.seconds.toFixed(1)} |`).join('\n') +
+    `\n\nPer setting: ${[...bySetting].map(([k, v]) => `${k} ${(v / 60).toFixed(1)} min`).join(', ')}.\n`;
+}
+
+export function registerReproduce(program: Command): void {
+  program.command('reproduce').description('re-derive the paper\'s claims (GMI, tr(H) > 0, MLI, w-basins, v-sides, mined shapes) with numbers: a markdown table, claims.json and an HTML report')
+    .requiredOption('--out <dir>', 'output directory (finished steps in it are reused)')
+    .option('--quick', 'the quick budget: digits MLP and CNN only (same as --budget quick)')
+    .option('--budget <name>', 'tiny (smoke test, seconds) | quick (digits, ≤ 15 min on 2 cores) | full (adds Fashion-MNIST MLP and ResNet-20)', choiceOption('--budget', BUDGETS))
+    .option('--no-report', 'skip the HTML report')
+    .option('--json', 'print one JSON object as the last line of stdout')
+    .action(async (flags: ReproduceFlags) => reproduce(flags));
+}
+
+async function reproduce(flags: ReproduceFlags): Promise<void> {
+  const out = makeOutput(!!flags.json);
+  const b = budgetOf(flags.budget ?? (flags.quick ? 'quick' : 'full'));
+  mkdirSync(flags.out, { recursive: true });
+  const started = new Date().toISOString();
+  const t0 = Date.now();
+  const names = await commandNames();
+  const steps = new Steps(out);
+  const rows: ClaimRow[] = [];
+  out.say(`== terrain reproduce, budget ${b.name}: ${b.settings.map((s) => s.id).join(', ')}, seeds ${b.seeds.join(', ')} → ${flags.out}`);
+  for (const s of b.settings) rows.push(...await runSetting(s, b, flags.out, steps, names.includes('mine')));
+  const wall = (Date.now() - t0) / 1000;
+  const md = markdown(b, rows, steps.times, wall, started);
+  writeFileSync(join(flags.out, 'REPRODUCTION.md'), md);
+  writeFileSync(join(flags.out, 'claims.json'), JSON.stringify({ kind: 'reproduce', version: VERSION, budget: b, started, wallSeconds: wall, rows, steps: steps.times }, null, 1) + '\n');
+  let report: string | undefined;
+  if (flags.report && names.includes('report')) {
+    report = join(flags.out, 'report.html');
+    await sub(['report', flags.out, '--out', report, '--title', `terrain reproduce (${b.name})`]);
+  }
+  out.say('');
+  out.say(claimsMarkdown(rows));
+  const count = (v: string): number => rows.filter((r) => r.verdict === v).length;
+  out.say(`${count('holds')} hold, ${count('fails')} fail, ${count('not measured')} not measured; wall time ${(wall / 60).toFixed(1)} min`);
+  out.say(`table: ${join(flags.out, 'REPRODUCTION.md')}, numbers: ${join(flags.out, 'claims.json')}${report ? `, report: ${report}` : ''}`);
+  out.result({ out: flags.out, budget: b.name, wallSeconds: wall, rows, report: report ?? null });
+}
