@@ -60,6 +60,8 @@ test('gᵀv equals a central difference of the evaluated mean loss, and the HVP 
     for (let i = 0; i < g.vector.length; i++) assert.ok(Math.abs(pg.gradient[i]! - g.vector[i]!) < 1e-6, `gradient entry ${i}`);
     assert.ok(Math.abs(pg.loss - g.loss) < 1e-6);
     assert.ok(Math.abs(pg.accuracy - g.accuracy) < 1e-12);
+    const hp = await op.matvecParams(v);
+    for (let i = 0; i < g.vector.length; i++) assert.ok(Math.abs(hp.data[i]! - pg.hv[i]!) <= 1e-6 * (1 + Math.abs(pg.hv[i]!)), `matvecParams entry ${i}`);
   } finally {
     await op.dispose();
   }

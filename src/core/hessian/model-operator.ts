@@ -41,6 +41,8 @@ export interface ModelHessian extends LinearOperator {
   readonly samples: number;
   /** Products computed so far (each is one pass over the data; fd passes cost two gradient runs per batch). */
   readonly matvecs: number;
+  /** H p for a full ParamVector: its subset entries in, H's product on the subset out (zeros elsewhere). */
+  matvecParams(p: ParamVector): Promise<ParamVector>;
   /** H v and ∇L from the same pass (exact: one run per batch; fd: three). */
   productWithGradient(v: Float64Array): Promise<ProductWithGradient>;
   /** Full-length ParamVector from an operator vector: zeros outside the subset. */
@@ -92,6 +94,9 @@ export async function modelHessian(point: ModelPoint, batches: readonly LabeledB
       matvecs++;
       const mean = await dataMean(batches, layout.size, async (b) => ({ vectors: [(await backend.product(b, full, false)).hv] }));
       return pick(mean.vectors[0]!);
+    },
+    async matvecParams(p) {
+      return embed(await op.matvec(project(p)));
     },
     async productWithGradient(v) {
       checkVectorLength(op, v, 'modelHessian.productWithGradient');
