@@ -13,6 +13,7 @@ import { div } from './div.js';
 import { erf } from './erf.js';
 import { exp } from './exp.js';
 import { expand } from './expand.js';
+import { gather } from './gather.js';
 import { gemm } from './gemm.js';
 import { globalAveragePool } from './global-average-pool.js';
 import { identity } from './identity.js';
@@ -48,7 +49,7 @@ export const GRAD_RULES: Readonly<Record<string, GradRule>> = {
   MatMul: matmul, Gemm: gemm, Conv: conv, ConvTranspose: convTranspose,
   BatchNormalization: batchNorm, MaxPool: maxPool, AveragePool: averagePool, GlobalAveragePool: globalAveragePool,
   Reshape: reshape, Flatten: reshape, Squeeze: reshape, Unsqueeze: reshape,
-  Transpose: transpose, Concat: concat, Pad: pad, Slice: slice, Expand: expand,
+  Transpose: transpose, Concat: concat, Gather: gather, Pad: pad, Slice: slice, Expand: expand,
   ReduceSum: reduceSum, ReduceMean: reduceMean,
   Identity: identity, Dropout: identity, Cast: cast, Where: whereRule,
   Shape: noGradient, Size: noGradient, ConstantOfShape: noGradient, Constant: noGradient, Range: noGradient,
