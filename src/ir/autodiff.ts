@@ -32,10 +32,15 @@ const BROADCAST_DY = new Set(['Mul']);
 export const MIN_OPSET = 13;
 export const MAX_OPSET = 17;
 
-export function differentiate(graph: Graph, opts: DifferentiateOptions): Differentiated {
+/** Throws unless the graph's opset is one whose semantics the emitted nodes follow (axes inputs/attributes). */
+export function checkOpset(graph: Graph, what = 'autodiff'): void {
   if (graph.opset < MIN_OPSET || graph.opset > MAX_OPSET) {
-    throw new Error(`graph '${graph.name}' has opset ${graph.opset}; autodiff emits opset ${MIN_OPSET}–${MAX_OPSET} nodes, convert the model first`);
+    throw new Error(`graph '${graph.name}' has opset ${graph.opset}; ${what} emits opset ${MIN_OPSET}–${MAX_OPSET} nodes, convert the model first`);
   }
+}
+
+export function differentiate(graph: Graph, opts: DifferentiateOptions): Differentiated {
+  checkOpset(graph);
   const g = cloneGraph(graph);
   const env = inferShapes(g);
   const e = new Emitter(g, env);

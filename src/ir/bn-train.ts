@@ -1,6 +1,7 @@
 // Rewrites eval-form BatchNormalization nodes into train mode from primitive ops, with PyTorch semantics:
 // normalise by the batch mean and the biased batch variance; update running_mean and running_var (with the
 // unbiased variance) by momentum 0.1; the updated statistics become extra graph outputs.
+import { checkOpset } from './autodiff.js';
 import { attr, cloneGraph, getFloat, type Graph, type Node } from './graph.js';
 import { ShapeEnv } from './shapes.js';
 import { Emitter } from './grad/emitter.js';
@@ -18,6 +19,7 @@ export interface BnTrainGraph {
 }
 
 export function bnToTrainMode(graph: Graph, opts: BnTrainOptions = {}): BnTrainGraph {
+  checkOpset(graph, 'the train-mode BN rewrite');
   const momentum = opts.momentum ?? 0.1;
   const g = cloneGraph(graph);
   const env = new ShapeEnv(g);

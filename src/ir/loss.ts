@@ -1,5 +1,6 @@
 // Losses appended to a model's graph: softmax cross-entropy (mean over the batch, through LogSoftmax for
 // stability) or mean squared error against one-hot labels; both also count correct predictions.
+import { checkOpset } from './autodiff.js';
 import { attr, cloneGraph, type Graph } from './graph.js';
 import { LOGITS } from './model.js';
 import { inferShapes } from './shapes.js';
@@ -25,6 +26,7 @@ export interface LossOptions {
  * mse: mean over all N·classes entries of (logits − onehot(label))², PyTorch's MSELoss(reduction='mean').
  */
 export function withLoss(graph: Graph, opts: LossOptions): Graph {
+  checkOpset(graph, 'the loss');
   const logits = opts.logits ?? LOGITS;
   const g = cloneGraph(graph);
   const env = inferShapes(g);
