@@ -105,13 +105,14 @@ export function tensorFromProto(p: onnxProto.onnx.ITensorProto, where: string): 
     const copy = new Uint8Array(raw).buffer; // aligned copy
     return { dtype, dims, data: viewAs(dtype, copy) };
   }
-  const data = allocate(dtype, n);
   const src: ArrayLike<unknown> =
     dtype === 'float32' ? p.floatData ?? [] :
     dtype === 'float64' ? p.doubleData ?? [] :
     dtype === 'int64' ? p.int64Data ?? [] :
     p.int32Data ?? [];
+  // Checked before allocating: a forged shape must not reserve gigabytes for values the file does not hold.
   if (src.length !== n) throw new OnnxFormatError(`${where}: holds ${src.length} values, shape [${dims}] needs ${n}`);
+  const data = allocate(dtype, n);
   if (data instanceof BigInt64Array) for (let i = 0; i < n; i++) data[i] = toBigInt(src[i]);
   else for (let i = 0; i < n; i++) (data as Float32Array)[i] = toNumber(src[i]);
   return { dtype, dims, data };

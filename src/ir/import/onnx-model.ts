@@ -17,6 +17,8 @@ export class ImportError extends Error {
 
 /** Largest value (elements per sample, the batch counted once) an imported graph may compute: 2^26, 256 MB of floats. */
 export const MAX_VALUE_ELEMENTS = 2 ** 26;
+/** Largest sum over all values of a graph, per sample: 2^28 (ResNet-50 at 224×224 needs about 2^25). */
+export const MAX_TOTAL_ELEMENTS = 2 ** 28;
 
 /** The symbol terrain gives the batch dimension of imported models. */
 export const BATCH = 'N';
@@ -65,6 +67,7 @@ export function importGraph(graph: Graph, source: string): Imported {
   const input = checkInput(graph, fail);
   if (graph.outputs.length === 0) fail('the graph has no outputs');
   const output = graph.outputs[0]!;
+  if (!graph.nodes.some((n) => n.outputs.includes(output.name))) fail(`output '${output.name}' is not computed by any node`);
   const before = unsupportedBeforeImport(graph);
   if (before.length > 0) throw new ImportError(describeUnsupported(source, before));
 
@@ -121,14 +124,18 @@ function checkOutput(env: ShapeEnv, fail: (w: string) => never): number {
   return classes as number;
 }
 
-/** Refuses graphs whose values would need more than MAX_VALUE_ELEMENTS per sample (hostile or absurd shapes). */
+/** Refuses graphs with outputs no op makes, or values over MAX_VALUE_ELEMENTS / MAX_TOTAL_ELEMENTS per sample. */
 function checkSizes(g: Graph, env: ShapeEnv, fail: (w: string) => never): void {
+  let total = 0;
   for (const n of g.nodes) {
     for (const o of n.outputs) {
       if (!o) continue;
+      if (!env.has(o)) fail(`node '${n.name}' (${n.op}) lists an output '${o}' that ${n.op} does not produce`);
       let count = 1;
       for (const d of env.shape(o)) count *= perSample(d);
       if (!(count <= MAX_VALUE_ELEMENTS)) fail(`node '${n.name}' (${n.op}) would compute '${o}' of shape ${showShape(env.shape(o))}, more than ${MAX_VALUE_ELEMENTS} elements per sample`);
+      total += count;
+      if (total > MAX_TOTAL_ELEMENTS) fail(`the graph's values add up to more than ${MAX_TOTAL_ELEMENTS} elements per sample (at node '${n.name}')`);
     }
   }
 }

@@ -91,16 +91,25 @@ function foldConstants(g: Graph, fromFile: Set<string>, outputs: Set<string>): n
     env.setTensor(name, t);
   };
 
-  let folded = 0;
+  let folded = 0, budget = MAX_FOLD_TOTAL;
   const kept: Node[] = [];
   for (const node of g.nodes) {
     const where = `node '${node.name}' (${node.op})`;
     const standard = (node.domain ?? '') === '' || node.domain === 'ai.onnx';
     const out = node.outputs[0] ?? '';
     const foldable = standard && node.outputs.length === 1 && !outputs.has(out) && out !== '';
-    if (foldable) {
+    const tensorValue = node.attrs['value'];
+    if (foldable && node.op === 'Constant' && tensorValue?.type === 'tensor') {
+      // Taken as it is (it may be large: never widened to numbers unless an op to fold reads it).
+      g.initializers.set(out, tensorValue.value);
+      env.setTensor(out, tensorValue.value);
+      folded++;
+      continue;
+    }
+    if (foldable && budget > 0) {
       const value = tryFold(node, env, constant, where);
       if (value) {
+        budget -= value.data.length;
         setConstant(out, value);
         folded++;
         continue;
@@ -122,6 +131,10 @@ function foldConstants(g: Graph, fromFile: Set<string>, outputs: Set<string>): n
   g.nodes = kept;
   return folded;
 }
+
+/** Elements all folded results of one graph may hold together; beyond it nodes stay for ORT (shape arithmetic needs
+ * a few hundred; only a forged file needs more). */
+const MAX_FOLD_TOTAL = 1 << 22;
 
 function tryFold(node: Node, env: ShapeEnv, constant: (n: string) => Const | undefined, where: string): Const | undefined {
   if (node.op === 'Shape' || node.op === 'Size') {
@@ -153,7 +166,8 @@ function staticReshapeTarget(node: Node, env: ShapeEnv, fresh: (s: string) => st
   const [x, t] = node.inputs;
   if (!x || !t || !env.has(x) || !env.has(t)) return;
   const target = env.value(t);
-  if (!target || target.every(isStatic)) return;
+  // Tracked contents may have holes (an out-of-range Gather of a shape): leave such targets to shape inference.
+  if (!target || target.every(isStatic) || !target.every((d) => typeof d === 'number' || typeof d === 'string')) return;
   const xs = env.shape(x);
   let free = target.includes(-1) ? 1 : 0;
   const out: number[] = [];

@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Session } from '../../engine/session.js';
+import { createRng } from '../../core/rng.js';
+import { attr, GraphBuilder } from '../builder.js';
+import type { Graph } from '../graph.js';
+import { toOnnxBytes } from '../onnx.js';
+import { float32, int64, sizeOf, type Tensor } from '../tensor.js';
+import { exportedLikeGraph } from './fixtures.js';
+import { importGraph, importOnnx, ImportError } from './index.js';
+
+const rng = createRng(11);
+const randn = (dims: number[]) => float32(dims, Array.from({ length: sizeOf(dims) }, () => rng.normal()));
+const constant = (b: GraphBuilder, t: Tensor, stem: string) => b.op('Constant', [], { value: attr.tensor(t) }, stem);
+
+test('import splits parameters, buffers and constants, restores deduplicated tensors, folds the shape chain', async () => {
+  const original = exportedLikeGraph(createRng(5));
+  const { model, report } = importOnnx(toOnnxBytes(original), 'exported.onnx');
+  assert.deepEqual(model.params, ['conv.weight', 'bn.weight', 'bn.bias', 'fc.weight', 'fc.bias']);
+  assert.deepEqual(model.buffers, ['bn.running_mean', 'bn.running_var']);
+  assert.equal(report.constants.length, 3, `Clip bounds and the static Reshape target: ${report.constants}`);
+  assert.deepEqual([...report.aliases], [['bn.running_var', 'bn.weight']]);
+  const g = model.graph;
+  assert.notEqual(g.initializers.get('bn.running_var')!.data, g.initializers.get('bn.weight')!.data, 'an own copy, not a shared array');
+  assert.deepEqual(g.nodes.map((n) => n.op), ['Conv', 'BatchNormalization', 'Clip', 'Reshape', 'Gemm']);
+  const target = g.initializers.get(g.nodes[3]!.inputs[1]!)!;
+  assert.deepEqual(Array.from(target.data as BigInt64Array, Number), [0, -1]);
+  assert.deepEqual(model.spec, { arch: 'onnx', options: {}, inputShape: [2, 4, 4], classes: 5 });
+  assert.deepEqual([g.inputs[0]!.name, g.outputs[0]!.name], ['input', 'logits']);
+
+  // Same function as the file's graph, at two batch sizes.
+  const a = await Session.create(original), s = await Session.create(g);
+  try {
+    for (const n of [1, 3]) {
+      const x = randn([n, 2, 4, 4]);
+      const want = (await a.run({ x }))['output']!.data as Float32Array;
+      const got = (await s.run({ input: x }))['logits']!.data as Float32Array;
+      assert.deepEqual(Array.from(got), Array.from(want));
+    }
+  } finally {
+    await a.dispose();
+    await s.dispose();
+  }
+});
+
+test('one error lists every unsupported op with its nodes', () => {
+  const b = new GraphBuilder('bad', 13);
+  const x = b.input('x', 'float32', ['N', 4]);
+  b.initializer('w', randn([4, 4]));
+  let h = b.op('MatMul', [x, 'w'], {}, 'mm');
+  h = b.op('HardSigmoid', [h], {}, 'hs1');
+  h = b.op('HardSigmoid', [h], {}, 'hs2');
+  b.nodes.push({ name: 'fused', op: 'FusedGemm', domain: 'com.microsoft', inputs: [h, 'w'], outputs: ['f'], attrs: {} });
+  const y = b.op('Celu', ['f'], {}, 'celu');
+  b.output(y, 'float32', ['N', 4]);
+  let msg = '';
+  assert.throws(() => importGraph(b.build(), 'bad.onnx'), (e: Error) => { msg = e.message; return e instanceof ImportError; });
+  assert.match(msg, /^bad\.onnx: 3 unsupported ops:/);
+  assert.match(msg, /HardSigmoid \(no gradient rule\): nodes 'hs1', 'hs2'/);
+  assert.match(msg, /com\.microsoft\.FusedGemm \(not a standard ONNX op \(domain 'com\.microsoft'\)\): node 'fused'/);
+  assert.match(msg, /Celu \(terrain does not know this op\): node 'celu'/);
+});
+
+test('ops without gradient rules are fine off the parameter path (input preprocessing)', () => {
+  const b = new GraphBuilder('pre', 13);
+  const x = b.input('x', 'float32', ['N', 4]);
+  b.initializer('w', randn([3, 4]));
+  const y = b.op('Gemm', [b.op('HardSigmoid', [x]), 'w'], { transB: attr.int(1) });
+  b.output(y, 'float32', ['N', 3]);
+  assert.deepEqual(importGraph(b.build(), 'pre.onnx').model.params, ['w']);
+});
+
+function simple(inputShape: (number | string)[], opset = 13): Graph {
+  const b = new GraphBuilder('simple', opset);
+  const x = b.input('x', 'float32', inputShape);
+  b.initializer('w', randn([3, 4]));
+  b.output(b.op('Gemm', [x, 'w'], { transB: attr.int(1) }), 'float32', [inputShape[0]!, 3]);
+  return b.build();
+}
+
+test('clear errors: fixed batch, opset, several inputs, non-logits output, garbage bytes', () => {
+  assert.throws(() => importGraph(simple([2, 4]), 'f.onnx'), /f\.onnx: input 'x' has a fixed batch size 2; export with input_names=\["input"\]/);
+  assert.throws(() => importGraph(simple(['N', 4], 11), 'f.onnx'), /opset 11; terrain differentiates opsets 13–17/);
+  const two = simple(['N', 4]);
+  two.inputs.push({ name: 'y', dtype: 'float32', shape: ['N', 4] });
+  assert.throws(() => importGraph(two, 'f.onnx'), /the graph has 2 inputs \('x', 'y'\)/);
+  const b = new GraphBuilder('vec', 13);
+  b.output(b.op('ReduceSum', [b.input('x', 'float32', ['N', 4])], { keepdims: attr.int(0) }), 'float32', []);
+  assert.throws(() => importGraph(b.build(), 'f.onnx'), /the output should be logits \[batch, classes\], got \[\]/);
+  assert.throws(() => importOnnx(new Uint8Array([8, 7, 0xff, 0xff]), 'junk.onnx'), (e: Error) => e instanceof ImportError && /^junk\.onnx: not a valid ONNX protobuf/.test(e.message));
+});
+
+test('hostile shapes are refused before anything is allocated', () => {
+  const b = new GraphBuilder('hostile', 13);
+  const x = b.input('x', 'float32', ['N', 4]);
+  const huge = b.op('ConstantOfShape', [constant(b, int64([2], [1 << 20, 1 << 20]), 'shape')], { value: attr.tensor(float32([1], [0])) });
+  b.initializer('w', randn([3, 4]));
+  const y = b.op('Add', [b.op('Gemm', [x, 'w'], { transB: attr.int(1) }), b.op('ReduceSum', [huge], { keepdims: attr.int(0) })]);
+  b.output(y, 'float32', ['N', 3]);
+  const before = process.memoryUsage().arrayBuffers;
+  assert.throws(() => importGraph(b.build(), 'h.onnx'), /would compute .* of shape \[1048576, 1048576\], more than 67108864 elements per sample/);
+  assert.ok(process.memoryUsage().arrayBuffers - before < 64 * 2 ** 20);
+});
