@@ -1,14 +1,15 @@
 // terrain reproduce: the paper's claims (arXiv 2405.12493) re-derived with the commands users run — train, gmi,
 // hessian --checkpoints, curve, explain — then one row per claim and setting in OUT/REPRODUCTION.md and OUT/claims.json,
 // and an HTML report of every run. Finished steps (a result.json or final checkpoint present) are not redone.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { mliMetrics } from '../../core/explain/mli.js';
 import {
-  BUDGETS, CLAIMS, budget as budgetOf, claimsMarkdown, fmt, gmiRow, gmiWhyRow, mliRow, mliWhyRow, negGradientRow, notMeasuredRow,
-  rareShapesRow, rulesMarkdown, traceTrainingRow, twoSolutionsRow,
-  type Budget, type BudgetName, type ClaimRow, type CurveMeasure, type GmiMeasure, type MliMeasure, type Setting, type TraceMeasure,
+  BUDGETS, CLAIMS, budget as budgetOf, claimsMarkdown, fmt, gmiRow, gmiWhyRow, minedShapesRow, minedSurfacesRow, mliRow, mliWhyRow,
+  negGradientRow, notMeasuredRow, rareShapesRow, rulesMarkdown, surfaceShape, traceEpochs, traceTrainingRow, twoSolutionsRow,
+  type Budget, type BudgetName, type ClaimRow, type CurveMeasure, type GmiMeasure, type MineMeasure, type MliMeasure, type Setting,
+  type SurfaceGrid, type SurfaceMeasure, type TraceMeasure,
 } from '../../core/reproduce/index.js';
 import { choiceOption } from '../common.js';
 import { makeOutput, type Output } from '../output.js';
@@ -77,7 +78,7 @@ async function runSetting(s: Setting, b: Budget, root: string, steps: Steps, min
     const gmiDir = join(dir, `gmi-seed${seed}`);
     await steps.run(s.id, `gmi seed ${seed}`, join(gmiDir, 'result.json'), [
       'gmi', '--model', final(seed), ...dataArgs(s), '--directions', String(b.directions), '--seed', String(1000 * seed),
-      '--range', `-1:1:${b.points % 2 ? b.points : b.points + 1}`, '--trace-samples', String(b.traceSamples), '--out', gmiDir,
+      '--range', `-1:1:${b.gmiPoints}`, '--trace-samples', String(b.traceSamples), '--out', gmiDir,
     ]);
     const g = readJson<{ directions: { measuredType: string; normalisedCurvature: number; slope: number; curvature: number }[]; predictedVBasinFraction: number; traceOverP?: { mean: number; stderr: number } }>(join(gmiDir, 'result.json'));
     gmis.push({
@@ -86,9 +87,12 @@ async function runSetting(s: Setting, b: Budget, root: string, steps: Steps, min
       ...(g.traceOverP ? { traceOverP: g.traceOverP } : {}),
     });
 
-    const traceDir = join(dir, `trace-seed${seed}`);
+    // tr(H) at init and at epochs 1, 2, 5, 10, … (copies in their own folder: hessian --checkpoints reads a folder).
+    const traceDir = join(dir, `trace-seed${seed}`), picked = join(dir, `trace-checkpoints-seed${seed}`);
+    mkdirSync(picked, { recursive: true });
+    for (const f of ['init.safetensors', ...traceEpochs(s.epochs).map(epochFile)]) copyFileSync(join(trainDir(seed), f), join(picked, f));
     await steps.run(s.id, `tr(H) over checkpoints seed ${seed}`, join(traceDir, 'result.json'), [
-      'hessian', '--checkpoints', trainDir(seed), ...dataArgs(s), '--trace-samples', String(b.traceSamples), '--seed', String(seed), '--out', traceDir,
+      'hessian', '--checkpoints', picked, ...dataArgs(s), '--trace-samples', String(b.traceSamples), '--seed', String(seed), '--out', traceDir,
     ]);
     traces.push({ seed, checkpoints: readJson<{ checkpoints: TraceMeasure['checkpoints'] }>(join(traceDir, 'result.json')).checkpoints });
 
@@ -135,9 +139,42 @@ async function runSetting(s: Setting, b: Budget, root: string, steps: Steps, min
     rows.push(notMeasuredRow(CLAIMS.twoSolutions, s.id, 'this budget trains one seed'));
   }
   rows.push(negGradientRow(s.id, grads, gradNotes.join('; ')), rareShapesRow(s.id, gmis));
-  const why = mining ? 'terrain mine is registered but reproduce does not drive it yet' : 'mining unavailable (no terrain mine command in this build)';
-  rows.push(notMeasuredRow(CLAIMS.minedShapes, s.id, why), notMeasuredRow(CLAIMS.minedSurfaces, s.id, why));
+  if (mining) rows.push(...await mineSetting(s, b, dir, final(b.seeds[0]!), steps, gmis));
+  else {
+    const why = 'mining unavailable (no terrain mine command in this build)';
+    rows.push(notMeasuredRow(CLAIMS.minedShapes, s.id, why), notMeasuredRow(CLAIMS.minedSurfaces, s.id, why));
+  }
   return rows;
+}
+
+/** Mined w-peak and vvv-basin directions on the first seed's model, then the surfaces they span. */
+async function mineSetting(s: Setting, b: Budget, dir: string, model: string, steps: Steps, gmis: GmiMeasure[]): Promise<ClaimRow[]> {
+  const mined: MineMeasure[] = [];
+  const wpeak: string[] = [];
+  for (const shape of ['w-peak', 'vvv-basin']) {
+    const mineDir = join(dir, `mine-${shape}`);
+    await steps.run(s.id, `mine ${shape}`, join(mineDir, 'result.json'), [
+      'mine', '--model', model, '--data', s.data, ...(s.evalSamples ? ['--samples', String(s.evalSamples), '--judge-samples', String(s.evalSamples)] : []),
+      '--shape', shape, '--restarts', String(b.mine.restarts), '--steps', String(b.mine.steps), '--in-sample', '0', '--out', mineDir,
+    ]);
+    const r = readJson<{ seeds: { type: string; success: boolean; direction: string }[]; successes: number }>(join(mineDir, 'result.json'));
+    mined.push({ shape, types: r.seeds.map((x) => x.type), successes: r.successes });
+    if (shape === 'w-peak') wpeak.push(...r.seeds.filter((x) => x.success).map((x) => x.direction));
+  }
+  const rows = [minedShapesRow(s.id, mined, gmis)];
+  if (wpeak.length === 0) return [...rows, notMeasuredRow(CLAIMS.minedSurfaces, s.id, 'no mined w-peak direction passed on held-out data')];
+  const n = b.mine.surfacePoints;
+  const surface = async (name: string, x: string, y: string, axes: string, want: SurfaceMeasure['want']): Promise<SurfaceMeasure> => {
+    const out = join(dir, name);
+    await steps.run(s.id, `surface ${axes}`, join(out, 'result.json'), [
+      'surface', '--model', model, ...dataArgs(s), '--x', x, '--y', y, '--x-range', `-2:2:${n}`, '--y-range', `-2:2:${n}`, '--out', out,
+    ]);
+    const shape = surfaceShape(readJson<SurfaceGrid>(join(out, 'result.json')));
+    return { axes, want, shape: shape.shape, rays: shape.rays };
+  };
+  const surfaces = [await surface('surface-saddle', `mined:${wpeak[0]}`, 'gaussian:norm=filter:seed=777', 'mined w-peak × Gaussian', 'saddle')];
+  if (wpeak.length >= 2) surfaces.push(await surface('surface-wine-bottle', `mined:${wpeak[0]}`, `mined:${wpeak[1]}`, 'mined w-peak × mined w-peak', 'wine-bottle'));
+  return [...rows, minedSurfacesRow(s.id, surfaces)];
 }
 
 function markdown(b: Budget, rows: readonly ClaimRow[], times: readonly StepTime[], wall: number, started: string): string {

@@ -31,8 +31,12 @@ export interface Budget {
   points: number;
   /** Hutchinson probes for tr(H), in GMI and over checkpoints. */
   traceSamples: number;
-  /** Save a checkpoint every N epochs (tr(H) over training reads them). */
+  /** Save a checkpoint every N epochs. */
   saveEvery: number;
+  /** Points per GMI curve (odd, so that λ = 0 is on the grid). */
+  gmiPoints: number;
+  /** Mining on the first seed's model: restarts and Adam steps per shape, points per surface axis. */
+  mine: { restarts: number; steps: number; surfacePoints: number };
 }
 
 const digitsMlp: Setting = { id: 'digits-mlp', arch: 'mlp', data: 'digits', epochs: 20, batch: 128, lr: 0.1, earlyEpoch: 1 };
@@ -43,10 +47,18 @@ const fashionResnet: Setting = { id: 'fmnist-resnet20', arch: 'resnet20', data: 
 export function budget(name: BudgetName): Budget {
   switch (name) {
     case 'tiny':
-      return { name, settings: [{ ...digitsMlp, epochs: 3, evalSamples: 300 }], seeds: [0, 1], directions: 4, points: 11, traceSamples: 4, saveEvery: 1 };
+      return { name, settings: [{ ...digitsMlp, epochs: 2, evalSamples: 200 }], seeds: [0, 1], directions: 4, points: 11, gmiPoints: 9, traceSamples: 4, saveEvery: 1, mine: { restarts: 2, steps: 15, surfacePoints: 9 } };
     case 'quick':
-      return { name, settings: [digitsMlp, digitsCnn], seeds: [0, 1], directions: 20, points: 31, traceSamples: 30, saveEvery: 1 };
+      return { name, settings: [digitsMlp, digitsCnn], seeds: [0, 1], directions: 20, points: 31, gmiPoints: 21, traceSamples: 30, saveEvery: 1, mine: { restarts: 4, steps: 150, surfacePoints: 21 } };
     case 'full':
-      return { name, settings: [digitsMlp, digitsCnn, fashionMlp, fashionResnet], seeds: [0, 1], directions: 30, points: 41, traceSamples: 50, saveEvery: 1 };
+      return { name, settings: [digitsMlp, digitsCnn, fashionMlp, fashionResnet], seeds: [0, 1], directions: 30, points: 41, gmiPoints: 31, traceSamples: 50, saveEvery: 1, mine: { restarts: 6, steps: 300, surfacePoints: 25 } };
   }
+}
+
+/** Epochs whose checkpoints tr(H) is measured at: 1, 2, 5, 10, 20, 50, … up to the last (init and final are added). */
+export function traceEpochs(epochs: number): number[] {
+  const picked = new Set<number>();
+  for (let p = 1; p <= epochs; p *= 10) for (const m of [1, 2, 5]) if (m * p <= epochs) picked.add(m * p);
+  picked.add(epochs);
+  return [...picked].sort((a, b) => a - b);
 }

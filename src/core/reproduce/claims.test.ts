@@ -70,3 +70,10 @@ test('curve-type rows and the markdown table', () => {
   assert.ok(lines[3]!.includes('a \\| b'), 'pipes escaped');
   assert.match(rulesMarkdown([r, r]), /^- \*the negative gradient.*v-side\.\n$/);
 });
+
+test('trace epochs: 1-2-5 steps per decade and the last epoch', async () => {
+  const { traceEpochs } = await import('./budget.js');
+  assert.deepEqual(traceEpochs(20), [1, 2, 5, 10, 20]);
+  assert.deepEqual(traceEpochs(7), [1, 2, 5, 7]);
+  assert.deepEqual(traceEpochs(1), [1]);
+});

@@ -191,3 +191,48 @@ export function rareShapesRow(setting: string, ms: readonly GmiMeasure[]): Claim
 export function notMeasuredRow(claim: string, setting: string, reason: string): ClaimRow {
   return { claim, setting, measured: `not measured: ${reason}`, uncertainty: '—', verdict: 'not measured', rule: '—', values: {} };
 }
+
+export interface MineMeasure {
+  shape: string;
+  /** Held-out verdict of each restart. */
+  types: string[];
+  successes: number;
+}
+
+/** Mined success rate per shape against the rate of the same shapes among Gaussian curves. */
+export function minedShapesRow(setting: string, mined: readonly MineMeasure[], gaussian: readonly GmiMeasure[]): ClaimRow {
+  const gTypes = gaussian.flatMap((m) => m.types);
+  const parts = mined.map((m) => {
+    const w = wilson(m.successes, m.types.length);
+    const g = wilson(gTypes.filter((t) => t === m.shape).length, gTypes.length);
+    return { m, w, g, ok: m.successes > 0 && w.rate > g.high };
+  });
+  return {
+    claim: CLAIMS.minedShapes, setting: `${setting}, seed-0 model, ${mined.map((m) => `${m.types.length} ${m.shape} restarts`).join(', ')}; verdict on held-out data`,
+    measured: parts.map(({ m, w, g }) => `${m.shape}: mined ${m.successes}/${m.types.length} (${pct(w.rate)}) vs Gaussian ${pct(g.rate)}`).join('; '),
+    uncertainty: parts.map(({ m, w, g }) => `${m.shape} mined 95% CI ${pct(w.low)}–${pct(w.high)}, Gaussian ≤ ${pct(g.high)}`).join('; '),
+    verdict: parts.length > 0 && parts.every((p) => p.ok) ? 'holds' : 'fails',
+    rule: 'holds when, for each shape, the mined success rate exceeds the 95% upper bound of its rate among Gaussian curves',
+    values: Object.fromEntries(parts.flatMap(({ m, w, g }) => [[`${m.shape}Mined`, w.rate], [`${m.shape}GaussianHigh`, g.high]])),
+  };
+}
+
+export interface SurfaceMeasure {
+  /** What spans it, e.g. 'mined w-peak × Gaussian'. */
+  axes: string;
+  want: 'saddle' | 'wine-bottle';
+  shape: string;
+  rays: string[];
+}
+
+export function minedSurfacesRow(setting: string, ms: readonly SurfaceMeasure[]): ClaimRow {
+  const ok = ms.filter((m) => m.shape === m.want).length;
+  return {
+    claim: CLAIMS.minedSurfaces, setting: `${setting}, seed-0 model`,
+    measured: ms.map((m) => `${m.axes}: ${m.shape} (want ${m.want}; rays ${m.rays.join(' ')})`).join('; '),
+    uncertainty: `${ms.length} surface${ms.length === 1 ? '' : 's'}; shape from 8 rays through θ (surface-shape.ts)`,
+    verdict: ms.length > 0 && ok === ms.length ? 'holds' : 'fails',
+    rule: 'holds when the mined w-peak × Gaussian surface is a saddle and the w-peak × w-peak surface a wine bottle',
+    values: { matching: ok, surfaces: ms.length },
+  };
+}

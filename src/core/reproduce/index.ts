@@ -2,4 +2,5 @@
 export * from './budget.js';
 export * from './claims.js';
 export * from './stats.js';
+export * from './surface-shape.js';
 export * from './table.js';
