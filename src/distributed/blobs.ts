@@ -43,6 +43,8 @@ export interface BlobSource {
 
 /** The blob's bytes from the shared run directory, else from Redis; refuses bytes that do not match the hash. */
 export async function readBlob(hash: string, src: BlobSource, what: string): Promise<Uint8Array> {
+  // The hash comes from a manifest that anyone with access to Redis could have written: never a path.
+  if (!/^[0-9a-f]{64}$/.test(hash)) throw new Error(`${what}: blob name ${JSON.stringify(hash).slice(0, 80)} is not a sha256 hex digest`);
   let bytes: Uint8Array | undefined;
   let where = blobPath(src.dir, hash);
   try {

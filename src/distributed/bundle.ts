@@ -1,19 +1,19 @@
 // A landscape job as content-addressed blobs plus a JSON manifest naming them, so that any worker can rebuild the
 // exact PointJob the in-process run evaluates: same model bytes, same float32 batches, same direction vectors.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import type { Model, ModelSpec } from '../ir/model.js';
+import { fromOnnxBytes, toOnnxBytes } from '../ir/onnx.js';
 import { decodeSafetensors, encodeSafetensors } from '../ir/safetensors.js';
 import type { Tensor } from '../ir/tensor.js';
 import type { ResolvedDirection } from '../core/directions/resolve.js';
 import type { LabeledBatch } from '../core/evaluate/point.js';
 import { landscapeThreads, vectorHash, type DataSelection, type LandscapeJob, type PointJob } from '../core/landscape/job.js';
 import type { BnMode } from '../core/landscape/bn.js';
-import { loadModelFile } from '../core/model-file.js';
+import type { LoadedModel } from '../core/model-file.js';
+import { ParamLayout, paramsOf } from '../core/params.js';
 import type { Range } from '../core/runs/grid.js';
-import { readBlob, sha256, writeBlobFile, type BlobSource } from './blobs.js';
+import { readBlob, writeBlobFile, type BlobSource } from './blobs.js';
 
-export const BUNDLE_FORMAT = 'terrain-landscape-bundle/1';
+export const BUNDLE_FORMAT = 'terrain-landscape-bundle/2';
 
 export interface BundleManifest {
   format: typeof BUNDLE_FORMAT;
@@ -24,8 +24,11 @@ export interface BundleManifest {
   threads: number;
   batchSize: number;
   data: DataSelection;
-  /** The model file's bytes; `ext` tells how to read them (.safetensors or .onnx). */
-  model: { blob: string; ext: string };
+  /**
+   * The model as loaded (any file type, --weights applied): its graph as ONNX bytes with the weights as
+   * initializers, plus which initializers are parameters and buffers. `hash` and `path` are the loaded model's.
+   */
+  model: { blob: string; spec: ModelSpec; params: string[]; buffers: string[]; hash: string; path: string };
   batches: string;
   recomputeBatches: string | null;
   /** Raw little-endian float32 vectors; the blob hash equals the run identity's direction sha256. */
@@ -41,14 +44,13 @@ export interface WrittenBundle {
 
 /** Writes the job's blobs and manifest into `<dir>/blobs/`; deterministic: the same job gives the same hashes. */
 export async function writeBundle(job: LandscapeJob, dir: string): Promise<WrittenBundle> {
+  const m = job.model.model;
   const blobs = new Map<string, Uint8Array>();
   const put = async (bytes: Uint8Array): Promise<string> => {
     const hash = await writeBlobFile(dir, bytes);
     blobs.set(hash, bytes);
     return hash;
   };
-  const modelBytes = await readFile(job.model.path);
-  if (sha256(modelBytes) !== job.model.hash) throw new Error(`${job.model.path}: the file changed since it was loaded (sha256 differs); rerun the command`);
   const manifest: BundleManifest = {
     format: BUNDLE_FORMAT,
     kind: job.kind,
@@ -57,7 +59,7 @@ export async function writeBundle(job: LandscapeJob, dir: string): Promise<Writt
     threads: landscapeThreads(job),
     batchSize: job.batchSize,
     data: job.data,
-    model: { blob: await put(modelBytes), ext: extname(job.model.path) },
+    model: { blob: await put(toOnnxBytes(m.graph)), spec: m.spec, params: m.params, buffers: m.buffers, hash: job.model.hash, path: job.model.path },
     batches: await put(encodeBatches(job.batches)),
     recomputeBatches: job.recomputeBatches ? await put(encodeBatches(job.recomputeBatches)) : null,
     directions: [],
@@ -79,23 +81,10 @@ export async function readManifest(hash: string, src: BlobSource): Promise<Bundl
   return m;
 }
 
-export interface LoadOptions {
-  /** Folder where model blobs are written as files for the model loader (default: the OS temp folder). */
-  cacheDir?: string;
-}
-
 /** Rebuilds the job a worker evaluates from its manifest, checking every blob against its hash. */
-export async function loadBundle(hash: string, src: BlobSource, opts: LoadOptions = {}): Promise<PointJob & { manifest: BundleManifest }> {
+export async function loadBundle(hash: string, src: BlobSource): Promise<PointJob & { manifest: BundleManifest }> {
   const m = await readManifest(hash, src);
-  const modelBytes = await readBlob(m.model.blob, src, `model (${m.model.ext})`);
-  const cache = opts.cacheDir ?? join(tmpdir(), 'terrain-worker-blobs');
-  await mkdir(cache, { recursive: true });
-  const modelPath = join(cache, `${m.model.blob}${m.model.ext}`);
-  // Several workers on one machine may share the cache: write aside, then rename into place.
-  const tmp = `${modelPath}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  await writeFile(tmp, modelBytes);
-  await rename(tmp, modelPath);
-  const model = loadModelFile(modelPath);
+  const model = loadedModel(m, await readBlob(m.model.blob, src, 'model graph'));
   const directions: ResolvedDirection[] = [];
   for (const d of m.directions) {
     const bytes = await readBlob(d.blob, src, `direction '${d.spec}'`);
@@ -118,6 +107,17 @@ export async function loadBundle(hash: string, src: BlobSource, opts: LoadOption
     ranges: m.ranges,
     threads: m.threads,
   };
+}
+
+/** The model as the coordinator loaded it: same graph, same initializers, same parameter order. */
+function loadedModel(m: BundleManifest, bytes: Uint8Array): LoadedModel {
+  const model: Model = { spec: m.model.spec, graph: fromOnnxBytes(bytes, 'model graph'), params: m.model.params, buffers: m.model.buffers };
+  const buffers = new Map(model.buffers.map((b) => {
+    const t = model.graph.initializers.get(b);
+    if (!t) throw new Error(`model graph: buffer '${b}' has no initializer`);
+    return [b, t] as const;
+  }));
+  return { model, theta: paramsOf(model, ParamLayout.ofModel(model)), buffers, hash: m.model.hash, path: m.model.path, meta: {} };
 }
 
 /** Batches as one safetensors file: x.K (float32) and y.K (int64) for batch K, in order. */

@@ -7,10 +7,10 @@ import type { Progress } from '../core/runs/execute.js';
 import { readJson, RunDir, writeJsonAtomic } from '../core/runs/run-dir.js';
 import { sha256, shipBlobs } from './blobs.js';
 import { loadBundle, writeBundle } from './bundle.js';
-import { connect } from './connect.js';
+import { checkReachable, connect } from './connect.js';
 import { driveRun } from './drive.js';
 import { QueueError } from './errors.js';
-import { QUEUE_FILE, type QueueRecord } from './protocol.js';
+import { pendingChunks, QUEUE_FILE, type QueueRecord } from './protocol.js';
 import { parseQueueUrl, type QueueUrl } from './queue-url.js';
 
 /** Grid points per job: small enough to spread a 21×21 surface over many workers, large enough to amortise a job. */
@@ -30,6 +30,7 @@ export type LandscapeOutcome = { result: CurveResult | SurfaceResult; run: RunDi
 /** Like runLandscape, but the points are computed by queue workers; a restart resumes from the run directory. */
 export async function runLandscapeOnQueue(job: LandscapeJob, opts: QueueRunOptions): Promise<LandscapeOutcome> {
   const url = typeof opts.url === 'string' ? parseQueueUrl(opts.url) : opts.url;
+  await checkReachable(url); // before the run directory is created
   const { run, resumed, total } = await openLandscapeRun(job);
   if (run.finished.size < total) {
     const dir = resolve(run.dir);
@@ -39,12 +40,20 @@ export async function runLandscapeOnQueue(job: LandscapeJob, opts: QueueRunOptio
     const previous = (await readJson(run.path(QUEUE_FILE))) as QueueRecord | undefined;
     const chunk = previous?.runKey === runKey ? previous.chunk : opts.chunk ?? DEFAULT_CHUNK;
     if (!Number.isInteger(chunk) || chunk < 1) throw new QueueError(`--chunk ${chunk} must be an integer ≥ 1`);
+    if (opts.chunk !== undefined && opts.chunk !== chunk) opts.log?.(`keeping --chunk ${chunk} of the jobs already queued for this run (asked: ${opts.chunk})`);
     const conn = await connect(url, opts.log);
     try {
       const keys = opts.ship ? await shipBlobs(conn.redis, runKey, bundle.blobs) : [];
       const record: QueueRecord = { format: 'terrain-queue/1', url: url.href, runKey, manifest: bundle.manifest, chunk, total, shipped: !!opts.ship, keys };
       await writeJsonAtomic(run.path(QUEUE_FILE), record);
-      await driveRun({ queue: conn.queue, events: conn.events, run, record, dir, onProgress: job.onProgress, signal: job.signal, pollMs: opts.pollMs, log: opts.log });
+      const jobs = pendingChunks(total, chunk, run.finished).size;
+      opts.log?.(`${total - run.finished.size} points in ${jobs} jobs on ${url.href}${opts.ship ? ' (model, data and directions shipped through Redis)' : ''}; start workers with: terrain worker --queue ${url.href}`);
+      try {
+        await driveRun({ queue: conn.queue, events: conn.events, run, record, dir, onProgress: job.onProgress, signal: job.signal, pollMs: opts.pollMs, log: opts.log });
+      } catch (e) {
+        if (job.signal?.aborted) opts.log?.(`the workers go on with the queued jobs; finish the run later with: terrain collect ${run.dir}`);
+        throw e;
+      }
       if (keys.length > 0) await conn.redis.del(...keys);
     } finally {
       await conn.close();

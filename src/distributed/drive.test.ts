@@ -9,10 +9,10 @@ import { connect } from './connect.js';
 import { driveRun } from './drive.js';
 import { encodeRecord, type ChunkJobData, type QueueRecord } from './protocol.js';
 import { connectionOptions } from './queue-url.js';
-import { NO_REDIS, testRedis, uniqueQueue } from './test-redis.js';
+import { NO_REDIS, localRedis, uniqueQueue } from './local-redis.js';
 
 const work = mkdtempSync(join(tmpdir(), 'terrain-drive-'));
-after(async () => (await testRedis())?.close());
+after(async () => (await localRedis())?.close());
 
 function record(runKey: string, total: number, chunk: number): QueueRecord {
   return { format: 'terrain-queue/1', url: 'redis://test', runKey, manifest: 'f'.repeat(64), chunk, total, shipped: false, keys: [] };
@@ -20,7 +20,7 @@ function record(runKey: string, total: number, chunk: number): QueueRecord {
 
 /** Runs driveRun against an in-process BullMQ worker whose answers the test chooses. */
 async function drive(tag: string, total: number, chunk: number, answer: (job: Job<ChunkJobData>) => unknown, prefill: number[] = []) {
-  const redis = await testRedis();
+  const redis = await localRedis();
   if (!redis) return undefined;
   const url = redis.url(uniqueQueue(tag));
   const run = await RunDir.open(join(work, tag), { kind: 'curve', identity: { tag }, info: {} });
@@ -56,7 +56,7 @@ test('every point is written once: duplicates, foreign indices and finished poin
 });
 
 test('a chunk that fails on every attempt stops the run with the worker\'s reason', async (t) => {
-  const redis = await testRedis();
+  const redis = await localRedis();
   if (!redis) return t.skip(NO_REDIS);
   await assert.rejects(drive('fail', 6, 2, (job) => {
     if (job.data.chunk === 1) throw new Error('model blob missing on this worker');

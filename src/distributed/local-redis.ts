@@ -1,5 +1,5 @@
-// Redis for the tests, on loopback only: $TERRAIN_TEST_REDIS, else a server answering on 127.0.0.1:6379 (CI starts
-// one), else a private redis-server when the binary is installed; undefined when none can be had.
+// Redis for the tests and the benchmark, on loopback only: $TERRAIN_TEST_REDIS, else a server answering on
+// 127.0.0.1:6379 (CI starts one), else a private redis-server when the binary is installed; undefined when none.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -77,10 +77,16 @@ export class PrivateRedis {
   }
 }
 
-let shared: Promise<{ url: (queue: string) => QueueUrl; close: () => Promise<void> } | undefined> | undefined;
+export interface LocalRedis {
+  url: (queue: string) => QueueUrl;
+  /** Stops the server if this process started it. */
+  close: () => Promise<void>;
+}
 
-/** The Redis the tests use, or undefined (then the tests skip with NO_REDIS). */
-export function testRedis(): Promise<{ url: (queue: string) => QueueUrl; close: () => Promise<void> } | undefined> {
+let shared: Promise<LocalRedis | undefined> | undefined;
+
+/** The Redis the tests and the benchmark use, or undefined (then they skip with NO_REDIS). */
+export function localRedis(): Promise<LocalRedis | undefined> {
   shared ??= (async () => {
     const base = process.env['TERRAIN_TEST_REDIS'] ?? 'redis://127.0.0.1:6379';
     const u = parseQueueUrl(base);

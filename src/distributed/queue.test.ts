@@ -3,14 +3,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { writeTestModel } from './fixture.js';
 import { MAIN, startTerrain, type TerrainProcess } from './processes.js';
 import { connectionOptions, type QueueUrl } from './queue-url.js';
-import { hasRedisServerBinary, NO_REDIS, PrivateRedis, testRedis, uniqueQueue } from './test-redis.js';
+import { hasRedisServerBinary, NO_REDIS, PrivateRedis, localRedis, uniqueQueue } from './local-redis.js';
 
 const work = mkdtempSync(join(tmpdir(), 'terrain-queue-'));
 const model = writeTestModel(work, 'mlp', 5);
@@ -25,7 +26,7 @@ before(() => {
 });
 after(async () => {
   await Promise.all(started.map((p) => p.stop('SIGKILL')));
-  await (await testRedis())?.close();
+  await (await localRedis())?.close();
 });
 
 function terrain(a: string[]): TerrainProcess {
@@ -48,7 +49,7 @@ function assertSameAsReference(dir: string): void {
 }
 
 test('3 workers, one SIGKILLed mid-job: the surface equals the single-process result exactly', async (t) => {
-  const redis = await testRedis();
+  const redis = await localRedis();
   if (!redis) return t.skip(NO_REDIS);
   const url = redis.url(uniqueQueue('kill'));
   const workers = [worker(url), worker(url), worker(url)];
@@ -106,4 +107,40 @@ test('coordinator SIGKILLed mid-run, Redis restarted twice: `terrain collect` fi
   } finally {
     await redis.stop();
   }
+});
+
+test('--ship: a worker that cannot see the run directory gets model, data and directions from Redis (curve)', async (t) => {
+  const redis = await localRedis();
+  if (!redis) return t.skip(NO_REDIS);
+  const url = redis.url(uniqueQueue('ship'));
+  const curve = (out: string): string[] => ['curve', '--model', model, '--data', 'digits', '--samples', '300', '--direction', 'gaussian:seed=3', '--range', '-1:1:11', '--out', out, '--no-plots', '--threads', '1'];
+  const ref = spawnSync(process.execPath, [MAIN, ...curve(join(work, 'curve-ref'))], { encoding: 'utf8', env: { ...process.env, TERRAIN_NO_PROGRESS: '1' } });
+  assert.equal(ref.status, 0, ref.stderr);
+  const out = join(work, 'curve-shipped');
+  const coordinator = terrain([...curve(out), '--queue', url.href, '--ship']);
+  await coordinator.waitFor(/shipped through Redis/);
+  rmSync(join(out, 'blobs'), { recursive: true }); // the worker now has nothing but Redis to read from
+  const w = worker(url);
+  assert.equal(await coordinator.exited, 0, coordinator.lines.join('\n'));
+  await w.stop();
+  assert.equal(readFileSync(join(out, 'result.json'), 'utf8'), readFileSync(join(work, 'curve-ref', 'result.json'), 'utf8'));
+  const record = JSON.parse(readFileSync(join(out, 'queue.json'), 'utf8')) as { keys: string[] };
+  const client = new Redis(connectionOptions(url));
+  assert.ok(record.keys.length >= 4, `${record.keys.length} keys shipped`);
+  assert.equal(await client.exists(...record.keys), 0, 'shipped blobs are deleted when the run is complete');
+  client.disconnect();
+  const q = new Queue(url.queue, { connection: connectionOptions(url) });
+  await q.obliterate({ force: true });
+  await q.close();
+});
+
+test('bad --queue input exits 2 with one line naming the flag', () => {
+  const run = (queue: string): ReturnType<typeof spawnSync> => spawnSync(process.execPath, [MAIN, ...args(join(work, 'bad')), '--queue', queue], { encoding: 'utf8', timeout: 30_000 });
+  const scheme = run('http://127.0.0.1:6379');
+  assert.equal(scheme.status, 2);
+  assert.match(String(scheme.stderr), /--queue 'http:\/\/127\.0\.0\.1:6379': scheme 'http:' is not redis:/);
+  const closed = run('redis://127.0.0.1:1');
+  assert.equal(closed.status, 2, String(closed.stderr));
+  assert.match(String(closed.stderr), /--queue redis:\/\/127\.0\.0\.1:1: no Redis server answers/);
+  assert.equal(String(closed.stderr).trim().split('\n').length, 1);
 });

@@ -19,7 +19,6 @@ export interface WorkerOptions {
   lockMs?: number;
   /** ORT threads per point; default: the run's own setting (what the in-process run would use). */
   threads?: number;
-  cacheDir?: string;
   log?: (line: string) => void;
 }
 
@@ -47,7 +46,7 @@ export async function startWorker(o: WorkerOptions): Promise<TerrainWorker> {
   const evaluatorFor = (manifest: string, dir: string, runKey: string): Promise<Evaluate> => {
     let p = runs.get(manifest);
     if (!p) {
-      p = loadBundle(manifest, { dir, runKey, redis }, { cacheDir: o.cacheDir }).then((job) => pointEvaluator({ ...job, threads: o.threads ?? job.threads }));
+      p = loadBundle(manifest, { dir, runKey, redis }).then((job) => pointEvaluator({ ...job, threads: o.threads ?? job.threads }));
       p.catch(() => runs.delete(manifest)); // a failed load is retried with the next job
       runs.set(manifest, p);
       while (runs.size > CACHED_RUNS) runs.delete(runs.keys().next().value!);

@@ -9,7 +9,6 @@ interface WorkerFlags {
   concurrency: number;
   threads?: number;
   lockMs: number;
-  cache?: string;
 }
 
 export function registerWorker(program: Command): void {
@@ -18,12 +17,11 @@ export function registerWorker(program: Command): void {
     .option('--concurrency <n>', 'jobs evaluated at once by this process', intOption('--concurrency', 1), 1)
     .option('--threads <n>', "ORT threads per point (default: the run's own --threads; another value can change the last bits)", intOption('--threads', 1))
     .option('--lock-ms <ms>', 'a job whose worker is silent this long is handed to another worker', intOption('--lock-ms', 500), 30_000)
-    .option('--cache <dir>', 'folder for model files fetched from Redis (default: the OS temp folder)')
     .action(async (flags: WorkerFlags) => {
       const { startWorker } = await import('../../distributed/worker.js');
       const log = (line: string): void => { process.stderr.write(`terrain worker ${line}\n`); };
       const url = parseQueueUrl(flags.queue);
-      const w = await startWorker({ url, concurrency: flags.concurrency, threads: flags.threads, lockMs: flags.lockMs, cacheDir: flags.cache, log });
+      const w = await startWorker({ url, concurrency: flags.concurrency, threads: flags.threads, lockMs: flags.lockMs, log });
       log(`${w.id}: waiting for jobs on ${url.href} (queue '${url.queue}', concurrency ${flags.concurrency}); Ctrl-C finishes the jobs in hand and stops`);
       await new Promise<void>((resolve) => {
         let stopping = false;
