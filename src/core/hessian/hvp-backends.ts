@@ -44,6 +44,8 @@ export interface HvpBackend {
 export interface BackendOptions {
   bn: BnChoice;
   threads: number;
+  /** Every batch has this many samples: the graph gets a fixed batch size (much faster ORT session creation). */
+  batch?: number;
   /** fd only: h for this product, chosen by the caller from ‖v‖ (see model-operator.ts). */
   fdStep?: (v: ParamVector) => number;
 }
@@ -60,7 +62,7 @@ function gather(layout: ParamLayout, out: Record<string, Tensor>, nameOf: (p: st
 
 export async function exactBackend(point: ModelPoint, opts: BackendOptions): Promise<HvpBackend> {
   const layout = point.theta.layout;
-  const hg = buildHvpGraph(modelAt(point), { loss: 'softmax-ce', bn: opts.bn, weights: 'initializers' });
+  const hg = buildHvpGraph(modelAt(point), { loss: 'softmax-ce', bn: opts.bn, weights: 'initializers', batch: opts.batch });
   const session = await Session.create(hg.graph, { threads: opts.threads });
   const correct = session.outputNames.includes(CORRECT) ? [CORRECT] : [];
   const hvNames = layout.slots.map((s) => hg.hvOf.get(s.name)!);
@@ -86,7 +88,7 @@ export async function exactBackend(point: ModelPoint, opts: BackendOptions): Pro
 
 export async function fdBackend(point: ModelPoint, opts: BackendOptions): Promise<HvpBackend> {
   const layout = point.theta.layout;
-  const gg = buildGradientGraph(modelAt(point), { loss: 'softmax-ce', bn: opts.bn, weights: 'inputs' });
+  const gg = buildGradientGraph(modelAt(point), { loss: 'softmax-ce', bn: opts.bn, weights: 'inputs', batch: opts.batch });
   const session = await Session.create(gg.graph, { threads: opts.threads });
   const gradNames = layout.slots.map((s) => gg.gradOf.get(s.name)!);
   const theta = point.theta.data;

@@ -29,7 +29,8 @@ export interface FullGradient {
 
 export async function fullGradient(point: ModelPoint, batches: readonly LabeledBatch[], opts: GradientOptions = {}): Promise<FullGradient> {
   const layout = point.theta.layout;
-  const gg = buildGradientGraph(modelAt(point), { loss: 'softmax-ce', bn: opts.bn ?? 'eval', weights: 'initializers' });
+  const batch = batches.every((b) => b.size === batches[0]?.size) ? batches[0]?.size : undefined;
+  const gg = buildGradientGraph(modelAt(point), { loss: 'softmax-ce', bn: opts.bn ?? 'eval', weights: 'initializers', batch });
   const session = await Session.create(gg.graph, { threads: opts.threads ?? 0 });
   const fetch = [gg.lossName, gg.correctName, ...layout.slots.map((s) => gg.gradOf.get(s.name)!)];
   try {

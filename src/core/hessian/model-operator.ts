@@ -68,7 +68,9 @@ export async function modelHessian(point: ModelPoint, batches: readonly LabeledB
     return n === 0 ? 0 : (relative * Math.max(thetaNorm, 1)) / n;
   };
   const threads = opts.threads ?? 0;
-  const backend: HvpBackend = method === 'exact' ? await exactBackend(point, { bn, threads }) : await fdBackend(point, { bn, threads, fdStep });
+  // One batch size throughout (e.g. --batch dividing the sample count): fix it in the graph.
+  const batch = batches.every((b) => b.size === batches[0]!.size) ? batches[0]!.size : undefined;
+  const backend: HvpBackend = method === 'exact' ? await exactBackend(point, { bn, threads, batch }) : await fdBackend(point, { bn, threads, fdStep, batch });
 
   const embed = (v: ArrayLike<number>): ParamVector => {
     if (v.length !== subset.indices.length) throw new Error(`vector has ${v.length} entries, the operator has ${subset.indices.length} coordinates`);
