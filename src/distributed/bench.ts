@@ -44,7 +44,7 @@ async function startWorker(url: QueueUrl): Promise<TerrainProcess> {
 }
 
 export async function distributedBench(o: BenchOptions = {}): Promise<DistributedBench> {
-  const grid = o.grid ?? [10, 8];
+  const grid = o.grid ?? [12, 10];
   const chunk = o.chunk ?? 4;
   const points = grid[0] * grid[1];
   const seconds = { inProcess: 0, oneWorker: 0, twoWorkers: 0, oneWorkerChunk1: 0 };
@@ -53,13 +53,14 @@ export async function distributedBench(o: BenchOptions = {}): Promise<Distribute
   const work = mkdtempSync(join(tmpdir(), 'terrain-bench-queue-'));
   try {
     const model = writeTestModel(work, 'mlp', 1);
-    const job = (name: string) => makeTestJob({ model, outDir: join(work, name), samples: o.samples ?? 600, grid, threads: 1 });
+    const samples = o.samples ?? 1200;
+    const job = (name: string, g = grid) => makeTestJob({ model, outDir: join(work, name), samples, grid: g, threads: 1 });
     const timed = async (f: () => Promise<{ result: unknown }>): Promise<{ s: number; result: string }> => {
       const t0 = performance.now();
       const { result } = await f();
       return { s: (performance.now() - t0) / 1000, result: JSON.stringify(result) };
     };
-    await runLandscape(await job('warm-up')); // ORT and JIT warm-up, so that the in-process time is not inflated
+    await runLandscape(await job('warm-up', [2, 2])); // ORT and JIT warm-up, so that the in-process time is not inflated
     const inProcess = await timed(async () => runLandscape(await job('in-process')));
     const url = redis.url(`terrain-bench-${process.pid}`);
     const onQueue = async (name: string, c: number): Promise<number> => {
@@ -79,7 +80,7 @@ export async function distributedBench(o: BenchOptions = {}): Promise<Distribute
       await Promise.all(workers.map((w) => w.stop()));
     }
     const rate = (s: number): number => points / s;
-    const setup = `${grid[0]}×${grid[1]} surface, mlp [32] on ${o.samples ?? 600} digits samples, ORT threads 1, workers already running`;
+    const setup = `${grid[0]}×${grid[1]} surface, mlp [32] on ${samples} digits samples, ORT threads 1, workers already running`;
     return {
       seconds,
       metrics: [
