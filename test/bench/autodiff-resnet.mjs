@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { createRng } from '../../dist/core/rng.js';
 import { Session } from '../../dist/engine/session.js';
 import { float32, int64 } from '../../dist/ir/tensor.js';
-import { buildGradientGraph } from '../../dist/ir/training-graph.js';
+import { buildGradientGraph, parametersAsInputs } from '../../dist/ir/training-graph.js';
 import { buildModel } from '../../dist/ir/zoo/index.js';
 
 const arg = (name, fallback) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : fallback; };
@@ -21,6 +21,7 @@ const params = Object.fromEntries(model.params.map((p) => [p, model.graph.initia
 
 const configs = [
   { name: 'ORT fwd (BN eval, weights baked in)', graph: model.graph, feeds: { input: x } },
+  { name: 'ORT fwd (BN eval, weights as inputs)', graph: parametersAsInputs(model.graph, model.params), feeds: { input: x, ...params } },
   { name: 'ORT fwd+bwd (BN train, weights as inputs)', gg: { bn: 'train', weights: 'inputs' } },
   { name: 'ORT fwd+bwd (BN eval, weights as inputs)', gg: { bn: 'eval', weights: 'inputs' } },
   { name: 'ORT fwd+bwd (BN eval, weights baked in)', gg: { bn: 'eval', weights: 'initializers' } },
