@@ -1,7 +1,7 @@
 // Redis for the tests and the benchmark, on loopback only: $TERRAIN_TEST_REDIS, else a server answering on
 // 127.0.0.1:6379 (CI starts one), else a private redis-server when the binary is installed; undefined when none.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +71,12 @@ export class PrivateRedis {
     await exited;
   }
 
+  /** Stops the server and deletes its data folder. */
+  async dispose(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
   async restart(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     await this.stop(signal);
     await this.launch();
@@ -94,7 +100,7 @@ export function localRedis(): Promise<LocalRedis | undefined> {
     if (await answers(u)) return { url: (queue: string) => parseQueueUrl(`redis://${u.host}:${u.port}/${u.db}?queue=${queue}`), close: async () => undefined };
     if (!hasRedisServerBinary()) return undefined;
     const r = await PrivateRedis.start();
-    return { url: (queue: string) => r.url(queue), close: () => r.stop() };
+    return { url: (queue: string) => r.url(queue), close: () => r.dispose() };
   })();
   return shared;
 }

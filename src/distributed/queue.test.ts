@@ -105,7 +105,7 @@ test('coordinator SIGKILLed mid-run, Redis restarted twice: `terrain collect` fi
     assert.equal(summary.resumed, before, 'collect resumed from the points the coordinator had written');
     assert.ok(before < 63, `${before} points were written before the coordinator was killed`);
   } finally {
-    await redis.stop();
+    await redis.dispose();
   }
 });
 
