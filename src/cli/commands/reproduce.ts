@@ -155,14 +155,15 @@ async function mineSetting(s: Setting, b: Budget, dir: string, model: string, st
     const mineDir = join(dir, `mine-${shape}`);
     await steps.run(s.id, `mine ${shape}`, join(mineDir, 'result.json'), [
       'mine', '--model', model, '--data', s.data, ...(s.evalSamples ? ['--samples', String(s.evalSamples), '--judge-samples', String(s.evalSamples)] : []),
-      '--shape', shape, '--restarts', String(b.mine.restarts), '--steps', String(b.mine.steps), '--in-sample', '0', '--out', mineDir,
+      '--shape', shape, '--restarts', String(b.mine.restarts), '--steps', String(b.mine.steps), '--in-sample', String(s.evalSamples ?? 1000), '--out', mineDir,
     ]);
-    const r = readJson<{ seeds: { type: string; success: boolean; direction: string }[]; successes: number }>(join(mineDir, 'result.json'));
-    mined.push({ shape, types: r.seeds.map((x) => x.type), successes: r.successes });
-    if (shape === 'w-peak') wpeak.push(...r.seeds.filter((x) => x.success).map((x) => x.direction));
+    const r = readJson<{ seeds: { type: string; inSampleType: string | null; direction: string }[]; successes: number }>(join(mineDir, 'result.json'));
+    mined.push({ shape, types: r.seeds.map((x) => x.type), successes: r.successes, inSampleTypes: r.seeds.map((x) => x.inSampleType) });
+    // Surfaces are drawn on training data: directions that make a w-peak there.
+    if (shape === 'w-peak') wpeak.push(...r.seeds.filter((x) => x.inSampleType === 'w-peak').map((x) => x.direction));
   }
   const rows = [minedShapesRow(s.id, mined, gmis)];
-  if (wpeak.length === 0) return [...rows, notMeasuredRow(CLAIMS.minedSurfaces, s.id, 'no mined w-peak direction passed on held-out data')];
+  if (wpeak.length === 0) return [...rows, notMeasuredRow(CLAIMS.minedSurfaces, s.id, 'no mined direction makes a w-peak on training data')];
   const n = b.mine.surfacePoints;
   const surface = async (name: string, x: string, y: string, axes: string, want: SurfaceMeasure['want']): Promise<SurfaceMeasure> => {
     const out = join(dir, name);

@@ -77,3 +77,19 @@ test('trace epochs: 1-2-5 steps per decade and the last epoch', async () => {
   assert.deepEqual(traceEpochs(7), [1, 2, 5, 7]);
   assert.deepEqual(traceEpochs(1), [1]);
 });
+
+test('mined shapes against Gaussian rates, and mined surfaces', async () => {
+  const { minedShapesRow, minedSurfacesRow } = await import('./claims.js');
+  const gauss = [gmi(0, Array(40).fill('v-basin'), Array(40).fill(0.01))];
+  const ok = minedShapesRow('x', [
+    { shape: 'w-peak', types: ['w-peak', 'w-peak', 'v-basin', 'w-peak'], successes: 3, inSampleTypes: ['w-peak', 'w-peak', 'w-peak', 'w-peak'] },
+    { shape: 'vvv-basin', types: ['vvv-basin', 'vvv-basin'], successes: 2, inSampleTypes: [null, null] },
+  ], gauss);
+  assert.equal(ok.verdict, 'holds');
+  assert.match(ok.measured, /w-peak: mined 3\/4 held-out \(75%\), 4\/4 on training data; Gaussian 0%/);
+  // 0/40 Gaussian: upper bound ≈ 8.8%; one success in 20 (5%) does not beat it.
+  const weak = minedShapesRow('x', [{ shape: 'w-peak', types: ['w-peak', ...Array(19).fill('v-basin')], successes: 1, inSampleTypes: [] }], gauss);
+  assert.equal(weak.verdict, 'fails');
+  assert.equal(minedSurfacesRow('x', [{ axes: 'a', want: 'saddle', shape: 'saddle', rays: [] }, { axes: 'b', want: 'wine-bottle', shape: 'other', rays: [] }]).verdict, 'fails');
+  assert.equal(minedSurfacesRow('x', [{ axes: 'a', want: 'saddle', shape: 'saddle', rays: [] }]).verdict, 'holds');
+});

@@ -197,6 +197,8 @@ export interface MineMeasure {
   /** Held-out verdict of each restart. */
   types: string[];
   successes: number;
+  /** The same directions' curves on (a subset of) the mining data. */
+  inSampleTypes: (string | null)[];
 }
 
 /** Mined success rate per shape against the rate of the same shapes among Gaussian curves. */
@@ -209,7 +211,7 @@ export function minedShapesRow(setting: string, mined: readonly MineMeasure[], g
   });
   return {
     claim: CLAIMS.minedShapes, setting: `${setting}, seed-0 model, ${mined.map((m) => `${m.types.length} ${m.shape} restarts`).join(', ')}; verdict on held-out data`,
-    measured: parts.map(({ m, w, g }) => `${m.shape}: mined ${m.successes}/${m.types.length} (${pct(w.rate)}) vs Gaussian ${pct(g.rate)}`).join('; '),
+    measured: parts.map(({ m, w, g }) => `${m.shape}: mined ${m.successes}/${m.types.length} held-out (${pct(w.rate)}), ${m.inSampleTypes.filter((t) => t === m.shape).length}/${m.types.length} on training data; Gaussian ${pct(g.rate)}`).join('; '),
     uncertainty: parts.map(({ m, w, g }) => `${m.shape} mined 95% CI ${pct(w.low)}–${pct(w.high)}, Gaussian ≤ ${pct(g.high)}`).join('; '),
     verdict: parts.length > 0 && parts.every((p) => p.ok) ? 'holds' : 'fails',
     rule: 'holds when, for each shape, the mined success rate exceeds the 95% upper bound of its rate among Gaussian curves',
@@ -232,7 +234,7 @@ export function minedSurfacesRow(setting: string, ms: readonly SurfaceMeasure[])
     measured: ms.map((m) => `${m.axes}: ${m.shape} (want ${m.want}; rays ${m.rays.join(' ')})`).join('; '),
     uncertainty: `${ms.length} surface${ms.length === 1 ? '' : 's'}; shape from 8 rays through θ (surface-shape.ts)`,
     verdict: ms.length > 0 && ok === ms.length ? 'holds' : 'fails',
-    rule: 'holds when the mined w-peak × Gaussian surface is a saddle and the w-peak × w-peak surface a wine bottle',
+    rule: 'holds when the mined w-peak × Gaussian surface is a saddle and the w-peak × w-peak surface a wine bottle (surfaces on training data, from directions whose training-data curve is a w-peak)',
     values: { matching: ok, surfaces: ms.length },
   };
 }
