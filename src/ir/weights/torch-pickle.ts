@@ -68,7 +68,11 @@ function intList(v: unknown, what: string): number[] {
   return v as number[];
 }
 
+/** Qualified names of the placeholder classes, for messages. */
+const globalNames = new WeakMap<object, string>();
+
 function describe(v: unknown): string {
+  if (typeof v === 'function') return globalNames.get(v) ?? 'a function';
   if (Array.isArray(v)) return `a ${v.length}-tuple`;
   if (v instanceof Map) return 'a dict';
   if (isPlaceholder(v)) return v.qualname;
@@ -92,6 +96,7 @@ function rebuildTensor(storage: unknown, offset: unknown, size: unknown, stride:
 function placeholder(module: string, name: string) {
   const qualname = `${module}.${name}`;
   const make = function (): Placeholder { return { kind: 'placeholder', qualname }; };
+  globalNames.set(make, qualname);
   return make as unknown as (new (...args: unknown[]) => unknown);
 }
 
@@ -126,7 +131,7 @@ function persistent(pid: unknown): StorageRef {
   if (!Array.isArray(pid) || pid[0] !== 'storage' || pid.length < 5) throw new PickleError(`unknown persistent id ${describe(pid)}; expected ('storage', type, key, location, numel)`);
   const [, type, key, , numel] = pid as [string, unknown, unknown, unknown, unknown];
   const kind = typeof type === 'function' ? storageTypes.get(type) : undefined;
-  if (!kind) throw new PickleError(`storage type ${isPlaceholder(type) ? type.qualname : describe(type)} is not supported (float, double, half, bfloat16, long, int, short, char, byte, bool)`);
+  if (!kind) throw new PickleError(`storage type ${describe(type)} is not supported (float, double, half, bfloat16, long, int, short, char, byte, bool)`);
   if (typeof key !== 'string' || !/^[\w.-]{1,64}$/.test(key)) throw new PickleError(`storage key ${describe(key)} is not a plain name`);
   if (!isIndex(numel)) throw new PickleError(`storage '${key}' has element count ${describe(numel)}`);
   const ref: StorageRef = Object.freeze({ kind: 'storage', key, type: kind, numel });
@@ -151,10 +156,15 @@ export function parseTorchPickle(bytes: Uint8Array): unknown {
     unpicklingTypeOfDictionary: 'Map',
     unpicklingTypeOfSet: 'array',
   });
+  // pickleparser console.warns for every integer above 2^53: a forged pickle could print millions of lines.
+  const warn = console.warn;
+  console.warn = () => {};
   try {
     return parser.parse(bytes);
   } catch (e) {
     if (e instanceof PickleError) throw e;
     throw new PickleError(`malformed pickle (${(e as Error).message})`);
+  } finally {
+    console.warn = warn;
   }
 }
