@@ -23,6 +23,11 @@ export interface LoadedRun {
   partial: boolean;
   /** Other JSON files of the directory (histories, summaries), by file name. */
   extras: { name: string; value: unknown }[];
+  /**
+   * Files in sub-folders (up to two levels): JSON Lines logs as arrays of records (a mining seed's history.jsonl)
+   * and result.json of nested runs (a mined direction's held-out curve). Paths relative to the run, '/'-separated.
+   */
+  nested: { path: string; value: unknown }[];
   warnings: string[];
 }
 
@@ -54,6 +59,10 @@ export async function loadRun(found: FoundRun, options: LoadOptions = {}): Promi
       return undefined;
     }
   };
+  const nested = await readNested(dir, maxJsonBytes, warnings);
+  for (const f of files) {
+    if (f.name.endsWith('.jsonl') && f.name !== 'points.jsonl' && f.size <= maxJsonBytes) nested.push({ path: f.name, value: parseJsonl(await readFile(join(dir, f.name), 'utf8')) });
+  }
   const extras: LoadedRun['extras'] = [];
   for (const f of files) {
     if (!f.name.endsWith('.json') || KNOWN.has(f.name) || f.name.includes('.tmp-')) continue;
@@ -67,7 +76,7 @@ export async function loadRun(found: FoundRun, options: LoadOptions = {}): Promi
     const planned = Number(asObject(train?.['config'])?.['epochs']);
     const done = train?.['done'] === true;
     return {
-      found, kind: 'train', train, extras, warnings, partial: !done,
+      found, kind: 'train', train, extras, nested, warnings, partial: !done,
       state: done ? 'done' : recent ? 'running' : 'incomplete',
       progress: Number.isInteger(planned) && planned > 0 ? { done: epochs, total: planned } : undefined,
     };
@@ -82,14 +91,16 @@ export async function loadRun(found: FoundRun, options: LoadOptions = {}): Promi
   const kind = typeof config?.kind === 'string' ? config.kind : 'unknown';
   const stored = asObject(await readJsonFile('result.json'));
   const ranges = gridOf(config, warnings);
-  const total = ranges ? ranges.reduce((n, r) => n * r.count, 1) : undefined;
+  // Planned work: the grid's points, or the seeds of a run that records one finished seed per line (mine).
+  const seeds = config?.identity?.['seeds'];
+  const total = ranges ? ranges.reduce((n, r) => n * r.count, 1) : Array.isArray(seeds) && seeds.length > 0 ? seeds.length : undefined;
   const progress = total !== undefined ? { done: stored ? total : Math.min(points.size, total), total } : undefined;
   let result = stored, partial = false;
   if (!stored && ranges && points.size > 0) {
     result = partialResult(kind, ranges, points);
     partial = result !== undefined;
   }
-  return { found, kind, config, result, partial, extras, warnings, progress, state: stored ? 'done' : recent ? 'running' : 'incomplete' };
+  return { found, kind, config, result, partial, extras, nested, warnings, progress, state: stored ? 'done' : recent ? 'running' : 'incomplete' };
 }
 
 /** The grid a landscape run evaluates: identity.grid = ["A:B:N", …] (one range per direction). */
@@ -121,6 +132,43 @@ export function partialResult(kind: string, ranges: readonly Range[], points: Re
     return { kind, x, y, loss: grid('loss'), accuracy: grid('accuracy'), lossStderr: grid('lossStderr') };
   }
   return undefined;
+}
+
+/** JSON Lines: one record per line; a torn last line (a log being written) is skipped. */
+export function parseJsonl(text: string): unknown[] {
+  const out: unknown[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try { out.push(JSON.parse(line)); } catch { /* torn line */ }
+  }
+  return out;
+}
+
+const MAX_NESTED = 256;
+
+async function readNested(dir: string, maxBytes: number, warnings: string[]): Promise<LoadedRun['nested']> {
+  const out: LoadedRun['nested'] = [];
+  const walk = async (rel: string, depth: number): Promise<void> => {
+    let entries;
+    try { entries = await readdir(join(dir, rel), { withFileTypes: true }); } catch { return; }
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }))) {
+      const path = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory() && depth < 2 && !e.name.startsWith('.')) await walk(path, depth + 1);
+      if (!e.isFile() || depth === 0 || out.length >= MAX_NESTED) continue;
+      const wanted = e.name === 'result.json' || (e.name.endsWith('.jsonl') && e.name !== 'points.jsonl');
+      if (!wanted) continue;
+      try {
+        const s = await stat(join(dir, path));
+        if (s.size > maxBytes) { warnings.push(`${path}: ${s.size} bytes, larger than ${maxBytes}; not shown`); continue; }
+        const text = await readFile(join(dir, path), 'utf8');
+        out.push({ path, value: e.name.endsWith('.jsonl') ? parseJsonl(text) : JSON.parse(text) });
+      } catch (err) {
+        warnings.push(`${path}: not readable (${(err as Error).message})`);
+      }
+    }
+  };
+  await walk('', 0);
+  return out;
 }
 
 async function listFiles(dir: string): Promise<{ name: string; size: number; mtimeMs: number }[]> {

@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { loadRun } from './load.js';
 import { collectRuns, loadAll } from './report.js';
 import { scanRuns } from './scan.js';
-import { CURVE_LAMBDAS, curveLoss, PCA_COORDINATES, PCA_SCALE, SURFACE_X, SURFACE_Y, surfaceLoss, writeFixtureRuns } from './testing.js';
+import { CURVE_LAMBDAS, curveLoss, GMI_CURVATURES, GMI_TRACE_OVER_P, mineObjective, PCA_COORDINATES, PCA_SCALE, SURFACE_X, SURFACE_Y, surfaceLoss, writeFixtureRuns } from './testing.js';
 import type { Panel, RunView } from './types.js';
-import { overviewPanels, runView, shortSpec } from './view.js';
+import { shortSpec } from './figures/theme.js';
+import { overviewPanels, runView } from './view.js';
 
 async function fixtures(): Promise<{ root: string; ids: Record<string, string>; views: Map<string, RunView>; done: () => Promise<void> }> {
   const root = await mkdtemp(join(tmpdir(), 'terrain-web-'));
@@ -62,12 +63,48 @@ test('curve: loss line, ±stderr band, accuracy view, taxonomy badge', async () 
 test('second-order explanation: the prediction is overlaid on the measured curve, its error gets its own view', async () => {
   const f = await fixtures();
   try {
-    const p = f.views.get(f.ids['explain']!)!.panels[0]!;
+    const v = f.views.get(f.ids['explain']!)!;
+    const p = v.panels[0]!;
+    assert.deepEqual(trace(p, 'loss', 'loss (v-basin)')['y'], CURVE_LAMBDAS.map((l) => 0.1 + l * l + 0.5 * l ** 4), 'measured is the curve');
     const pred = trace(p, 'loss', 'predicted');
     assert.deepEqual(pred['y'], CURVE_LAMBDAS.map((l) => 0.1 + l * l));
     assert.equal((pred['line'] as { dash: string }).dash, 'dash');
     assert.ok(trace(p, 'error', 'relativeError'));
-    assert.equal(f.views.get(f.ids['explain']!)!.panels.length, 1, 'predicted and relativeError are not drawn again as loose arrays');
+    assert.deepEqual(v.badges.map((b) => b.text), ['v-basin']);
+    const byRadius = v.panels.find((x) => x.title.includes('errorByRadius'))!;
+    assert.deepEqual(trace(byRadius, 'maxRelativeError')['x'], [0.1, 0.5, 1], 'x is the radius');
+    assert.equal(v.panels.length, 2, 'the nested measured/ run repeats the curve and is not drawn again');
+  } finally { await f.done(); }
+});
+
+test('gmi: every direction on the shared λ grid; εᵀHε/‖ε‖² as a histogram marked at tr(H)/P', async () => {
+  const f = await fixtures();
+  try {
+    const v = f.views.get(f.ids['gmi']!)!;
+    const curves = v.panels.find((p) => p.id.endsWith(':curves'))!;
+    const lines = curves.views[0]!.figure.data;
+    assert.equal(lines.length, GMI_CURVATURES.length);
+    assert.equal(lines[0]!['name'], 'gaussian seed=0 · w-basin', 'direction specs are shortened in legends');
+    assert.deepEqual(lines[3]!['x'], Array.from({ length: 11 }, (_, i) => -1 + (2 * i) / 10));
+    const table = v.panels.find((p) => p.id.endsWith(':history'))!;
+    assert.equal(table.views[0]!.label, 'normalisedCurvature', 'the field marked with tr(H)/P is shown first');
+    const hist = table.views.find((x) => x.label === 'normalisedCurvature')!.figure;
+    assert.equal(hist.data[0]!['type'], 'histogram');
+    assert.deepEqual(hist.data[0]!['x'], GMI_CURVATURES);
+    assert.equal((hist.layout['shapes'] as { x0: number }[])[0]!.x0, GMI_TRACE_OVER_P);
+    assert.deepEqual(v.badges.map((b) => b.text), ['v-basin 90%', 'tr(H) = 20 ± 1']);
+    assert.ok(!v.panels.some((p) => p.title.includes('lambdas')), 'the shared grid is an axis, not a figure');
+  } finally { await f.done(); }
+});
+
+test('hessian over training: one point per checkpoint, x = epoch, nested trace flattened', async () => {
+  const f = await fixtures();
+  try {
+    const p = f.views.get(f.ids['hessianTraining']!)!.panels[0]!;
+    assert.deepEqual(trace(p, 'trace.mean')['x'], [0, 1, 2]);
+    assert.deepEqual(trace(p, 'trace.mean')['y'], [5, 8, 11]);
+    assert.deepEqual(trace(p, 'lambdaMax')['y'], [1, 2, 3]);
+    assert.deepEqual(p.views.slice(-2).map((x) => x.label), ['trace.samples', 'matvecs'], 'counters last');
   } finally { await f.done(); }
 });
 
@@ -114,26 +151,31 @@ test('a running surface shows its progress and the points so far, null elsewhere
   } finally { await f.done(); }
 });
 
-test('hessian: eigenvalues sorted by rank, density, trace and λ badges', async () => {
+test('hessian: top and bottom eigenvalues by rank, density, trace and λ badges', async () => {
   const f = await fixtures();
   try {
     const v = f.views.get(f.ids['hessian']!)!;
     assert.deepEqual(trace(v.panels[0]!, 'linear')['y'], [5, 2, 1, -0.1]);
     assert.ok(v.panels[1]!.id.endsWith(':density'));
+    assert.equal(v.panels.length, 2, 'three residuals are not worth a figure');
     assert.deepEqual(v.badges.map((b) => b.text), ['tr(H) = 10 ± 0.5', 'λmax = 5', 'λmin = -0.1']);
   } finally { await f.done(); }
 });
 
-test('mining: one objective trace per restart, restarts\' final curves overlaid with their types', async () => {
+test('mining: per-seed histories (history.jsonl) as one trace each, held-out curves overlaid, seeds as progress', async () => {
   const f = await fixtures();
   try {
     const v = f.views.get(f.ids['mine']!)!;
-    const curves = v.panels.find((p) => p.id.endsWith(':curves'))!;
-    assert.deepEqual(curves.views[0]!.figure.data.map((t) => t['name']), ['seed 0 · w-peak', 'seed 1 · v-basin']);
-    const hist = v.panels.find((p) => p.id.endsWith(':history') && p.title.includes('history'))!;
-    const obj = hist.views.find((x) => x.label === 'objective')!;
-    assert.equal(obj.figure.data.length, 2);
-    assert.deepEqual(obj.figure.data[1]!['y'], Array.from({ length: 12 }, (_, s) => 2 / (s + 1)));
+    assert.deepEqual(v.progress, { done: 2, total: 2 });
+    assert.deepEqual(v.badges.map((b) => b.text), ['success 50%']);
+    const hist = v.panels.find((p) => p.title.includes('history.jsonl'))!;
+    const objective = hist.views.find((x) => x.label === 'objective')!;
+    assert.deepEqual(objective.figure.data.map((t) => t['name']), ['seed-0', 'seed-1']);
+    assert.deepEqual(objective.figure.data[1]!['y'], Array.from({ length: 12 }, (_, s) => mineObjective(1, s)));
+    const curves = v.panels.find((p) => p.title.includes('heldout curves'))!;
+    assert.deepEqual(curves.views[0]!.figure.data.map((t) => t['name']), ['seed-0 · w-peak', 'seed-1 · v-basin']);
+    const perSeed = v.panels.find((p) => p.title.includes('seeds'))!;
+    assert.deepEqual(trace(perSeed, 'finalObjective')['x'], [0, 1], 'x is the seed');
     assert.ok(v.scalars.some(([k, val]) => k === 'successRate' && val === '0.5'));
   } finally { await f.done(); }
 });
@@ -148,7 +190,7 @@ test('training directory: loss/accuracy/lr per epoch; overview overlays finished
     const runs = await loadAll(await collectRuns([f.root]));
     const ov = overviewPanels(runs);
     const names = ov[0]!.views.find((x) => x.label === 'loss')!.figure.data.map((d) => d['name']);
-    assert.deepEqual(names, ['curves/bowl · v-basin', 'curves/slope · monotone', 'explain/gauss']);
+    assert.deepEqual(names, ['curves/bowl · v-basin', 'curves/slope · monotone', 'explain/gauss · v-basin']);
     assert.ok(ov.some((p) => p.kind === 'gl3d'), 'the finished surface is in the overview; the running one is not');
     assert.equal(ov.filter((p) => p.kind === 'gl3d').length, 1);
   } finally { await f.done(); }

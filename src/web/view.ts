@@ -3,9 +3,9 @@ import { basename } from 'node:path';
 import { curvesOverlayPanel } from './figures/curve.js';
 import { curveData, isCurve, isObject, isSurface, panelsFromJson } from './figures/detect.js';
 import { hessianBadges } from './figures/hessian.js';
-import { trainPanel } from './figures/series.js';
+import { historyPanel, recordsOf, trainPanel } from './figures/series.js';
 import { pcaTrajectory, surface3dPanel } from './figures/surface.js';
-import { axis, baseLayout, figure, formatNumber, TYPE_COLORS } from './figures/theme.js';
+import { axis, baseLayout, figure, formatNumber, shortSpec, TYPE_COLORS } from './figures/theme.js';
 import type { LoadedRun } from './load.js';
 import type { Badge, Panel, RunSummary, RunView } from './types.js';
 
@@ -20,7 +20,10 @@ export function runSummary(run: LoadedRun): RunSummary {
     const p = run.progress;
     badges.push({ text: `${run.state}${p ? ` ${p.done}/${p.total}` : ''}`, tone: 'state', title: run.state === 'running' ? 'files changed within the last minute' : 'no result yet and no recent change' });
   }
-  if (r && isCurve(r) && typeof r['type'] === 'string' && !run.partial) badges.push({ text: r['type'], tone: r['type'] in TYPE_COLORS ? r['type'] : 'info', title: 'curve type (taxonomy)' });
+  const type = r && (typeof r['type'] === 'string' ? r['type'] : typeof r['measuredType'] === 'string' ? r['measuredType'] : undefined);
+  if (r && type && isCurve(r) && !run.partial) badges.push({ text: type, tone: type in TYPE_COLORS ? type : 'info', title: 'curve type (taxonomy)' });
+  if (r && typeof r['vBasinFraction'] === 'number') badges.push({ text: `v-basin ${(100 * r['vBasinFraction']).toFixed(0)}%`, tone: 'v-basin', title: 'share of directions whose curve is a v-basin' });
+  if (r && typeof r['successRate'] === 'number') badges.push({ text: `success ${(100 * r['successRate']).toFixed(0)}%`, tone: r['successRate'] > 0 ? 'info' : 'warn', title: 'share of seeds whose held-out curve has the target type' });
   if (r && isSurface(r) && typeof r['cosineXY'] === 'number') badges.push({ text: `cos(x,y) ${r['cosineXY'].toFixed(3)}`, tone: 'info', title: 'cosine between the two directions' });
   if (r) badges.push(...hessianBadges(r));
   if (run.kind === 'train' && run.train) {
@@ -34,11 +37,11 @@ export function runSummary(run: LoadedRun): RunSummary {
 /** What the server can export for this run: tables for any result, grids and meshes for curves and surfaces. */
 export function downloadFormats(run: LoadedRun): string[] {
   const r = run.result;
-  if (run.kind === 'train') return run.train ? ['csv', 'json'] : [];
+  if (run.kind === 'train') return run.train && recordsOf(run.train) ? ['csv', 'json'] : run.train ? ['json'] : [];
   if (!r) return [];
   if (isCurve(r) || isSurface(r)) return ['csv', 'npy', 'vtp', 'png', 'json'];
   if (Array.isArray(r['eigenvalues']) || isObject(r['density'])) return ['csv', 'npy', ...(isObject(r['density']) ? ['png'] : []), 'json'];
-  return ['json'];
+  return recordsOf(r) ? ['csv', 'json'] : ['json'];
 }
 
 export function runView(run: LoadedRun): RunView {
@@ -60,15 +63,47 @@ export function runView(run: LoadedRun): RunView {
   const axisLabels: [string, string] | undefined = specs.length === 2 ? [shortSpec(specs[0]!), shortSpec(specs[1]!)] : undefined;
   if (run.result) panels.push(...panelsFromJson(run.result, { id: run.found.id, title: name, trajectory, axisLabels }));
   for (const extra of run.extras) panels.push(...panelsFromJson(extra.value, { id: `${run.found.id}/${extra.name}`, title: `${name}/${extra.name}`, maxPanels: 8 }));
+  panels.push(...nestedPanels(run, name));
   return { ...summary, path: run.found.dir, provenance, scalars: scalarsOf(run), panels, warnings: run.warnings };
 }
 
-/** 'gaussian:norm=filter:seed=100:bias-bn=zero:scale=1' → 'gaussian seed=100' (axis titles stay short). */
-export function shortSpec(spec: string): string {
-  const [kind, ...rest] = spec.split(':');
-  const keep = rest.filter((s) => /^(seed|k)=/.test(s) || !s.includes('='));
-  const text = [kind, ...keep.map((s) => s.split('/').slice(-2).join('/'))].join(' ');
-  return text.length > 48 ? `${text.slice(0, 45)}…` : text;
+/**
+ * Sub-folder files, grouped so that restarts compare on one figure: every `history.jsonl` (one per mining seed)
+ * becomes one trace of a history panel; the result.json of nested curve runs in folders of the same name
+ * (seed-N/heldout) are overlaid. A lone nested curve is shown only when the run's own result is not a curve.
+ */
+export function nestedPanels(run: LoadedRun, name: string): Panel[] {
+  const panels: Panel[] = [];
+  const logs = new Map<string, { label: string; rows: Record<string, unknown>[] }[]>();
+  const results = new Map<string, { label: string; value: Record<string, unknown> }[]>();
+  for (const n of run.nested) {
+    const parts = n.path.split('/');
+    const file = parts.pop()!;
+    if (file.endsWith('.jsonl') && Array.isArray(n.value)) {
+      const rows = n.value.filter(isObject);
+      if (rows.length) logs.set(file, [...(logs.get(file) ?? []), { label: parts.join('/') || file, rows }]);
+    } else if (isObject(n.value)) {
+      const group = parts.slice(1).join('/') || parts[0]!;
+      results.set(group, [...(results.get(group) ?? []), { label: parts.length > 1 ? parts[0]! : group, value: n.value }]);
+    }
+  }
+  for (const [file, groups] of logs) {
+    const p = historyPanel(`${run.found.id}:nested:${file}`, `${name} · ${file}${groups.length > 1 ? ` (${groups.length} logs)` : ''}`, groups);
+    if (p) panels.push(p);
+  }
+  const ownCurve = !!run.result && isCurve(run.result);
+  for (const [group, items] of results) {
+    const curves = items.filter((i) => isCurve(i.value));
+    if (curves.length >= 2) {
+      panels.push(curvesOverlayPanel(`${run.found.id}:nested:${group}`, `${name} · ${group} curves`, curves.map((c) => ({ ...curveData(c.value), label: c.label }))));
+    } else if (curves.length === 1 && !ownCurve) {
+      panels.push(...panelsFromJson(curves[0]!.value, { id: `${run.found.id}:nested:${group}`, title: `${name} · ${group}`, maxPanels: 2 }));
+    }
+    for (const other of items.filter((i) => !isCurve(i.value)).slice(0, 4)) {
+      panels.push(...panelsFromJson(other.value, { id: `${run.found.id}:nested:${group}:${other.label}`, title: `${name} · ${other.label}/${group}`, maxPanels: 4 }));
+    }
+  }
+  return panels;
 }
 
 /** Numbers, booleans and short strings of the result and its sub-objects (one level), for the summary table. */
@@ -98,6 +133,13 @@ export function overviewPanels(runs: readonly LoadedRun[]): Panel[] {
     const log = all.views.findIndex((v) => v.label === 'log loss');
     if (log > 0) all.views.unshift(...all.views.splice(log, 1));
     panels.push(all);
+  }
+  for (const r of runs.filter((x) => x.result && !x.partial && isSurface(x.result)).slice(0, 2)) {
+    const res = r.result!;
+    const s = { x: res['x'] as number[], y: res['y'] as number[], loss: res['loss'] as (number | null)[][] };
+    panels.push(surface3dPanel(s, { id: `overview:${r.found.id}:surface3d`, title: `${runName(r)} · 3-D surface` }));
+  }
+  if (curves.length) {
     const counts = new Map<string, number>();
     for (const c of curves) counts.set(c.type ?? 'unclassified', (counts.get(c.type ?? 'unclassified') ?? 0) + 1);
     const types = [...counts.keys()];
@@ -105,11 +147,6 @@ export function overviewPanels(runs: readonly LoadedRun[]): Panel[] {
       id: 'overview:types', title: 'Curve types', kind: '2d',
       views: [{ label: 'count', figure: figure([{ type: 'bar', x: types, y: types.map((t) => counts.get(t)), marker: { color: types.map((t) => TYPE_COLORS[t] ?? '#888') }, name: 'curves' }], baseLayout('Curve types', { xaxis: axis('type'), yaxis: axis('curves', { dtick: 1 }), showlegend: false })) }],
     });
-  }
-  for (const r of runs.filter((x) => x.result && !x.partial && isSurface(x.result)).slice(0, 2)) {
-    const res = r.result!;
-    const s = { x: res['x'] as number[], y: res['y'] as number[], loss: res['loss'] as (number | null)[][] };
-    panels.push(surface3dPanel(s, { id: `overview:${r.found.id}:surface3d`, title: `${runName(r)} · 3-D surface` }));
   }
   return panels;
 }

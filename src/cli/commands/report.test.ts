@@ -23,7 +23,7 @@ test('report: one self-contained file, --json summary, bad folders exit 2', asyn
     assert.equal(r.status, 0, r.stderr);
     const summary = JSON.parse(r.stdout.trim().split('\n').pop()!) as { path: string; runs: number; bytes: number };
     assert.equal(summary.path, out);
-    assert.equal(summary.runs, 9);
+    assert.equal(summary.runs, 11);
     const html = await readFile(out, 'utf8');
     assert.equal(Buffer.byteLength(html), summary.bytes);
     // Self-contained: no external scripts, styles or links to fetch; plotly and the data are inside.
@@ -59,7 +59,7 @@ test('serve: prints its 127.0.0.1 URL, answers, stops cleanly on SIGINT; a taken
     const { url, port } = JSON.parse(line) as { url: string; port: number };
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
     const runs = await (await fetch(`${url}api/runs`)).json() as { runs: unknown[] };
-    assert.equal(runs.runs.length, 9);
+    assert.equal(runs.runs.length, 11);
 
     const taken = terrain(['serve', root, '--port', String(port)]);
     assert.equal(taken.status, 2);

@@ -74,7 +74,11 @@ export function renderSidebar(app: App): void {
   const order = ['curve', 'surface', 'hessian', 'train'];
   const kinds = [...new Set(app.runs.map((r) => r.kind))].sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99) || a.localeCompare(b));
   for (const kind of kinds) {
-    list.appendChild(el(doc, 'h4', 'group', kind === 'train' ? 'training' : `${kind}s`));
+    const names: Record<string, string> = {
+      curve: 'curves', surface: 'surfaces', hessian: 'Hessian', 'hessian-checkpoints': 'Hessian over training', explain: 'explanations',
+      gmi: 'Gaussian directions (GMI)', mine: 'mining', train: 'training',
+    };
+    list.appendChild(el(doc, 'h4', 'group', names[kind] ?? kind));
     for (const r of app.runs.filter((x) => x.kind === kind)) {
       const item = list.appendChild(el(doc, 'a', 'run-item'));
       item.href = routeHash({ mode: 'run', id: r.id });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodePng, inkFraction } from '../../plot/testing.js';
 import { loadRun, type LoadedRun } from '../load.js';
-import { CURVE_LAMBDAS, curveLoss, SURFACE_X, SURFACE_Y, surfaceLoss, writeFixtureRuns } from '../testing.js';
+import { CURVE_LAMBDAS, curveLoss, mineObjective, SURFACE_X, SURFACE_Y, surfaceLoss, writeFixtureRuns } from '../testing.js';
 import { exportRun, toCsv } from './index.js';
 import { npyFloat64 } from './npy.js';
 
@@ -104,7 +104,7 @@ test('curve, hessian and training exports; unknown formats and missing exports a
 
     const h = await load('hessian');
     const hcsv = (await exportRun(h, 'csv', 'h')).body.toString();
-    assert.match(hcsv, /^series,x,y\neigenvalue,1,1\n/);
+    assert.match(hcsv, /^series,x,y\neigenvalue,1,5\neigenvalue,2,2\neigenvalue,3,1\nbottom-eigenvalue,1,-0.1\ndensity,-1,/);
     assert.match(hcsv, /\ntrace,10,0\.5\n$/);
     assert.ok(decodePng((await exportRun(h, 'png', 'h')).body).width > 100);
 
@@ -112,7 +112,16 @@ test('curve, hessian and training exports; unknown formats and missing exports a
     assert.equal(train[0], 'epoch,trainLoss,trainAccuracy,testLoss,testAccuracy,lr');
 
     await assert.rejects(exportRun(curve, 'xlsx', 'bowl'), /format 'xlsx' is not one of csv, npy, vtp, png, json/);
-    await assert.rejects(exportRun(await load('mine'), 'vtp', 'm'), /no VTP export for a 'mine' run; available: json/);
+    const mine = await load('mine');
+    await assert.rejects(exportRun(mine, 'vtp', 'm'), /no VTP export for a 'mine' run; available: csv, json/);
+    // Records (one per seed) as a table of their scalar fields.
+    const seeds = (await exportRun(mine, 'csv', 'm')).body.toString().trim().split('\n').map((l) => l.split(','));
+    assert.deepEqual(seeds[0]!.slice(0, 4), ['seed', 'type', 'success', 'finalObjective']);
+    assert.deepEqual(seeds.slice(1).map((r) => [r[0], r[1], r[2], Number(r[3])]), [['0', 'w-peak', 'true', mineObjective(0, 11)], ['1', 'v-basin', 'false', mineObjective(1, 11)]]);
+    // Nested numbers are flattened (tr(H) per checkpoint).
+    const training = (await exportRun(await load('hessianTraining'), 'csv', 'h')).body.toString().trim().split('\n');
+    const header = training[0]!.split(',');
+    assert.deepEqual(training.slice(1).map((r) => Number(r.split(',')[header.indexOf('trace.mean')])), [5, 8, 11]);
   });
 });
 

@@ -2,6 +2,7 @@
 // src/plot, the same figures the CLI writes), plus the raw result JSON.
 import { contourPlot, curvesPlot, densityPlot, svgToPng } from '../../plot/index.js';
 import { curveData, isCurve, isObject, isSurface } from '../figures/detect.js';
+import { flattenRow, recordsOf } from '../figures/series.js';
 import type { Json, LoadedRun } from '../load.js';
 import { downloadFormats } from '../view.js';
 import { npyFloat64 } from './npy.js';
@@ -66,7 +67,8 @@ export async function exportRun(run: LoadedRun, format: string, name: string): P
   if (eig.length || d) {
     const grid = d ? col(d, 'grid') : [], values = d ? col(d, 'values') : [];
     if (format === 'csv') {
-      const rows: Cell[][] = [...eig.map((v, i) => ['eigenvalue', i + 1, v]), ...grid.map((g, i) => ['density', g, values[i] ?? null])];
+      const bottom = col(r, 'bottomEigenvalues');
+      const rows: Cell[][] = [...eig.map((v, i) => ['eigenvalue', i + 1, v]), ...bottom.map((v, i) => ['bottom-eigenvalue', i + 1, v]), ...grid.map((g, i) => ['density', g, values[i] ?? null])];
       const t = isObject(r['trace']) ? r['trace'] : undefined;
       if (t) rows.push(['trace', num(t['mean']), num(t['stderr'])]);
       return file(toCsv(['series', 'x', 'y'], rows), 'text/csv', 'csv');
@@ -77,10 +79,11 @@ export async function exportRun(run: LoadedRun, format: string, name: string): P
       return file(svgToPng(svg), 'image/png', 'png');
     }
   }
-  if (run.kind === 'train' && format === 'csv' && Array.isArray(r['epochs'])) {
-    const epochs = (r['epochs'] as unknown[]).filter(isObject);
-    const keys = [...new Set(epochs.flatMap((e) => Object.keys(e).filter((k) => typeof e[k] === 'number')))];
-    return file(toCsv(keys, epochs.map((e) => keys.map((k) => num(e[k])))), 'text/csv', 'csv');
+  const records = recordsOf(r);
+  if (format === 'csv' && records) {
+    const rows = records.map(flattenRow);
+    const keys = [...new Set(rows.flatMap((e) => Object.keys(e).filter((k) => ['number', 'string', 'boolean'].includes(typeof e[k]))))];
+    return file(toCsv(keys, rows.map((e) => keys.map((k) => (typeof e[k] === 'boolean' ? String(e[k]) : (e[k] as Cell))))), 'text/csv', 'csv');
   }
   throw new ExportError(`${run.found.dir}: no ${format.toUpperCase()} export for a '${run.kind}' run; available: ${downloadFormats(run).join(', ') || 'none'}`);
 }

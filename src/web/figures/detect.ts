@@ -1,12 +1,12 @@
-// Panels for whatever a result file holds, found by its fields rather than its kind, so that results written by
-// newer commands (explain, gmi, mine, …) still draw: curves (with predictions overlaid), surfaces, Hessian spectra,
-// histories (arrays of records), and leftover number arrays.
+// Panels for whatever a result file holds, found by its fields rather than its kind, so that every command's
+// results draw, and newer ones too: curves (λ or α against loss or measured loss, predictions overlaid), surfaces,
+// Hessian spectra, record arrays (histories, per-direction or per-checkpoint tables), and leftover number arrays.
 import type { Panel } from '../types.js';
 import { curvePanel, curvesOverlayPanel, type CurveData, type Overlay } from './curve.js';
 import { densityPanel, eigenvaluePanel } from './hessian.js';
-import { arrayPanel, historyPanel, numericFields } from './series.js';
+import { arrayPanel, historyPanel, numericFields, type FieldMarker } from './series.js';
 import { contourPanel, surface3dPanel, type Trajectory } from './surface.js';
-import { isMatrix, isNumberArray } from './theme.js';
+import { isMatrix, isNumberArray, shortSpec } from './theme.js';
 
 type Obj = Record<string, unknown>;
 
@@ -21,39 +21,51 @@ export interface DetectContext {
   maxPanels?: number;
 }
 
-const CURVE_KEYS = new Set(['lambdas', 'loss', 'accuracy', 'lossStderr']);
-const LABEL_KEYS = ['label', 'name', 'seed', 'restart', 'direction', 'id'];
+/** The curve's abscissa (curve: λ; MLI analysis: α) and ordinate (loss; explain: the measured loss). */
+const X_KEYS = ['lambdas', 'alphas'];
+const Y_KEYS = ['loss', 'measured'];
+const CURVE_FIELDS = new Set([...X_KEYS, ...Y_KEYS, 'accuracy', 'lossStderr', 'type', 'measuredType', 'features', 'direction', 'spec']);
+const LABEL_KEYS = ['label', 'name', 'seed', 'restart', 'spec', 'direction', 'id'];
 const MAX_DEPTH = 3;
+/** Shorter loose arrays are settings (probe positions, a handful of residuals), not data worth a figure. */
+const MIN_ARRAY = 8;
 
 export function isObject(v: unknown): v is Obj {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** The curve an object holds, with `lambdas` inherited from its parent when it has none (gmi's directions). */
+export function curveOf(o: Obj, inheritedX?: readonly number[]): CurveData | undefined {
+  const xKey = X_KEYS.find((k) => isNumberArray(o[k], 2));
+  const x = xKey ? (o[xKey] as number[]) : inheritedX;
+  const y = Y_KEYS.map((k) => o[k]).find((v) => isNumberArray(v) && x && v.length === x.length) as (number | null)[] | undefined;
+  if (!x || !y) return undefined;
+  const sameLength = (v: unknown): (number | null)[] | undefined => (isNumberArray(v) && v.length === x.length ? v : undefined);
+  const type = [o['type'], o['measuredType']].find((t) => typeof t === 'string') as string | undefined;
+  const direction = [o['direction'], o['spec']].find((t) => typeof t === 'string') as string | undefined;
+  return { lambdas: x, loss: y, accuracy: sameLength(o['accuracy']), lossStderr: sameLength(o['lossStderr']), type, direction };
+}
+
 export function isCurve(o: Obj): boolean {
-  return isNumberArray(o['lambdas'], 2) && isNumberArray(o['loss']) && (o['loss'] as unknown[]).length === (o['lambdas'] as unknown[]).length;
+  return curveOf(o) !== undefined;
+}
+
+export function curveData(o: Obj): CurveData {
+  const c = curveOf(o);
+  if (!c) throw new Error('not a curve: expected lambdas (or alphas) and loss (or measured) of the same length');
+  return c;
 }
 
 export function isSurface(o: Obj): boolean {
   return isNumberArray(o['x'], 2) && isNumberArray(o['y'], 2) && isMatrix(o['loss']) && (o['loss'] as unknown[]).length === (o['y'] as unknown[]).length;
 }
 
-export function curveData(o: Obj): CurveData {
-  return {
-    lambdas: o['lambdas'] as number[], loss: o['loss'] as (number | null)[],
-    accuracy: isNumberArray(o['accuracy']) ? o['accuracy'] : undefined,
-    lossStderr: isNumberArray(o['lossStderr']) ? o['lossStderr'] : undefined,
-    type: typeof o['type'] === 'string' ? o['type'] : undefined,
-    direction: typeof o['direction'] === 'string' ? o['direction'] : undefined,
-  };
-}
-
 /** Arrays beside a curve with one value per λ: predictions (overlaid on the loss) and errors (their own view). */
-function curveCompanions(o: Obj): { overlays: Overlay[]; errors: Overlay[]; used: Set<string> } {
-  const n = (o['lambdas'] as unknown[]).length;
-  const overlays: Overlay[] = [], errors: Overlay[] = [], used = new Set(CURVE_KEYS);
+function curveCompanions(o: Obj, n: number): { overlays: Overlay[]; errors: Overlay[]; used: Set<string> } {
+  const overlays: Overlay[] = [], errors: Overlay[] = [], used = new Set<string>();
   const visit = (obj: Obj, path: string, depth: number): void => {
     for (const [k, v] of Object.entries(obj)) {
-      if (depth === 0 && CURVE_KEYS.has(k)) continue;
+      if (depth === 0 && CURVE_FIELDS.has(k)) continue;
       const name = path ? `${path}.${k}` : k;
       if (isNumberArray(v) && v.length === n) {
         (/err|stderr|residual/i.test(k) ? errors : overlays).push({ label: name, values: v });
@@ -69,8 +81,18 @@ function curveCompanions(o: Obj): { overlays: Overlay[]; errors: Overlay[]; used
 }
 
 function labelOf(o: Obj, i: number): string {
-  for (const k of LABEL_KEYS) if (typeof o[k] === 'string' || typeof o[k] === 'number') return k === 'seed' || k === 'restart' ? `${k} ${o[k]}` : String(o[k]);
+  for (const k of LABEL_KEYS) {
+    const v = o[k];
+    if (typeof v === 'number') return `${k} ${v}`;
+    if (typeof v === 'string') return k === 'spec' || k === 'direction' ? shortSpec(v) : v;
+  }
   return `#${i + 1}`;
+}
+
+/** gmi: tr(H)/P is what each direction's εᵀHε/‖ε‖² scatters around; mark it on that field's axis. */
+function markersOf(parent: Obj): Record<string, FieldMarker> {
+  const t = parent['traceOverP'];
+  return isObject(t) && typeof t['mean'] === 'number' ? { normalisedCurvature: { value: t['mean'], label: 'tr(H)/P' } } : {};
 }
 
 export function panelsFromJson(value: unknown, ctx: DetectContext): Panel[] {
@@ -81,14 +103,14 @@ export function panelsFromJson(value: unknown, ctx: DetectContext): Panel[] {
   const id = (path: string, what: string): string => `${ctx.id}:${path || '.'}:${what}`;
 
   const visit = (v: unknown, path: string, depth: number): void => {
-    if (Array.isArray(v)) return visitArray(v, path);
     if (!isObject(v) || depth > MAX_DEPTH) return;
     const used = new Set<string>();
-    if (isCurve(v)) {
-      const c = curveData(v), comp = curveCompanions(v);
+    const c = curveOf(v);
+    if (c) {
+      const comp = curveCompanions(v, c.lambdas.length);
       add(curvePanel(c, { id: id(path, 'curve'), title: title(path, c.direction ?? 'curve'), overlays: comp.overlays, errors: comp.errors }));
       comp.used.forEach((k) => used.add(k));
-      used.add('type').add('features').add('direction');
+      CURVE_FIELDS.forEach((k) => used.add(k));
     }
     if (isSurface(v)) {
       const s = { x: v['x'] as number[], y: v['y'] as number[], loss: v['loss'] as (number | null)[][], accuracy: isMatrix(v['accuracy']) ? v['accuracy'] : undefined };
@@ -97,9 +119,11 @@ export function panelsFromJson(value: unknown, ctx: DetectContext): Panel[] {
       add(surface3dPanel(s, { id: id(path, 'surface3d'), title: title(path, '3-D surface'), xLabel, yLabel }));
       ['x', 'y', 'loss', 'accuracy', 'lossStderr'].forEach((k) => used.add(k));
     }
-    if (isNumberArray(v['eigenvalues'])) {
-      add(eigenvaluePanel(id(path, 'eigenvalues'), title(path, 'Hessian eigenvalues'), v['eigenvalues']));
-      used.add('eigenvalues');
+    const top = isNumberArray(v['eigenvalues']) ? v['eigenvalues'] : [];
+    const bottom = isNumberArray(v['bottomEigenvalues']) ? v['bottomEigenvalues'] : [];
+    if (top.length + bottom.length > 0) {
+      add(eigenvaluePanel(id(path, 'eigenvalues'), title(path, 'Hessian eigenvalues'), [...top, ...bottom]));
+      used.add('eigenvalues').add('bottomEigenvalues');
     }
     const d = v['density'];
     if (isObject(d) && isNumberArray(d['grid'], 2) && isNumberArray(d['values']) && d['values'].length === d['grid'].length) {
@@ -109,27 +133,28 @@ export function panelsFromJson(value: unknown, ctx: DetectContext): Panel[] {
     for (const [k, child] of Object.entries(v)) {
       if (used.has(k)) continue;
       const childPath = path ? `${path}.${k}` : k;
-      if (isNumberArray(child, 3)) add(arrayPanel(id(childPath, 'array'), title(childPath, 'values'), child));
+      if (X_KEYS.includes(k)) continue; // an abscissa shared by the records below it (gmi), not data on its own
+      if (isNumberArray(child, MIN_ARRAY)) add(arrayPanel(id(childPath, 'array'), title(childPath, 'values'), child));
+      else if (Array.isArray(child)) visitArray(child, childPath, v, c?.lambdas);
       else visit(child, childPath, depth + 1);
     }
   };
 
-  const visitArray = (arr: unknown[], path: string): void => {
+  const visitArray = (arr: unknown[], path: string, parent: Obj, parentX: readonly number[] | undefined): void => {
     const objs = arr.filter(isObject);
     if (objs.length < 2 || objs.length < arr.length) return;
-    const curves = objs.filter(isCurve);
-    if (curves.length >= 2) add(curvesOverlayPanel(id(path, 'curves'), title(path, 'curves'), curves.map((c, i) => ({ ...curveData(c), label: labelOf(c, i) }))));
+    const inheritedX = parentX ?? X_KEYS.map((k) => parent[k]).find((x): x is number[] => isNumberArray(x, 2));
+    const curves = objs.map((o, i) => ({ c: curveOf(o, inheritedX), label: labelOf(o, i) })).filter((x) => x.c);
+    if (curves.length >= 2) add(curvesOverlayPanel(id(path, 'curves'), title(path, 'curves'), curves.map((x) => ({ ...x.c!, label: x.label }))));
     // Records that each carry their own history (restarts of a mining run): one trace per record.
-    const nested = Object.keys(objs[0]!).find((k) => objs.every((o) => Array.isArray(o[k]) && (o[k] as unknown[]).every((r) => isObject(r) || typeof r === 'number')) && (objs[0]![k] as unknown[]).length >= 2);
+    const nested = Object.keys(objs[0]!).find((k) => objs.every((o) => Array.isArray(o[k]) && (o[k] as unknown[]).length >= 2 && (o[k] as unknown[]).every(isObject)));
     if (nested) {
-      add(historyPanel(id(path, nested), title(path, nested), objs.map((o, i) => ({
-        label: labelOf(o, i),
-        rows: (o[nested] as unknown[]).map((r, step) => (isObject(r) ? r : { step, [nested]: r as number })),
-      }))));
+      add(historyPanel(id(path, nested), title(path, `${nested} per record`), objs.map((o, i) => ({ label: labelOf(o, i), rows: (o[nested] as unknown[]).filter(isObject) }))));
     }
-    if (numericFields(objs).length >= 1) add(historyPanel(id(path, 'history'), title(path, 'history'), [{ label: path || 'history', rows: objs }]));
+    if (numericFields(objs).length >= 1) add(historyPanel(id(path, 'history'), `${ctx.title} · ${path || 'records'}`, [{ label: path || 'records', rows: objs }], markersOf(parent)));
   };
 
-  visit(value, '', 0);
+  if (Array.isArray(value)) visitArray(value, '', {}, undefined);
+  else visit(value, '', 0);
   return panels;
 }

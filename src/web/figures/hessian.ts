@@ -4,6 +4,8 @@ import { axis, baseLayout, figure, finite, formatNumber, PALETTE } from './theme
 
 export interface HessianData {
   eigenvalues?: readonly (number | null)[];
+  /** The most negative eigenvalues (terrain hessian --bottom K). */
+  bottomEigenvalues?: readonly (number | null)[];
   trace?: { mean?: unknown; stderr?: unknown };
   density?: { grid?: unknown; values?: unknown };
 }
@@ -43,7 +45,7 @@ export function hessianBadges(h: HessianData): Badge[] {
   const badges: Badge[] = [];
   const mean = finite(h.trace?.mean), se = finite(h.trace?.stderr);
   if (mean !== null) badges.push({ text: `tr(H) = ${formatNumber(mean)}${se !== null ? ` ± ${formatNumber(se)}` : ''}`, tone: 'info', title: 'Hessian trace estimate ± standard error' });
-  const eig = (h.eigenvalues ?? []).map(finite).filter((v): v is number => v !== null);
+  const eig = [...(h.eigenvalues ?? []), ...(h.bottomEigenvalues ?? [])].map(finite).filter((v): v is number => v !== null);
   if (eig.length) badges.push({ text: `λmax = ${formatNumber(Math.max(...eig))}`, tone: 'info', title: 'largest Hessian eigenvalue' });
   if (eig.length > 1 && Math.min(...eig) < 0) badges.push({ text: `λmin = ${formatNumber(Math.min(...eig))}`, tone: 'warn', title: 'a negative eigenvalue: not a minimum along that direction' });
   return badges;

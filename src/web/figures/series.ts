@@ -5,14 +5,34 @@ import { axis, baseLayout, figure, finite, PALETTE } from './theme.js';
 
 type Row = Record<string, unknown>;
 
-const X_FIELDS = ['step', 'iteration', 'iter', 'epoch', 't', 'index'];
+const X_FIELDS = ['step', 'iteration', 'iter', 'epoch', 't', 'index', 'radius', 'lambda', 'seed'];
 const MAX_FIELDS = 8;
+const BOOKKEEPING = /(^|\.)(samples|matvecs|seconds|ms|steps|count|index)$/;
 
 /** Fields holding a number in most rows, in first-seen order. */
 export function numericFields(rows: readonly Row[]): string[] {
   const counts = new Map<string, number>();
   for (const r of rows) for (const [k, v] of Object.entries(r)) if (typeof v === 'number') counts.set(k, (counts.get(k) ?? 0) + 1);
   return [...counts].filter(([, n]) => n >= rows.length / 2).map(([k]) => k);
+}
+
+/** Nested objects' numbers as 'key.sub' (a checkpoint's trace: {mean, stderr} → trace.mean, trace.stderr). */
+export function flattenRow(r: Row): Row {
+  const out: Row = {};
+  for (const [k, v] of Object.entries(r)) {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      for (const [k2, v2] of Object.entries(v as Row)) if (typeof v2 === 'number') out[`${k}.${k2}`] = v2;
+    } else {
+      out[k] = v;
+    }
+  }
+  return out;
+}
+
+/** The first top-level array of records (training epochs, per-checkpoint curvature, mining seeds, gmi directions). */
+export function recordsOf(r: Row): Row[] | undefined {
+  for (const v of Object.values(r)) if (Array.isArray(v) && v.length > 0 && v.every((x) => x !== null && typeof x === 'object' && !Array.isArray(x))) return v as Row[];
+  return undefined;
 }
 
 export function xField(fields: readonly string[]): string | undefined {
@@ -24,20 +44,42 @@ export interface HistoryGroup {
   rows: readonly Row[];
 }
 
-/** One view per numeric field, one trace per group (a restart, a seed), x = step/iteration/epoch or the row index. */
-export function historyPanel(id: string, title: string, groups: readonly HistoryGroup[]): Panel | undefined {
-  const all = groups.flatMap((g) => g.rows);
+/** A value to mark on a field's axis (tr(H)/P beside the directions' εᵀHε/‖ε‖²). */
+export interface FieldMarker { value: number; label: string }
+
+/**
+ * One view per numeric field. Ordered records (a step, epoch, seed … field): one line per group against it.
+ * Unordered records (one per direction, say): a histogram per field when there are many, else the values by index.
+ */
+export function historyPanel(id: string, title: string, groups: readonly HistoryGroup[], markers: Record<string, FieldMarker> = {}): Panel | undefined {
+  const flat = groups.map((g) => ({ label: g.label, rows: g.rows.map(flattenRow) }));
+  const all = flat.flatMap((g) => g.rows);
   const fields = numericFields(all);
   const xf = xField(fields);
-  const ys = fields.filter((f) => f !== xf).slice(0, MAX_FIELDS);
+  // A marked field first (what the figure is for), book-keeping counters last.
+  const rank = (f: string): number => (f in markers ? -1 : BOOKKEEPING.test(f) ? 1 : 0);
+  const ys = fields.filter((f) => f !== xf).sort((a, b) => rank(a) - rank(b)).slice(0, MAX_FIELDS);
   if (ys.length === 0 || all.length < 2) return undefined;
-  const views = ys.map((f) => ({
-    label: f,
-    figure: figure(groups.map((g, k) => ({
-      type: 'scatter', mode: g.rows.length > 60 ? 'lines' : 'lines+markers', name: g.label, marker: { size: 4 },
-      x: g.rows.map((r, i) => (xf ? finite(r[xf]) : i)), y: g.rows.map((r) => finite(r[f])), line: { color: PALETTE[k % PALETTE.length], width: 1.6 },
-    })), baseLayout(title, { xaxis: axis(xf ?? 'index'), yaxis: axis(f), showlegend: groups.length > 1, legend: { orientation: 'v', x: 1.02, y: 1 } })),
-  }));
+  const histogram = !xf && all.length >= 8;
+  const views = ys.map((f) => {
+    const m = markers[f];
+    const shapes = m ? [{ type: 'line', xref: histogram ? 'x' : 'paper', yref: histogram ? 'paper' : 'y', ...(histogram ? { x0: m.value, x1: m.value, y0: 0, y1: 1 } : { x0: 0, x1: 1, y0: m.value, y1: m.value }), line: { color: '#e15759', width: 2, dash: 'dash' } }] : [];
+    const annotations = m ? [{ text: m.label, showarrow: false, font: { color: '#e15759' }, ...(histogram ? { x: m.value, y: 1, xref: 'x', yref: 'paper', yanchor: 'bottom' } : { x: 1, y: m.value, xref: 'paper', yref: 'y', xanchor: 'right', yanchor: 'bottom' }) }] : [];
+    if (histogram) {
+      return {
+        label: f,
+        figure: figure(flat.map((g, k) => ({ type: 'histogram', x: g.rows.map((r) => finite(r[f])).filter((v) => v !== null), name: g.label, marker: { color: PALETTE[k % PALETTE.length] }, opacity: flat.length > 1 ? 0.6 : 1 })),
+          baseLayout(title, { xaxis: axis(f), yaxis: axis('count'), barmode: 'overlay', bargap: 0.05, showlegend: flat.length > 1, shapes, annotations })),
+      };
+    }
+    return {
+      label: f,
+      figure: figure(flat.map((g, k) => ({
+        type: 'scatter', mode: g.rows.length > 60 ? 'lines' : 'lines+markers', name: g.label, marker: { size: 5 },
+        x: g.rows.map((r, i) => (xf ? finite(r[xf]) : i)), y: g.rows.map((r) => finite(r[f])), line: { color: PALETTE[k % PALETTE.length], width: 1.6 },
+      })), baseLayout(title, { xaxis: axis(xf ?? 'index'), yaxis: axis(f), showlegend: flat.length > 1, legend: { orientation: 'v', x: 1.02, y: 1 }, shapes, annotations })),
+    };
+  });
   return { id, title, kind: '2d', views };
 }
 

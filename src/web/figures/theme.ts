@@ -67,3 +67,11 @@ export function formatNumber(v: number): string {
   if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(3);
   return Number(v.toPrecision(5)).toString();
 }
+
+/** 'gaussian:norm=filter:seed=100:bias-bn=zero:scale=1' → 'gaussian seed=100' (axis titles stay short). */
+export function shortSpec(spec: string): string {
+  const [kind, ...rest] = spec.split(':');
+  const keep = rest.filter((s) => /^(seed|k)=/.test(s) || !s.includes('='));
+  const text = [kind, ...keep.map((s) => s.split('/').slice(-2).join('/'))].join(' ');
+  return text.length > 48 ? `${text.slice(0, 45)}…` : text;
+}
