@@ -114,10 +114,13 @@ describe('viewer in chromium', { skip: unavailable }, () => {
       await page.goto(`${server.url}#/run/${encodeURIComponent(id)}`);
       await waitReady(page, `run:${id}`);
       assert.deepEqual(await text(page, '.run .progress-text'), ['8/21']);
+      await page.click('.run .toggle[data-view="accuracy"]');
       const dir = join(root, 'runs', id);
       await appendFile(join(dir, 'points.jsonl'), runningCurvePoints(8, 15));
       await page.waitForFunction('document.querySelector(".run .progress-text")?.textContent === "15/21"', undefined, { timeout: 15_000 });
       assert.match((await text(page, `a.run-item[data-id="${id}"] .badge`))[0]!, /running 15\/21/);
+      assert.equal(await page.getAttribute('.run .plot', 'data-view'), 'accuracy', 'the chosen view survives the redraw');
+      await page.click('.run .toggle[data-view="loss"]');
       const drawn = (await traces(page, '.run')).find((t) => t.name === 'loss (running)')!.y!;
       assert.ok(near(drawn.slice(0, 15), CURVE_LAMBDAS.slice(0, 15).map(curveLoss)) && drawn.slice(15).every((v) => v === null), 'the curve shows the 15 finished points');
       await saveScreenshot('serve-running.png', await page.screenshot());

@@ -1,21 +1,21 @@
 // The viewer: run list, overview, one run, two runs side by side; routes live in the URL hash so views can be
 // linked; a live source is polled for progress. Serialised into the page: no imports but types (see bundle.ts).
 import type { ReportData, RunSummary } from '../types.js';
-import type { Doc, El, PlotlyApi, Win } from './dom.js';
-import { badgeEl, el, purgePlots, renderPanel, renderRun } from './render.js';
+import type { El, PlotlyApi, Win } from './dom.js';
+import { badgeEl, el, purgePlots, renderPanel, renderRun, type Drawing } from './render.js';
 import { embeddedSource, serverSource, type Source } from './source.js';
 
 export type Route = { mode: 'overview' } | { mode: 'run'; id: string } | { mode: 'compare'; a?: string; b?: string };
 
-export interface App {
+export interface App extends Drawing {
   win: Win;
-  doc: Doc;
-  plotly: PlotlyApi;
   source: Source;
   runs: RunSummary[];
   /** Per run id: state and progress when last drawn, to redraw only what changed. */
   drawn: Map<string, string>;
   renders: number;
+  /** The draw in progress (showRoute chains onto it). */
+  queue: Promise<void>;
 }
 
 export function parseRoute(hash: string): Route {
@@ -38,7 +38,7 @@ export function runSignature(r: RunSummary): string {
 /** The page's entry point: embedded data (a report file) or the server's API (terrain serve). */
 export function boot(win: Win, plotly: PlotlyApi, embedded: ReportData | null, options: { title: string; pollMs: number }): void {
   const source = embedded ? embeddedSource(embedded) : serverSource(win, options.title);
-  const app: App = { win, doc: win.document, plotly, source, runs: [], drawn: new Map(), renders: 0 };
+  const app: App = { win, doc: win.document, plotly, chosen: new Map(), source, runs: [], drawn: new Map(), renders: 0, queue: Promise.resolve() };
   win.addEventListener('hashchange', () => { void showRoute(app); });
   void refreshList(app).then(() => showRoute(app));
   if (source.live && options.pollMs > 0) win.setInterval(() => { void poll(app); }, options.pollMs);
@@ -95,7 +95,13 @@ export function renderSidebar(app: App): void {
   if (count) count.textContent = `${app.runs.length} run${app.runs.length === 1 ? '' : 's'}`;
 }
 
-export async function showRoute(app: App): Promise<void> {
+/** Draws the route in the URL; draws run one after another, so a poll and a click never interleave their output. */
+export function showRoute(app: App): Promise<void> {
+  app.queue = app.queue.then(() => drawRoute(app));
+  return app.queue;
+}
+
+export async function drawRoute(app: App): Promise<void> {
   const { doc, plotly, source } = app;
   const main = doc.getElementById('main')!;
   const route = parseRoute(app.win.location.hash);
@@ -108,14 +114,14 @@ export async function showRoute(app: App): Promise<void> {
     if (route.mode === 'run') {
       const view = await source.view(route.id);
       app.drawn.set(view.id, runSignature(view));
-      await renderRun(doc, plotly, source, main.appendChild(el(doc, 'div', 'run')), view, false);
+      await renderRun(app, source, main.appendChild(el(doc, 'div', 'run')), view, false);
     } else if (route.mode === 'compare') {
       await showCompare(app, main, route);
     } else {
       main.appendChild(el(doc, 'h2', 'run-title', source.title()));
       main.appendChild(el(doc, 'p', 'lead', `${app.runs.length} runs. Pick one on the left, or compare two.`));
       const grid = main.appendChild(el(doc, 'div', 'panels'));
-      await Promise.all((await source.overview()).map((p) => renderPanel(doc, plotly, grid, p)));
+      await Promise.all((await source.overview()).map((p) => renderPanel(app, grid, p)));
     }
   } catch (e) {
     main.appendChild(el(doc, 'p', 'error', `Could not show ${key}: ${(e as Error).message}`));
@@ -127,7 +133,7 @@ export async function showRoute(app: App): Promise<void> {
 }
 
 export async function showCompare(app: App, main: El, route: { a?: string; b?: string }): Promise<void> {
-  const { doc, plotly, source, runs } = app;
+  const { doc, source, runs } = app;
   const withData = runs.filter((r) => r.state === 'done' || (r.progress?.done ?? 0) > 0);
   const a = route.a ?? withData[0]?.id, b = route.b ?? withData.find((r) => r.id !== a && r.kind === withData[0]?.kind)?.id ?? withData[1]?.id;
   const bar = main.appendChild(el(doc, 'div', 'compare-bar'));
@@ -154,7 +160,7 @@ export async function showCompare(app: App, main: El, route: { a?: string; b?: s
     if (!id) { col.appendChild(el(doc, 'p', 'empty', 'Pick a run.')); return; }
     const view = await source.view(id);
     app.drawn.set(view.id, runSignature(view));
-    await renderRun(doc, plotly, source, col, view, true);
+    await renderRun(app, source, col, view, true);
   });
   await Promise.all(jobs);
 }

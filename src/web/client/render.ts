@@ -4,6 +4,13 @@ import type { Badge, Panel, RunView } from '../types.js';
 import type { Doc, El, PlotlyApi } from './dom.js';
 import type { Source } from './source.js';
 
+/** What drawing needs: the page, Plotly, and the view picked in each panel (kept when a live run is redrawn). */
+export interface Drawing {
+  doc: Doc;
+  plotly: PlotlyApi;
+  chosen: Map<string, string>;
+}
+
 export function el(doc: Doc, tag: string, className?: string, text?: string): El {
   const e = doc.createElement(tag);
   if (className) e.className = className;
@@ -28,26 +35,28 @@ export function purgePlots(plotly: PlotlyApi, container: El): void {
 }
 
 /** One panel: title, a toggle per view when there are several, the plot. Resolves when Plotly has drawn it. */
-export function renderPanel(doc: Doc, plotly: PlotlyApi, container: El, panel: Panel): Promise<unknown> {
+export function renderPanel(d: Drawing, container: El, panel: Panel): Promise<unknown> {
+  const { doc, plotly } = d;
   const box = container.appendChild(el(doc, 'section', `panel panel-${panel.kind}`));
   box.dataset['panelId'] = panel.id;
   const head = box.appendChild(el(doc, 'div', 'panel-head'));
   head.appendChild(el(doc, 'h3', 'panel-title', panel.title));
   const plot = el(doc, 'div', `plot plot-${panel.kind}`);
-  const first = panel.views[0]!;
+  const first = panel.views.find((v) => v.label === d.chosen.get(panel.id)) ?? panel.views[0]!;
   plot.dataset['view'] = first.label;
   if (panel.views.length > 1) {
     const toggles = head.appendChild(el(doc, 'div', 'toggles'));
-    panel.views.forEach((v, k) => {
-      const b = toggles.appendChild(el(doc, 'button', k === 0 ? 'toggle active' : 'toggle', v.label));
+    for (const v of panel.views) {
+      const b = toggles.appendChild(el(doc, 'button', v === first ? 'toggle active' : 'toggle', v.label));
       b.dataset['view'] = v.label;
       b.addEventListener('click', () => {
         const all = toggles.querySelectorAll('.toggle');
         for (let i = 0; i < all.length; i++) all[i]!.classList.toggle('active', all[i] === b);
         plot.dataset['view'] = v.label;
+        d.chosen.set(panel.id, v.label);
         void plotly.react(plot, v.figure.data, v.figure.layout, plotConfig());
       });
-    });
+    }
   }
   box.appendChild(plot);
   if (panel.note) box.appendChild(el(doc, 'p', 'note', panel.note));
@@ -64,7 +73,8 @@ export function progressEl(doc: Doc, done: number, total: number): El {
 }
 
 /** A run into `container` (emptied first). `compact` leaves out the summary table (side-by-side comparison). */
-export async function renderRun(doc: Doc, plotly: PlotlyApi, source: Source, container: El, run: RunView, compact: boolean): Promise<void> {
+export async function renderRun(d: Drawing, source: Source, container: El, run: RunView, compact: boolean): Promise<void> {
+  const { doc, plotly } = d;
   purgePlots(plotly, container);
   container.replaceChildren();
   container.dataset['runId'] = run.id;
@@ -91,7 +101,7 @@ export async function renderRun(doc: Doc, plotly: PlotlyApi, source: Source, con
   }
   const grid = container.appendChild(el(doc, 'div', 'panels'));
   if (run.panels.length === 0) grid.appendChild(el(doc, 'p', 'empty', run.state === 'done' ? 'Nothing to draw in this directory.' : 'No points yet.'));
-  const drawn = run.panels.map((p) => renderPanel(doc, plotly, grid, p));
+  const drawn = run.panels.map((p) => renderPanel(d, grid, p));
   if (!compact && run.scalars.length) {
     const table = container.appendChild(el(doc, 'table', 'scalars'));
     for (const [k, v] of run.scalars) {
