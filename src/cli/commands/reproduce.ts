@@ -111,16 +111,24 @@ async function runSetting(s: Setting, b: Budget, root: string, steps: Steps, min
     const terms = readJson<{ terms: { slope: number; curvature: number } }>(join(whyDir, 'result.json')).terms;
     mlis.push({ seed, monotone: m.monotone, maxRise: m.maxRise, bumpHeights: m.bumps.map((x) => x.height), lossStart: m.lossStart, lossEnd: m.lossEnd, slope: terms.slope, curvature: terms.curvature });
 
-    // The negative gradient (filter-normalised) at an early checkpoint.
-    const gradDir = join(dir, `neg-gradient-seed${seed}`);
-    await steps.run(s.id, `negative gradient at epoch ${s.earlyEpoch} seed ${seed}`, join(gradDir, 'result.json'), [
-      'curve', '--model', join(trainDir(seed), epochFile(s.earlyEpoch)), ...dataArgs(s), '--direction', 'gradient', '--range', range, '--out', gradDir,
-    ]);
-    const gc = readJson<Curve>(join(gradDir, 'result.json'));
-    const i0 = gc.lambdas.findIndex((l) => Math.abs(l) < 1e-9);
-    const iMin = gc.loss.indexOf(Math.min(...gc.loss));
-    grads.push({ seed, type: gc.type });
-    gradNotes.push(`seed ${seed}: L(0) ${fmt(gc.loss[i0] ?? NaN)} → min ${fmt(gc.loss[iMin]!)} at λ = ${fmt(gc.lambdas[iMin]!)}`);
+    // The negative gradient (filter-normalised) at an early checkpoint: on λ ∈ [−1, 1], and on [−¼, ¼] where the
+    // basin it descends into is resolved (filter-normalised λ = 1 is a step as long as θ itself).
+    const early = join(trainDir(seed), epochFile(s.earlyEpoch));
+    const types: string[] = [];
+    for (const [name, r] of [['neg-gradient', range], ['neg-gradient-near', `-0.25:0.25:${b.points}`]] as const) {
+      const gradDir = join(dir, `${name}-seed${seed}`);
+      await steps.run(s.id, `negative gradient at epoch ${s.earlyEpoch}, λ ${r} seed ${seed}`, join(gradDir, 'result.json'), [
+        'curve', '--model', early, ...dataArgs(s), '--direction', 'gradient', '--range', r, '--out', gradDir,
+      ]);
+      const gc = readJson<Curve>(join(gradDir, 'result.json'));
+      const i0 = gc.lambdas.findIndex((l) => Math.abs(l) < 1e-9);
+      const iMin = gc.loss.indexOf(Math.min(...gc.loss));
+      types.push(gc.type);
+      if (name === 'neg-gradient-near') {
+        grads.push({ seed, type: gc.type });
+        gradNotes.push(`seed ${seed}: ${types[0]} on [−1, 1]; on [−¼, ¼] L(0) ${fmt(gc.loss[i0] ?? NaN)} → min ${fmt(gc.loss[iMin]!)} at λ = ${fmt(gc.lambdas[iMin]!)}`);
+      }
+    }
   }
 
   const rows = [gmiRow(s.id, gmis), gmiWhyRow(s.id, gmis), traceTrainingRow(s.id, traces), mliRow(s.id, mlis), mliWhyRow(s.id, mlis)];

@@ -68,7 +68,7 @@ test('curve-type rows and the markdown table', () => {
   const lines = md.trim().split('\n');
   assert.equal(lines.length, 4);
   assert.ok(lines[3]!.includes('a \\| b'), 'pipes escaped');
-  assert.match(rulesMarkdown([r, r]), /^- \*the negative gradient.*v-side\.\n$/);
+  assert.match(rulesMarkdown([r, r]), /^- \*the negative gradient.*v-side.*\.\n$/);
 });
 
 test('trace epochs: 1-2-5 steps per decade and the last epoch', async () => {
