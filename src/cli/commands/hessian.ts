@@ -124,7 +124,7 @@ async function atPoint(flags: HessianFlags): Promise<void> {
     ...(analysis.trace ? { trace: analysis.trace } : {}),
     ...(analysis.density ? { density: { grid: analysis.density.grid, values: analysis.density.values, sigma: analysis.density.sigma, runs: analysis.density.runs, steps: analysis.density.steps, nodes: analysis.density.nodes, weights: analysis.density.weights } } : {}),
     parameters: { count: op.size, pattern: op.subset.pattern, tensors: op.subset.names },
-    hvp: flags.hvp, bn: flags.bn, samples: op.samples, matvecs: analysis.matvecs, seconds, eigenvectors: saved,
+    hvp: flags.hvp, precision: op.precision, bn: flags.bn, samples: op.samples, matvecs: analysis.matvecs, seconds, eigenvectors: saved,
   };
   await run.writeResult(result);
   const plots = flags.plots && analysis.density ? [(await writePlot(run.path('density'), await densityPlot(analysis.density, {

@@ -3,6 +3,7 @@
 //   fd     central differences of gradients, (∇L_b(θ + h v) − ∇L_b(θ − h v)) / 2h, in float64.
 // Each builds its session once; products only feed v (exact) or the displaced weights (fd).
 import { buildHvpGraph } from '../../ir/hvp.js';
+import { toFloat64, widenTensor } from '../../ir/grad/float64.js';
 import { buildGradientGraph } from '../../ir/training-graph.js';
 import { CORRECT, LABELS } from '../../ir/loss.js';
 import { INPUT } from '../../ir/model.js';
@@ -16,8 +17,14 @@ import { modelAt, type ModelPoint } from './model-point.js';
 export type HvpMethod = 'exact' | 'fd';
 export const HVP_METHODS: readonly HvpMethod[] = ['exact', 'fd'];
 
-/** Default relative step of the fd method: ‖h v‖ = FD_RELATIVE_STEP · max(‖θ_S‖, 1), see docs/hessian.md. */
-export const FD_RELATIVE_STEP = 3e-3;
+export type FdPrecision = 'float64' | 'float32';
+
+/**
+ * Default relative step of the fd method, ‖h v‖ = step · max(‖θ_S‖, 1), per precision of the gradient graph; chosen
+ * from measured error curves (docs/hessian.md): float32 balances truncation (∝ step²) against gradient noise
+ * (∝ 1e-7 / step); float64 gradients have ~1e-16 noise, so a small step leaves only ~1e-9 truncation.
+ */
+export const FD_RELATIVE_STEP: Readonly<Record<FdPrecision, number>> = { float64: 1e-5, float32: 4e-4 };
 
 export interface BatchPoint {
   /** The batch's mean loss at θ. */
@@ -46,8 +53,12 @@ export interface BackendOptions {
   threads: number;
   /** Every batch has this many samples: the graph gets a fixed batch size (much faster ORT session creation). */
   batch?: number;
-  /** fd only: h for this product, chosen by the caller from ‖v‖ (see model-operator.ts). */
-  fdStep?: (v: ParamVector) => number;
+  /** fd only: h for this product, chosen by the caller from ‖v‖ and the precision (see model-operator.ts). */
+  fdStep?: (v: ParamVector, precision: FdPrecision) => number;
+  /** fd only: gradients in float64 (default; falls back to float32 where ORT lacks float64 kernels) or float32. */
+  fdPrecision?: FdPrecision;
+  /** fd only: fail instead of falling back to float32. */
+  fdPrecisionStrict?: boolean;
 }
 
 function gather(layout: ParamLayout, out: Record<string, Tensor>, nameOf: (p: string) => string): Float32Array {
@@ -86,35 +97,64 @@ export async function exactBackend(point: ModelPoint, opts: BackendOptions): Pro
   };
 }
 
-export async function fdBackend(point: ModelPoint, opts: BackendOptions): Promise<HvpBackend> {
+export async function fdBackend(point: ModelPoint, opts: BackendOptions): Promise<HvpBackend & { precision: FdPrecision }> {
   const layout = point.theta.layout;
   const gg = buildGradientGraph(modelAt(point), { loss: 'softmax-ce', bn: opts.bn, weights: 'inputs', batch: opts.batch });
-  const session = await Session.create(gg.graph, { threads: opts.threads });
+  const want = opts.fdPrecision ?? 'float64';
+  let precision: FdPrecision = want;
+  let session: Session;
+  try {
+    session = await Session.create(want === 'float64' ? toFloat64(gg.graph) : gg.graph, { threads: opts.threads });
+  } catch (e) {
+    // ORT has no float64 kernels for Conv, pooling, …: such models run the differences in float32.
+    if (want !== 'float64' || opts.fdPrecisionStrict) throw e;
+    precision = 'float32';
+    session = await Session.create(gg.graph, { threads: opts.threads });
+  }
+  const wide = precision === 'float64';
   const gradNames = layout.slots.map((s) => gg.gradOf.get(s.name)!);
   const theta = point.theta.data;
   const stepOf = opts.fdStep ?? (() => { throw new Error('fd backend needs a step rule'); });
+  const batchFeeds = new Map<LabeledBatch, Record<string, Tensor>>();
 
-  const gradientAt = async (batch: LabeledBatch, w: Float32Array): Promise<BatchPoint> => {
-    const feeds: Record<string, Tensor> = { [INPUT]: batch.x, [LABELS]: batch.y };
-    for (const [name, t] of toTensors({ layout, data: w })) feeds[name] = t;
-    const out = await session.run(feeds, [gg.lossName, gg.correctName, ...gradNames]);
-    return { loss: Number(out[gg.lossName]!.data[0]), correct: Number(out[gg.correctName]!.data[0]), gradient: gather(layout, out, (p) => gg.gradOf.get(p)!) };
+  const gradientAt = async (batch: LabeledBatch, w: Float32Array | Float64Array): Promise<{ loss: number; correct: number; gradient: Float64Array }> => {
+    let feeds = batchFeeds.get(batch);
+    if (!feeds) { feeds = { [INPUT]: wide ? widenTensor(batch.x) : batch.x, [LABELS]: batch.y }; batchFeeds.set(batch, feeds); }
+    const all: Record<string, Tensor> = { ...feeds };
+    for (const s of layout.slots) all[s.name] = { dtype: wide ? 'float64' : 'float32', dims: s.shape, data: w.subarray(s.offset, s.offset + s.size) };
+    const out = await session.run(all, [gg.lossName, gg.correctName, ...gradNames]);
+    const gradient = new Float64Array(layout.size);
+    for (const s of layout.slots) {
+      const t = out[gg.gradOf.get(s.name)!];
+      if (!t || t.data.length !== s.size) throw new Error(`gradient graph output for '${s.name}' is missing or has ${t?.data.length} entries, expected ${s.size}`);
+      gradient.set(t.data as Float32Array | Float64Array, s.offset);
+    }
+    return { loss: Number(out[gg.lossName]!.data[0]), correct: Number(out[gg.correctName]!.data[0]), gradient };
   };
-  // θ ± h v formed in float64 and rounded once per entry.
-  const displaced = (v: Float32Array, h: number): Float32Array => Float32Array.from(theta, (t, i) => t + h * v[i]!);
+  // θ ± h v formed in float64 (and rounded once per entry for a float32 graph).
+  const displaced = (v: Float32Array, h: number): Float32Array | Float64Array => {
+    const out = wide ? new Float64Array(theta.length) : new Float32Array(theta.length);
+    for (let i = 0; i < out.length; i++) out[i] = theta[i]! + h * v[i]!;
+    return out;
+  };
+  const at = async (batch: LabeledBatch): Promise<BatchPoint> => {
+    const r = await gradientAt(batch, wide ? Float64Array.from(theta) : theta);
+    return { ...r, gradient: Float32Array.from(r.gradient) };
+  };
 
   return {
     method: 'fd',
+    precision,
     async product(batch, v, withGradient) {
-      const at = withGradient ? await gradientAt(batch, theta) : undefined;
-      const h = stepOf(v);
+      const here = withGradient ? await at(batch) : undefined;
+      const h = stepOf(v, precision);
       const hv = new Float64Array(layout.size);
       if (h > 0) {
         const plus = await gradientAt(batch, displaced(v.data, h));
         const minus = await gradientAt(batch, displaced(v.data, -h));
         for (let i = 0; i < hv.length; i++) hv[i] = (plus.gradient[i]! - minus.gradient[i]!) / (2 * h);
       }
-      return { hv, at };
+      return { hv, at: here };
     },
     dispose: () => session.dispose(),
   };

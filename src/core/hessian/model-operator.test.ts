@@ -51,13 +51,14 @@ test('tanh MLP: exact products within 1e-4 and finite differences within 1e-3 of
   const batches = randomBatches(TANH_MLP.inputShape, TANH_MLP.classes, SAMPLES, BATCH, createRng(5));
   const vs = gaussians(point.theta.layout.size, 3, 9);
   const ref = torchHvp(point, batches, BATCH, 'eval', vs);
-  for (const [method, tolerance] of [['exact', 1e-4], ['fd', 1e-3]] as const) {
-    const op = await modelHessian(point, batches, { method, threads: 1 });
+  for (const [method, fdPrecision, tolerance] of [['exact', undefined, 1e-4], ['fd', 'float64', 1e-3], ['fd', 'float32', 1e-3]] as const) {
+    const op = await modelHessian(point, batches, { method, fdPrecision, threads: 1 });
+    assert.equal(op.precision, fdPrecision ?? 'float32');
     try {
       for (let k = 0; k < vs.length; k++) {
         const err = relativeError(await op.matvec(vs[k]!), ref.products[k]!);
         assert.ok(err <= tolerance, `${method} product ${k}: relative error ${err.toExponential(2)} > ${tolerance}`);
-        t.diagnostic(`${method} product ${k}: relative error ${err.toExponential(2)}`);
+        t.diagnostic(`${method}${fdPrecision ? ` (${fdPrecision})` : ''} product ${k}: relative error ${err.toExponential(2)}`);
       }
       const pg = await op.productWithGradient(vs[0]!);
       assert.ok(Math.abs(pg.loss - ref.loss) < 1e-5 * ref.loss, `loss ${pg.loss} vs PyTorch ${ref.loss}`);
@@ -65,6 +66,7 @@ test('tanh MLP: exact products within 1e-4 and finite differences within 1e-3 of
       assert.ok(Math.abs(gnorm - ref.gradientNorm) < 1e-4 * ref.gradientNorm, `‖∇L‖ ${gnorm} vs PyTorch ${ref.gradientNorm}`);
       assert.ok(relativeError(pg.hv, ref.products[0]!) <= tolerance);
       assert.equal(op.matvecs, vs.length + 1);
+      assert.equal(op.method, method);
     } finally {
       await op.dispose();
     }
@@ -88,6 +90,10 @@ for (const bn of ['eval', 'train'] as const) {
     } finally {
       await op.dispose();
     }
+    // ORT has no float64 Conv: finite differences fall back to float32 gradients (and are wrong at ReLU kinks anyway).
+    const fd = await modelHessian(point, batches, { bn, method: 'fd', threads: 1 });
+    assert.equal(fd.precision, 'float32');
+    await fd.dispose();
   });
 }
 

@@ -4,7 +4,7 @@
 import type { LabeledBatch } from '../evaluate/point.js';
 import { norm as paramNorm, type ParamLayout, type ParamVector } from '../params.js';
 import { dataMean, totalSamples } from './data-mean.js';
-import { exactBackend, fdBackend, FD_RELATIVE_STEP, type HvpBackend, type HvpMethod } from './hvp-backends.js';
+import { exactBackend, fdBackend, FD_RELATIVE_STEP, type FdPrecision, type HvpBackend, type HvpMethod } from './hvp-backends.js';
 import type { BnChoice } from './model-gradient.js';
 import type { ModelPoint } from './model-point.js';
 import { checkVectorLength, type LinearOperator } from './operator.js';
@@ -19,8 +19,10 @@ export interface ModelHessianOptions {
   params?: string | RegExp;
   /** ORT intra-op threads (0 = all cores). */
   threads?: number;
-  /** fd: ‖h v‖ = fdRelativeStep · max(‖θ_S‖, 1), θ_S = θ on the operator's coordinates. Default FD_RELATIVE_STEP. */
+  /** fd: ‖h v‖ = fdRelativeStep · max(‖θ_S‖, 1), θ_S = θ on the operator's coordinates. Default FD_RELATIVE_STEP[precision]. */
   fdRelativeStep?: number;
+  /** fd: gradients in float64 (default, float32 where ORT lacks float64 kernels, e.g. Conv) or float32. */
+  fdPrecision?: FdPrecision;
 }
 
 export interface ProductWithGradient {
@@ -35,6 +37,8 @@ export interface ProductWithGradient {
 
 export interface ModelHessian extends LinearOperator {
   readonly method: HvpMethod;
+  /** fd: the precision its gradients actually ran in; exact: always float32. */
+  readonly precision: FdPrecision;
   readonly bn: BnChoice;
   readonly layout: ParamLayout;
   readonly subset: ParamSubset;
@@ -61,16 +65,17 @@ export async function modelHessian(point: ModelPoint, batches: readonly LabeledB
   const subset = paramSubset(layout, opts.params);
   const samples = totalSamples(batches);
   const thetaNorm = subsetNorm(point.theta.data, subset.indices);
-  const relative = opts.fdRelativeStep ?? FD_RELATIVE_STEP;
-  if (!(relative > 0)) throw new Error(`fdRelativeStep should be positive, got ${relative}`);
-  const fdStep = (v: ParamVector): number => {
+  if (opts.fdRelativeStep !== undefined && !(opts.fdRelativeStep > 0)) throw new Error(`fdRelativeStep should be positive, got ${opts.fdRelativeStep}`);
+  const fdStep = (v: ParamVector, precision: FdPrecision): number => {
     const n = paramNorm(v);
-    return n === 0 ? 0 : (relative * Math.max(thetaNorm, 1)) / n;
+    return n === 0 ? 0 : ((opts.fdRelativeStep ?? FD_RELATIVE_STEP[precision]) * Math.max(thetaNorm, 1)) / n;
   };
   const threads = opts.threads ?? 0;
   // One batch size throughout (e.g. --batch dividing the sample count): fix it in the graph.
   const batch = batches.every((b) => b.size === batches[0]!.size) ? batches[0]!.size : undefined;
-  const backend: HvpBackend = method === 'exact' ? await exactBackend(point, { bn, threads, batch }) : await fdBackend(point, { bn, threads, fdStep, batch });
+  const backend: HvpBackend & { precision?: FdPrecision } = method === 'exact'
+    ? await exactBackend(point, { bn, threads, batch })
+    : await fdBackend(point, { bn, threads, fdStep, batch, fdPrecision: opts.fdPrecision });
 
   const embed = (v: ArrayLike<number>): ParamVector => {
     if (v.length !== subset.indices.length) throw new Error(`vector has ${v.length} entries, the operator has ${subset.indices.length} coordinates`);
@@ -88,7 +93,7 @@ export async function modelHessian(point: ModelPoint, batches: readonly LabeledB
   const op: ModelHessian = {
     size: subset.indices.length,
     selfAdjoint: true,
-    method, bn, layout, subset, samples,
+    method, precision: backend.precision ?? 'float32', bn, layout, subset, samples,
     get matvecs() { return matvecs; },
     async matvec(v) {
       checkVectorLength(op, v, 'modelHessian.matvec');
