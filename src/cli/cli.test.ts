@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCheckpoint } from '../ir/checkpoint.js';
+import { writeSafetensors } from '../ir/safetensors.js';
+import { resolveData } from '../core/data/index.js';
 
 const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
 const ENV = { ...process.env, TERRAIN_NO_PROGRESS: '1' };
@@ -119,4 +121,26 @@ test('MLI (init → final) has no bump; two independently trained models make a 
   const two = terrain(['curve', '--model', model, '--data', 'digits', '--direction', `to:${join(other, 'final.safetensors')}`, '--range', '-0.5:1.5:41', '--out', join(work, 'two'), '--json', '--no-plots']);
   assert.equal(two.status, 0, two.stderr);
   assert.equal(two.json!['type'], 'w-basin');
+});
+
+test('PyTorch loads final.safetensors by parameter names and gets the same test loss (relative 1e-5)', (t) => {
+  if (spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0) { t.skip('python3-torch not installed'); return; }
+  const test = resolveData('digits', { split: 'test' }).selected;
+  const file = join(work, 'digits-test.safetensors');
+  writeSafetensors(file, new Map([
+    ['x', { dtype: 'float32', dims: [test.count, ...test.shape], data: test.x }],
+    ['y', { dtype: 'int64', dims: [test.count], data: BigInt64Array.from(test.y, (v) => BigInt(v)) }],
+  ]));
+  const r = spawnSync('/usr/bin/python3', ['test/python/checkpoint_loss.py', join(trained, 'final.safetensors'), file], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const torchLoss = (JSON.parse(r.stdout) as { loss: number }).loss;
+  const ours = trainJson['testLoss'] as number;
+  assert.ok(Math.abs(torchLoss - ours) <= 1e-5 * Math.abs(torchLoss), `PyTorch ${torchLoss} vs terrain ${ours}`);
+});
+
+// FilNorm scales the gradient to θ's filter norms, so its basin lies near λ = 0.1: the range resolves it.
+test('the negative gradient at an early checkpoint gives a v-side curve', () => {
+  const r = terrain(['curve', '--model', join(trained, 'epoch-001.safetensors'), '--data', 'digits', '--direction', 'gradient', '--range', '-0.25:0.25:41', '--out', join(work, 'neg-grad'), '--json', '--no-plots']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.json!['type'], 'v-side', `negative-gradient curve is ${r.json!['type']}`);
 });
