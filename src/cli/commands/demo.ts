@@ -72,7 +72,7 @@ export function registerDemo(program: Command): void {
       rows.push(await curve('two-models', `to:${join(o, 'train-seed1', 'final.safetensors')}`, `-0.5:1.5:${flags.points}`));
       out.say('== negative gradient at an early checkpoint (epoch 1)');
       try {
-        rows.push(await curve('neg-gradient-epoch1', 'gradient', range, join(o, 'train-seed0', 'epoch-001.safetensors')));
+        rows.push(await curve('neg-gradient-epoch1', 'gradient', `-0.25:0.25:${flags.points}`, join(o, 'train-seed0', 'epoch-001.safetensors')));
       } catch (e) {
         out.say(`   skipped: ${(e as Error).message}`);
       }
