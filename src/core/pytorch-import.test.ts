@@ -13,7 +13,7 @@ import { readSafetensors } from '../ir/safetensors.js';
 import type { Tensor } from '../ir/tensor.js';
 import { runPython, torchAvailable } from '../ir/zoo/testing.js';
 import { fullGradient } from './hessian/model-gradient.js';
-import { loadModelFile, type LoadedModel } from './model-file.js';
+import { loadModelFile, ModelFileError, type LoadedModel } from './model-file.js';
 
 const LOSS_RTOL = 1e-5;
 const GRAD_RTOL = 1e-4;
@@ -24,6 +24,7 @@ const CASES = [
   { id: 'mlp', model: zoo('mlp', [1, 8, 8], { widths: [32, 16] }), input: [1, 8, 8], batch: 5, seed: 2, second: true },
   { id: 'cnn-small', model: zoo('cnn-small', [1, 8, 8]), input: [1, 8, 8], batch: 4, seed: 3 },
   { id: 'cnn-small-fresh', model: zoo('cnn-small', [1, 8, 8]), input: [1, 8, 8], batch: 4, seed: 3, fresh: true },
+  { id: 'mlp-bare', model: zoo('mlp', [1, 8, 8], { widths: [8] }), input: [1, 8, 8], batch: 2, seed: 7, bare: true },
   { id: 'resnet20', model: zoo('resnet20', [3, 16, 16]), input: [3, 16, 16], batch: 3, seed: 4, second: true },
   { id: 'vgg11-bn', model: zoo('vgg11-bn', [1, 8, 8]), input: [1, 8, 8], batch: 3, seed: 5 },
   { id: 'mobilenetv2', model: zoo('mobilenetv2', [3, 16, 16], { width: 0.5 }), input: [3, 16, 16], batch: 3, seed: 6 },
@@ -65,6 +66,11 @@ test('PyTorch exports: terrain loss and gradient equal PyTorch, --weights .pt/.s
     for (const c of cases) {
       await t.test(c.id, async (st) => {
         const onnx = join(dir, `${c.id}.onnx`);
+        if ('bare' in c) {
+          // Without input_names/output_names PyTorch ignores dynamic_axes and fixes the batch: refused, with the fix.
+          assert.throws(() => loadModelFile(onnx), (e: Error) => e instanceof ModelFileError && /has a fixed batch size 2; export with input_names=\["input"\], output_names=\["output"\]/.test(e.message));
+          return;
+        }
         const m = loadModelFile(onnx);
         const r = m.importReport!;
         st.diagnostic(`${c.id}: ${m.model.params.length} parameters, ${m.model.buffers.length} buffers, ${r.constants.length} constants, ${r.folded} nodes folded, ${r.aliases.size} deduplicated initializers restored`);

@@ -3,7 +3,7 @@
     /usr/bin/python3 test/python/export_models.py MANIFEST.json OUT_DIR
 
 MANIFEST: [{"id", "model": {"zoo": SPEC} | {"torchvision": "resnet18", "classes": K}, "input": [C, H, W], "batch",
-"seed", "second": bool, "fresh": bool}]. For each entry, in OUT_DIR:
+"seed", "second": bool, "fresh": bool, "bare": bool}]. For each entry, in OUT_DIR:
   ID.onnx                 the model exported with EXPORT_ARGS (eval mode, BatchNormalization kept, dynamic batch)
   ID.x.npy, ID.y.npy      a batch of inputs (float32, standardised per channel, as terrain's data layer would) and
                           labels (int64)
@@ -100,6 +100,8 @@ def main(manifest_path, out_dir):
         np.save(os.path.join(out_dir, i + ".x.npy"), x.numpy())
         np.save(os.path.join(out_dir, i + ".y.npy"), y.numpy())
         args = export_args(os.path.join(out_dir, i + ".onnx"))
+        if entry.get("bare"):  # the call without input/output names: PyTorch then ignores dynamic_axes
+            del args["input_names"], args["output_names"]
         torch.onnx.export(model.eval(), x, args.pop("f"), **args)
         st_io.write(os.path.join(out_dir, i + ".ref.safetensors"), reference(model, x, y))
         if entry.get("second"):
