@@ -152,7 +152,7 @@ async function writeMinePlots(dir: string, seeds: readonly SeedOutcome[], object
         // no in-sample curve in this run
       }
     }
-    const p = await writePlot(join(sd, 'curve'), await curvesPlot(series, { title: `Mined ${objective.shape}, seed ${s.seed}: ${s.type}${s.success ? ' (success)' : ''}`, subtitle: `probes λ = ${objective.probes.join(', ')}` }));
+    const p = await writePlot(join(sd, 'curve'), await curvesPlot(series, { title: `Mined ${objective.shape}, seed ${s.seed}: ${s.type} on held-out data${s.success ? ' (success)' : ''}`, subtitle: `probes λ = ${objective.probes.join(', ')}; log scale, so both curves show`, logY: true }));
     written.push(p.png);
     const h = readFileSync(join(sd, 'history.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { step: number; objective: number });
     if (h.length >= 2) histories.push({ label: `seed ${s.seed}`, lambdas: h.map((e) => e.step), loss: h.map((e) => e.objective) });

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Mining experiments behind docs/mining.md: 10 seeds of w-peak and vvv-basin on a trained digits MLP, each judged on
+# held-out data, and the 2-D surfaces spanned by mined directions. Long (tens of minutes on 2 cores): not a test.
+# Usage: scripts/mine-experiments.sh [OUT]   (default runs/mining; every step resumes if re-run)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=${1:-runs/mining}
+T="node dist/cli/main.js"
+export TERRAIN_NO_PROGRESS=1
+npm run build >/dev/null
+
+[ -f "$OUT/digits-mlp/final.safetensors" ] || $T train --model mlp --data digits --epochs 20 --seed 0 --save-every 0 --out "$OUT/digits-mlp"
+M=$OUT/digits-mlp/final.safetensors
+
+# 1. Mine on the training split, judge on the test split (the default protocol), 10 seeds each.
+$T mine --model "$M" --data digits --shape w-peak --seed 0 --restarts 10 --out "$OUT/w-peak"
+$T mine --model "$M" --data digits --shape vvv-basin --seed 0 --restarts 10 --out "$OUT/vvv-basin"
+# 2. The same w-peak objective judged on held-out *training* samples (80% mined, 20% held out).
+$T mine --model "$M" --data digits --shape w-peak --seed 0 --restarts 10 --judge-split train --out "$OUT/w-peak-train-holdout"
+
+# 3. Surfaces: a mined w-peak direction × a Gaussian one (saddle), two w-peak directions (wine bottle), on the
+#    training split (where the w-peaks were mined) and on the test split. Run inside OUT so the titles stay short.
+pushd "$OUT" >/dev/null
+T="node $OLDPWD/dist/cli/main.js"
+M=digits-mlp/final.safetensors
+for split in train test; do
+  $T surface --model $M --data digits --split $split --x mined:w-peak/seed-0 --y gaussian:seed=1:scale=0.25 --x-range -2:2:41 --y-range -2:2:41 --out saddle-$split
+  $T surface --model $M --data digits --split $split --x mined:w-peak/seed-0 --y mined:w-peak/seed-1 --orthogonalize --x-range -2:2:41 --y-range -2:2:41 --out wine-bottle-$split
+done
+$T surface --model $M --data digits --split test --x mined:vvv-basin/seed-0 --y gaussian:seed=1 --x-range -4:4:41 --y-range -1:1:41 --out vvv-gaussian-test
+popd >/dev/null
+
+# 4. (FASHION=1) ResNet-20 on a 2,000-sample Fashion-MNIST subset: 3 seeds of each shape, 100 steps, minibatch 32,
+#    judged on 300 test samples. About 5 minutes per seed on 2 cores.
+if [ "${FASHION:-0}" = 1 ]; then
+  [ -f "$OUT/fmnist-resnet20/final.safetensors" ] || $T train --model resnet20 --data fashion-mnist --samples 2000 --epochs 8 --seed 0 --save-every 0 --out "$OUT/fmnist-resnet20"
+  R=$OUT/fmnist-resnet20/final.safetensors
+  for shape in vvv-basin w-peak; do
+    $T mine --model "$R" --data fashion-mnist --shape $shape --samples 2000 --judge-samples 300 --in-sample 300 --mine-batch 32 --steps 100 --lr 0.1 --seed 0 --restarts 3 --out "$OUT/fmnist-$shape"
+  done
+fi
+
+node scripts/mine-report.mjs "$OUT"
