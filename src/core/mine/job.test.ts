@@ -75,8 +75,12 @@ test('a mining run: per-seed files, verdict on held-out data, best direction for
   for (const s of result.seeds) {
     const dir = join(out, `seed-${s.seed}`);
     for (const f of ['state.safetensors', 'history.jsonl', 'direction.safetensors', 'heldout/result.json', 'insample/result.json']) assert.ok(existsSync(join(dir, f)), f);
-    const curve = JSON.parse(readFileSync(join(dir, 'heldout', 'result.json'), 'utf8')) as { lambdas: number[]; type: string };
+    const curve = JSON.parse(readFileSync(join(dir, 'heldout', 'result.json'), 'utf8')) as { lambdas: number[]; loss: number[]; type: string };
     assert.equal(curve.lambdas.length, 51);
+    assert.deepEqual(result.lambdas, curve.lambdas);
+    assert.deepEqual(s.heldOutLoss, curve.loss, 'the final held-out curve is in the summary');
+    assert.equal(s.inSampleLoss!.length, 51);
+    assert.deepEqual(s.objectiveHistory!.map((h) => h.step), [8, 16, 24], 'one mean objective per checkpoint interval');
     assert.equal(curve.type, s.type, 'the verdict is the held-out curve’s type');
     const run = JSON.parse(readFileSync(join(dir, 'heldout', 'run.json'), 'utf8')) as { identity: { data: { hash: string } } };
     assert.equal(run.identity.data.hash, j.heldOut.selection.hash, 'judged on the held-out samples');

@@ -17,7 +17,7 @@ import { interpolate } from '../classify/features.js';
 import type { LabeledBatch } from '../evaluate/point.js';
 import type { CurveResult, DataSelection } from '../landscape/job.js';
 import type { LoadedModel } from '../model-file.js';
-import { formatRange, type Range } from '../runs/grid.js';
+import { formatRange, linspace, type Range } from '../runs/grid.js';
 import { RunDir, type PointRecord } from '../runs/run-dir.js';
 import { appendHistory, loadState, readHistory, rewriteHistory, saveState } from './checkpoint.js';
 import { NormConstraint, type ConstraintOptions } from './constraint.js';
@@ -69,6 +69,12 @@ export interface SeedOutcome {
   steps: number;
   /** Optimisation time summed over the history (across resumes), seconds. */
   seconds: number;
+  /** The minibatch objective averaged over each block of `checkpointEvery` steps (step = the block's last). */
+  objectiveHistory?: { step: number; objective: number }[];
+  /** The final curves on the judging grid (MineResult.lambdas): held-out, and on mining data when drawn.
+   *  (Optional only for records written before these fields existed; runMining always sets them.) */
+  heldOutLoss?: number[];
+  inSampleLoss?: number[] | null;
   direction: string;
   curve: string;
 }
@@ -79,6 +85,8 @@ export interface MineResult {
   target: string;
   probes: number[];
   judgeRange: string;
+  /** The judging grid (always set by runMining). */
+  lambdas?: number[];
   heldOut: DataSelection;
   mining: DataSelection;
   seeds: SeedOutcome[];
@@ -152,6 +160,8 @@ export async function runMining(job: MineJob): Promise<{ result: MineResult; run
         finalObjective: tailMean(history.map((e) => e.objective), 0.1),
         heldOutObjective: job.objective.evaluate(job.objective.probes.map((l) => interpolate(heldOut.lambdas, heldOut.loss, l))).value,
         steps: state.step, seconds: history.reduce((s, e) => s + (e.ms ?? 0), 0) / 1000,
+        objectiveHistory: blockMeans(history, job.config.checkpointEvery),
+        heldOutLoss: heldOut.loss, inSampleLoss: inSample?.loss ?? null,
         direction: directionPath, curve: join(dir, 'heldout', 'result.json'),
       };
       await run.append({ index: k, ...outcome } as unknown as PointRecord);
@@ -168,7 +178,7 @@ export async function runMining(job: MineJob): Promise<{ result: MineResult; run
   const successes = seeds.filter((s) => s.success).length;
   const result: MineResult = {
     kind: 'mine', shape: job.objective.shape, target: job.objective.target, probes: [...job.objective.probes],
-    judgeRange: formatRange(job.judgeRange), heldOut: job.heldOut.selection, mining: job.mining.selection,
+    judgeRange: formatRange(job.judgeRange), lambdas: linspace(job.judgeRange), heldOut: job.heldOut.selection, mining: job.mining.selection,
     seeds, successes, successRate: successes / seeds.length,
     best: best ? { seed: best.seed, success: best.success, direction: bestPath } : null,
   };
@@ -179,6 +189,15 @@ export async function runMining(job: MineJob): Promise<{ result: MineResult; run
 function pickBest(seeds: readonly SeedOutcome[]): SeedOutcome | undefined {
   const pool = seeds.some((s) => s.success) ? seeds.filter((s) => s.success) : seeds;
   return pool.reduce<SeedOutcome | undefined>((b, s) => (!b || s.heldOutObjective < b.heldOutObjective ? s : b), undefined);
+}
+
+function blockMeans(history: readonly HistoryEntry[], block: number): { step: number; objective: number }[] {
+  const out: { step: number; objective: number }[] = [];
+  for (let i = 0; i < history.length; i += block) {
+    const part = history.slice(i, i + block);
+    out.push({ step: part[part.length - 1]!.step, objective: part.reduce((s, e) => s + e.objective, 0) / part.length });
+  }
+  return out;
 }
 
 function tailMean(v: readonly number[], fraction: number): number {
