@@ -1,4 +1,5 @@
-// Models built in PyTorch (torchvision's ResNet-18 and the zoo's PyTorch twins, test/python/zoo.py), exported with
+// Models built in PyTorch (torchvision's ResNet-18, the zoo's PyTorch twins from test/python/zoo.py, and a tiny
+// vision transformer: class token, LayerNorm, multi-head attention, GELU), exported with
 // the call of docs/pytorch.md and imported by terrain: terrain's loss equals PyTorch's, its gradient equals
 // PyTorch's autograd, a second state_dict given as .pt and as .safetensors moves both to PyTorch's values for those
 // weights, and `terrain curve` runs end to end on the .onnx file.
@@ -24,6 +25,7 @@ const CASES = [
   { id: 'mlp', model: zoo('mlp', [1, 8, 8], { widths: [32, 16] }), input: [1, 8, 8], batch: 5, seed: 2, second: true },
   { id: 'cnn-small', model: zoo('cnn-small', [1, 8, 8]), input: [1, 8, 8], batch: 4, seed: 3 },
   { id: 'cnn-small-fresh', model: zoo('cnn-small', [1, 8, 8]), input: [1, 8, 8], batch: 4, seed: 3, fresh: true },
+  { id: 'tinyvit', model: { tinyvit: true, classes: 5 }, input: [3, 8, 8], batch: 3, seed: 8, second: true },
   { id: 'mlp-bare', model: zoo('mlp', [1, 8, 8], { widths: [8] }), input: [1, 8, 8], batch: 2, seed: 7, bare: true },
   { id: 'resnet20', model: zoo('resnet20', [3, 16, 16]), input: [3, 16, 16], batch: 3, seed: 4, second: true },
   { id: 'vgg11-bn', model: zoo('vgg11-bn', [1, 8, 8]), input: [1, 8, 8], batch: 3, seed: 5 },

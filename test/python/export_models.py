@@ -2,7 +2,8 @@
 
     /usr/bin/python3 test/python/export_models.py MANIFEST.json OUT_DIR
 
-MANIFEST: [{"id", "model": {"zoo": SPEC} | {"torchvision": "resnet18", "classes": K}, "input": [C, H, W], "batch",
+MANIFEST: [{"id", "model": {"zoo": SPEC} | {"torchvision": "resnet18", "classes": K} | {"tinyvit": true, "classes": K},
+"input": [C, H, W], "batch",
 "seed", "second": bool, "fresh": bool, "bare": bool}]. For each entry, in OUT_DIR:
   ID.onnx                 the model exported with EXPORT_ARGS (eval mode, BatchNormalization kept, dynamic batch)
   ID.x.npy, ID.y.npy      a batch of inputs (float32, standardised per channel, as terrain's data layer would) and
@@ -34,10 +35,37 @@ def export_args(path):
                 dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}}, opset_version=13)
 
 
+class TinyViT(torch.nn.Module):
+    """The transformer patterns exports are made of: a class token expanded to the batch, positional embeddings,
+    LayerNorm (decomposed at opset 13), multi-head attention (reshapes through N·heads), exact GELU (Erf)."""
+
+    def __init__(self, channels, size, classes, dim=16, heads=2, patch=4):
+        super().__init__()
+        nn = torch.nn
+        self.patch = nn.Conv2d(channels, dim, patch, stride=patch)
+        self.cls = nn.Parameter(torch.randn(1, 1, dim) * 0.1)
+        self.pos = nn.Parameter(torch.randn(1, 1 + (size // patch) ** 2, dim) * 0.1)
+        self.norm1, self.norm2 = nn.LayerNorm(dim), nn.LayerNorm(dim)
+        self.attn = nn.MultiheadAttention(dim, heads, batch_first=True)
+        self.mlp = nn.Sequential(nn.Linear(dim, 2 * dim), nn.GELU(), nn.Linear(2 * dim, dim))
+        self.head = nn.Linear(dim, classes)
+
+    def forward(self, x):
+        x = self.patch(x).flatten(2).transpose(1, 2)
+        x = torch.cat([self.cls.expand(x.shape[0], -1, -1), x], dim=1) + self.pos
+        h = self.norm1(x)
+        x = x + self.attn(h, h, h, need_weights=False)[0]
+        x = x + self.mlp(self.norm2(x))
+        return self.head(x[:, 0])
+
+
 def build(entry):
     m = entry["model"]
     if "zoo" in m:
         return zoo.build(m["zoo"])
+    if m.get("tinyvit"):
+        c, h, _ = entry["input"]
+        return TinyViT(c, h, m["classes"])
     if m.get("torchvision") == "resnet18":
         import torchvision
         return torchvision.models.resnet18(num_classes=m["classes"])

@@ -4,6 +4,8 @@
 // with an ordinary error, and its gradient graph must build or fail with a message.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import onnxProto from 'onnx-proto';
 import { Session } from '../../engine/session.js';
 import { createRng, type Rng } from '../../core/rng.js';
@@ -96,6 +98,17 @@ test('fuzzed ONNX bytes: ImportError or a working model, fast and small', async 
   }
   assert.ok(rejected > 100 && accepted.length > 10, `rejected ${rejected}, accepted ${accepted.length}: the fuzzer should exercise both`);
   assert.ok(ran > 0);
+});
+
+test('fuzzed transformer export (symbolic batch arithmetic): ImportError or a model, fast and small', () => {
+  const base = new Uint8Array(readFileSync(fileURLToPath(new URL('../../../test/fixtures/onnx/tinyvit.onnx', import.meta.url))));
+  const rng = createRng(123);
+  let accepted = 0;
+  for (let k = 0; k < 300; k++) {
+    const { bytes, what } = mutate(base, rng);
+    if (attempt(bytes, what).accepted) accepted++;
+  }
+  assert.ok(accepted > 30 && accepted < 300, `accepted ${accepted} of 300`);
 });
 
 /** A model whose initializer is a raw TensorProto (to forge fields the writer would never produce). */

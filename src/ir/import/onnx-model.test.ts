@@ -8,6 +8,8 @@ import { toOnnxBytes } from '../onnx.js';
 import { float32, int64, sizeOf, type Tensor } from '../tensor.js';
 import { exportedLikeGraph } from './fixtures.js';
 import { importGraph, importOnnx, ImportError } from './index.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const rng = createRng(11);
 const randn = (dims: number[]) => float32(dims, Array.from({ length: sizeOf(dims) }, () => rng.normal()));
@@ -100,4 +102,26 @@ test('hostile shapes are refused before anything is allocated', () => {
   const before = process.memoryUsage().arrayBuffers;
   assert.throws(() => importGraph(b.build(), 'h.onnx'), /would compute .* of shape \[1048576, 1048576\], more than 67108864 elements per sample/);
   assert.ok(process.memoryUsage().arrayBuffers - before < 64 * 2 ** 20);
+});
+
+test('a PyTorch transformer export: expand to the batch and attention reshapes need no Shape help afterwards', async () => {
+  const bytes = readFileSync(fileURLToPath(new URL('../../../test/fixtures/onnx/tinyvit.onnx', import.meta.url)));
+  const { model, report } = importOnnx(bytes, 'tinyvit.onnx');
+  assert.deepEqual(model.params.slice(0, 4), ['patch.weight', 'patch.bias', 'cls', 'pos']);
+  assert.equal(model.params.length, 18);
+  assert.ok(report.folded > 50, `${report.folded} nodes folded`);
+  const reshapes = model.graph.nodes.filter((n) => n.op === 'Reshape');
+  assert.ok(reshapes.every((n) => model.graph.initializers.has(n.inputs[1]!)), 'every Reshape target is a constant');
+  const original = await Session.fromBytes(bytes), s = await Session.create(model.graph);
+  try {
+    for (const n of [1, 4]) {
+      const x = randn([n, 3, 8, 8]);
+      const want = Array.from((await original.run({ input: x }))['output']!.data as Float32Array);
+      const got = Array.from((await s.run({ input: x }))['logits']!.data as Float32Array);
+      assert.ok(got.every((v, i) => Math.abs(v - want[i]!) <= 1e-6 * (1 + Math.abs(want[i]!))), `batch ${n}`);
+    }
+  } finally {
+    await original.dispose();
+    await s.dispose();
+  }
 });

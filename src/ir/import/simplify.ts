@@ -4,6 +4,9 @@
 //     a separate tensor with its own name, or moving one parameter would move its twin.
 //  2. Constant folding of shape arithmetic (Constant, Shape of static shapes, Gather, Concat, Cast, Slice, …) with
 //     ./const-eval.ts, plus int64 values whose contents shape inference already knows (Gather(Shape(x), 1) = 512).
+//     Equal/Where/arithmetic over shape vectors holding the batch symbol are followed too, and Expand /
+//     ConstantOfShape / Tile targets known only that way are rebuilt from Shape of a value with that dim
+//     (./symbolic.ts), so shape inference of the result needs no help.
 //  3. Reshape targets still holding the symbolic batch ([N, 512] from Shape(x)[0] and a constant) become static
 //     targets with 0 (copy the input's dim) or -1, so the Shape → Gather → Unsqueeze → Concat chain falls away.
 //  4. Dead nodes and initializers removed.
@@ -14,6 +17,7 @@ import { eqDim, isStatic } from '../shapes/dims.js';
 import { isFloat } from '../grad/emitter.js';
 import { sizeOf, type Tensor } from '../tensor.js';
 import { constOf, evaluate, FOLDABLE_OPS, MAX_FOLD_ELEMENTS, tensorOf, TooLargeToFold, type Const } from './const-eval.js';
+import { rebuildShapeInput, SymbolSources, trackSymbolic, type Emitting } from './symbolic.js';
 
 export interface Simplified {
   graph: Graph;
@@ -93,6 +97,22 @@ function foldConstants(g: Graph, fromFile: Set<string>, outputs: Set<string>): n
 
   let folded = 0, budget = MAX_FOLD_TOTAL;
   const kept: Node[] = [];
+  const sources = new SymbolSources();
+  for (const v of g.inputs) sources.note(v.name, v.shape);
+  const emit: Emitting = {
+    node: (op, inputs, attrs, stem) => {
+      const out = fresh(`${stem}:out`);
+      const n: Node = { name: fresh(stem), op, inputs, outputs: [out], attrs };
+      env.infer(n);
+      kept.push(n);
+      return out;
+    },
+    ints: (values, stem) => {
+      const name = fresh(stem);
+      setConstant(name, { dtype: 'int64', dims: [values.length], data: values });
+      return name;
+    },
+  };
   for (const node of g.nodes) {
     const where = `node '${node.name}' (${node.op})`;
     const standard = (node.domain ?? '') === '' || node.domain === 'ai.onnx';
@@ -116,8 +136,11 @@ function foldConstants(g: Graph, fromFile: Set<string>, outputs: Set<string>): n
       }
     }
     if (standard && node.op === 'Reshape') staticReshapeTarget(node, env, fresh, setConstant);
+    if (standard) rebuildShapeInput(node, env, sources, emit);
     env.infer(node);
+    if (standard) trackSymbolic(node, env);
     kept.push(node);
+    for (const o of node.outputs) if (o) sources.note(o, env.shape(o));
     if (foldable) {
       const t = env.type(out);
       const v = env.value(out);
