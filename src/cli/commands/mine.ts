@@ -1,4 +1,6 @@
 // terrain mine: optimise a direction for a target curve shape, judge every restart on held-out data.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { checkJudgeRange, isNamedShape, loadTemplate, MINE_BIAS_BN, MINE_NORMS, NAMED_SHAPES, namedObjective, prepareMiningData, runMining, shapeOptions, DEFAULT_ADAM, type MineBiasBn, type MineNorm, type Objective, type SeedOutcome } from '../../core/mine/index.js';
 import { parseRange, type Range } from '../../core/runs/grid.js';
@@ -8,8 +10,6 @@ import { addModelOptions, addRuntimeOptions, checkCompatible, choiceOption, comm
 import { UsageError } from '../errors.js';
 import { makeOutput } from '../output.js';
 import { VERSION } from '../version.js';
-import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
 
 interface MineFlags {
   model: string;

@@ -52,6 +52,27 @@ test('the probe’s loss equals evaluation on the same samples and its gradient 
   }
 });
 
+test('with BatchNorm the probe uses the given running statistics, as eval-mode evaluation does', async () => {
+  const model = buildModel({ arch: 'cnn-small', options: { channels: [4, 8] }, inputShape: [1, 8, 8], classes: 10 }, 1);
+  const theta = paramsOf(model);
+  // running statistics that differ from the graph's initial ones (mean 0, var 1), so using the wrong ones shows
+  const buffers = new Map(model.buffers.map((b, k) => {
+    const t = model.graph.initializers.get(b)!;
+    return [b, { ...t, data: Float32Array.from(t.data as Float32Array, (_, i) => (b.endsWith('running_var') ? 0.02 + 0.02 * ((i + k) % 5) : 0.3 * (((i + k) % 3) - 1))) }] as const;
+  }));
+  const data = resolveData('digits', { split: 'test', samples: 100, seed: 2 }).selected;
+  const probe = await ModelProbe.create(model, theta.layout, buffers, data, { batchSize: 100, threads: 1 });
+  try {
+    const r = await probe.seeded(0).batch(1)(theta.data.slice(), false);
+    const ref = await evaluateWeights(model, new Map([...toTensors(theta), ...buffers]), makeBatches(data, 100), { threads: 1 });
+    const stale = await evaluateWeights(model, toTensors(theta), makeBatches(data, 100), { threads: 1 });
+    assert.ok(Math.abs(r.loss - ref.loss) <= 1e-5 * ref.loss, `probe ${r.loss}, evaluation ${ref.loss}`);
+    assert.ok(Math.abs(stale.loss - ref.loss) > 1e-3 * ref.loss, 'the test statistics must matter');
+  } finally {
+    await probe.dispose();
+  }
+});
+
 function job(outDir: string, extra: Partial<MineJob> = {}): MineJob {
   const m = smallModel();
   const data = prepareMiningData({ spec: 'digits', split: 'train', judgeSplit: 'test', judgeFraction: 0.2, samples: 600, judgeSamples: 200, inSampleSamples: 150, seed: 0, evalBatch: 256 });

@@ -8,7 +8,7 @@ import type { Tensor } from '../../ir/tensor.js';
 import { buildGradientGraph, type GradientGraph } from '../../ir/training-graph.js';
 import { Session } from '../../engine/session.js';
 import { sampleSize, type Dataset } from '../data/index.js';
-import type { ParamLayout } from '../params.js';
+import { withInitializers, type ParamLayout } from '../params.js';
 import { createRng, permutation } from '../rng.js';
 import type { BatchProbe, Probe } from './optimize.js';
 
@@ -25,18 +25,18 @@ export class ModelProbe {
     private readonly session: Session,
     private readonly gg: GradientGraph,
     private readonly layout: ParamLayout,
-    private readonly buffers: ReadonlyMap<string, Tensor>,
     private readonly data: Dataset,
     private readonly options: ModelProbeOptions,
   ) {}
 
-  /** `model` with `buffers` (BN running statistics, used as in eval mode) and the mining data. */
+  /** `model` with `buffers` (BN running statistics, baked into the graph and used as in eval mode) and the mining data. */
   static async create(model: Model, layout: ParamLayout, buffers: ReadonlyMap<string, Tensor>, data: Dataset, options: ModelProbeOptions): Promise<ModelProbe> {
     if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new Error(`mining: batch size must be a positive integer, got ${options.batchSize}`);
-    if (data.count < options.batchSize) throw new Error(`mining: the mining data has ${data.count} samples, fewer than one batch of ${options.batchSize}; lower --batch`);
-    const gg = buildGradientGraph(model, { loss: 'softmax-ce', bn: 'eval', weights: 'inputs' });
+    if (data.count < options.batchSize) throw new Error(`mining: the mining data has ${data.count} samples, fewer than one batch of ${options.batchSize}; lower --mine-batch`);
+    const withBuffers = { ...model, graph: withInitializers(model.graph, buffers) };
+    const gg = buildGradientGraph(withBuffers, { loss: 'softmax-ce', bn: 'eval', weights: 'inputs' });
     const session = await Session.create(gg.graph, { threads: options.threads ?? 0 });
-    return new ModelProbe(session, gg, layout, buffers, data, options);
+    return new ModelProbe(session, gg, layout, data, options);
   }
 
   /** Full batches only, so every step's losses are means over the same number of samples. */
@@ -60,7 +60,6 @@ export class ModelProbe {
     return async (point, withGradient) => {
       const feeds: Record<string, Tensor> = { [INPUT]: x, [LABELS]: y };
       for (const s of this.layout.slots) feeds[s.name] = { dtype: 'float32', dims: s.shape, data: point.subarray(s.offset, s.offset + s.size) };
-      for (const [k, t] of this.buffers) if (this.session.inputNames.includes(k)) feeds[k] = t;
       const fetch = withGradient ? [this.gg.lossName, ...this.layout.slots.map((s) => this.gg.gradOf.get(s.name)!)] : [this.gg.lossName];
       const out = await this.session.run(feeds, fetch);
       const loss = Number(out[this.gg.lossName]!.data[0]);
