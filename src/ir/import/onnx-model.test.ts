@@ -6,6 +6,7 @@ import { attr, GraphBuilder } from '../builder.js';
 import type { Graph } from '../graph.js';
 import { toOnnxBytes } from '../onnx.js';
 import { float32, int64, sizeOf, type Tensor } from '../tensor.js';
+import { buildModel, zooNames } from '../zoo/index.js';
 import { exportedLikeGraph } from './fixtures.js';
 import { importGraph, importOnnx, ImportError } from './index.js';
 import { readFileSync } from 'node:fs';
@@ -123,5 +124,15 @@ test('a PyTorch transformer export: expand to the batch and attention reshapes n
   } finally {
     await original.dispose();
     await s.dispose();
+  }
+});
+
+test("terrain's own zoo graphs import with exactly the zoo's parameters (in order) and buffers", () => {
+  const shapes: Record<string, number[]> = { mlp: [1, 8, 8], 'cnn-small': [1, 8, 8], 'vgg11-bn': [1, 8, 8] };
+  for (const arch of zooNames()) {
+    const m = buildModel({ arch, options: {}, inputShape: shapes[arch] ?? [3, 16, 16], classes: 10 }, 0);
+    const { model } = importOnnx(toOnnxBytes(m.graph), `${arch}.onnx`);
+    assert.deepEqual(model.params, m.params, `${arch}: parameters`);
+    assert.deepEqual(model.buffers, m.buffers, `${arch}: buffers`);
   }
 });
