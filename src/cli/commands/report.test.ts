@@ -36,10 +36,10 @@ test('report: one self-contained file, --json summary, bad folders exit 2', asyn
     assert.match(human.stdout, /^report of 3 runs: .*c\.html \([\d.]+ MiB, opens offline\)\n$/);
 
     const missing = terrain(['report', join(root, 'nope'), '--out', join(root, 'x.html')]);
-    assert.equal(missing.status, 2);
+    assert.equal(missing.status, 2, missing.stderr);
     assert.match(missing.stderr, /report: '.*nope' is not a folder/);
     const empty = terrain(['report', join(root, 'out'), '--out', join(root, 'y.html')]);
-    assert.equal(empty.status, 2);
+    assert.equal(empty.status, 2, empty.stderr);
     assert.match(empty.stderr, /no run directories \(run\.json or train\.json\) under/);
   } finally {
     await rm(root, { recursive: true, force: true });
@@ -62,7 +62,7 @@ test('serve: prints its 127.0.0.1 URL, answers, stops cleanly on SIGINT; a taken
     assert.equal(runs.runs.length, 11);
 
     const taken = terrain(['serve', root, '--port', String(port)]);
-    assert.equal(taken.status, 2);
+    assert.equal(taken.status, 2, taken.stderr);
     assert.match(taken.stderr, /--port \d+ is in use on 127\.0\.0\.1; pass another --port, or --port 0/);
 
     const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
