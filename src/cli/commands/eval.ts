@@ -6,6 +6,7 @@ import { addDataOptions, addModelOptions, addRuntimeOptions, checkCompatible, lo
 import { makeOutput } from '../output.js';
 
 interface EvalFlags extends DataOptions {
+  weights?: string;
   model: string;
   threads: number;
   json?: boolean;
@@ -17,7 +18,7 @@ export function registerEval(program: Command): void {
   addDataOptions(cmd, 'test');
   addRuntimeOptions(cmd).action(async (flags: EvalFlags) => {
     const out = makeOutput(!!flags.json);
-    const m = loadModel(flags.model);
+    const m = loadModel(flags.model, flags.weights);
     const data = prepareData(flags);
     checkCompatible(m, data.selected);
     const weights = new Map([...toTensors(m.theta), ...m.buffers]);

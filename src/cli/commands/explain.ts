@@ -20,6 +20,7 @@ import { gradientProvider } from './gradient-provider.js';
 import { directionContext } from './landscape.js';
 
 interface ExplainFlags extends DataOptions {
+  weights?: string;
   model: string;
   direction: string;
   range: string;
@@ -48,7 +49,7 @@ export function registerExplain(program: Command): void {
 async function explain(flags: ExplainFlags): Promise<void> {
   const out = makeOutput(!!flags.json);
   const range = parseRange(flags.range, '--range');
-  const m = loadModelFile(flags.model);
+  const m = loadModelFile(flags.model, { weights: flags.weights });
   const data = prepareData(flags);
   checkCompatible(m, data.selected);
   const [dir] = await resolveDirections([flags.direction], directionContext(m, gradientProvider(m, data.batches, flags.threads), eigenvectorProvider(m, data.batches, flags.hessian, flags.threads)));

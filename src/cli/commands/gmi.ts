@@ -16,6 +16,7 @@ import { VERSION } from '../version.js';
 import { directionContext } from './landscape.js';
 
 interface GmiFlags extends DataOptions {
+  weights?: string;
   model: string;
   directions: number;
   seed: number;
@@ -51,7 +52,7 @@ async function gmi(flags: GmiFlags): Promise<void> {
   if (!lambdas.some((l) => Math.abs(l) < 1e-12)) throw new UsageError(`--range ${flags.range} must contain λ = 0 (the trained point); use an odd count over a symmetric range, e.g. -1:1:21`);
   const zeroed = lambdas.map((l) => (Math.abs(l) < 1e-12 ? 0 : l));
   if (flags.traceSamples === 1) throw new UsageError('--trace-samples 1: need 0 (skip) or at least 2 for a standard error');
-  const m = loadModelFile(flags.model);
+  const m = loadModelFile(flags.model, { weights: flags.weights });
   const data = prepareData(flags);
   checkCompatible(m, data.selected);
   const specs = Array.from({ length: flags.directions }, (_, i) => `gaussian:norm=${flags.norm}:seed=${flags.seed + i}`);

@@ -17,6 +17,7 @@ import { addQueueOptions, landscapeRunner, type QueueFlags } from './queue-optio
 import { writeLandscapePlots } from './landscape-plots.js';
 
 interface LandscapeFlags extends DataOptions, QueueFlags {
+  weights?: string;
   model: string;
   out: string;
   bn: BnMode;
@@ -54,7 +55,7 @@ function addLandscapeOptions(cmd: Command): Command {
 }
 
 async function prepare(flags: LandscapeFlags, specs: string[], orthogonal = false) {
-  const m = loadModelFile(flags.model);
+  const m = loadModelFile(flags.model, { weights: flags.weights });
   const data = prepareData(flags);
   checkCompatible(m, data.selected);
   const ctx = directionContext(m, gradientProvider(m, data.batches, flags.threads), eigenvectorProvider(m, data.batches, flags.hessian, flags.threads));
