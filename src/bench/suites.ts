@@ -1,6 +1,8 @@
 // The benchmark suites `npm run bench` runs, in order. A new suite is an async function of BenchContext that calls
 // addMetric() (metrics.ts) for each number it measures; add it to SUITES with a short name (`--only NAME` runs it alone).
+import { distributedSuite } from './distributed.js';
 import { gridParallelSuite } from './grid-parallel.js';
+import { hvpSuite } from './hvp.js';
 import { surfaceRssSuite } from './surface-rss.js';
 import { surfaceSuite } from './surface.js';
 import { throughputSuite } from './throughput.js';
@@ -22,4 +24,6 @@ export const SUITES: readonly { name: string; run: Suite }[] = [
   { name: 'surface', run: surfaceSuite },
   { name: 'surface-rss', run: surfaceRssSuite },
   { name: 'grid-parallel', run: gridParallelSuite },
+  { name: 'hvp', run: hvpSuite },
+  { name: 'distributed', run: distributedSuite },
 ];
