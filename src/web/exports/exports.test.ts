@@ -1,4 +1,5 @@
 // Downloads read back by independent readers: NumPy for .npy, Python's XML parser for .vtp, a PNG decoder for .png.
+// The format writers themselves are tested in src/core/export.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -8,8 +9,7 @@ import { join } from 'node:path';
 import { decodePng, inkFraction } from '../../plot/testing.js';
 import { loadRun, type LoadedRun } from '../load.js';
 import { CURVE_LAMBDAS, curveLoss, mineObjective, SURFACE_X, SURFACE_Y, surfaceLoss, writeFixtureRuns } from '../testing.js';
-import { exportRun, toCsv } from './index.js';
-import { npyFloat64 } from './npy.js';
+import { exportRun } from './index.js';
 
 const PY = '/usr/bin/python3';
 const hasNumpy = spawnSync(PY, ['-c', 'import numpy']).status === 0;
@@ -29,22 +29,6 @@ async function withRuns(fn: (load: (key: string) => Promise<LoadedRun>, dir: str
     await rm(root, { recursive: true, force: true });
   }
 }
-
-test('npy: header layout by the format spec, values round-trip through NumPy', async (t) => {
-  const buf = npyFloat64([2, 3], [1, -2.5, null, 1e-300, 4, 5]);
-  assert.equal(buf.subarray(0, 6).toString('latin1'), '\x93NUMPY');
-  const headerLen = buf.readUInt16LE(8);
-  assert.equal((10 + headerLen) % 64, 0, 'data starts on a 64-byte boundary');
-  assert.equal(buf.length, 10 + headerLen + 48);
-  assert.throws(() => npyFloat64([2, 2], [1, 2, 3]), /shape \[2, 2\] holds 4 values, 3 were given/);
-  if (!hasNumpy) return t.skip('python3-numpy not installed');
-  const dir = await mkdtemp(join(tmpdir(), 'terrain-npy-'));
-  try {
-    await writeFile(join(dir, 'a.npy'), buf);
-    const out = python('import numpy as np, sys, json; a = np.load(sys.argv[1]); print(json.dumps([list(a.shape), str(a.dtype), [None if np.isnan(v) else float(v) for v in a.ravel()]]))', join(dir, 'a.npy'));
-    assert.deepEqual(JSON.parse(out), [[2, 3], 'float64', [1, -2.5, null, 1e-300, 4, 5]]);
-  } finally { await rm(dir, { recursive: true, force: true }); }
-});
 
 test('surface exports: CSV rows x fastest, NPY grid [ny, nx], VTP quad mesh, PNG with ink', async (t) => {
   await withRuns(async (load, dir) => {
@@ -123,8 +107,4 @@ test('curve, hessian and training exports; unknown formats and missing exports a
     const header = training[0]!.split(',');
     assert.deepEqual(training.slice(1).map((r) => Number(r.split(',')[header.indexOf('trace.mean')])), [5, 8, 11]);
   });
-});
-
-test('CSV quoting', () => {
-  assert.equal(toCsv(['a', 'b'], [['x,y', 'say "hi"'], [1, null]]), 'a,b\n"x,y","say ""hi"""\n1,\n');
 });

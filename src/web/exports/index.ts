@@ -1,12 +1,14 @@
 // Downloads of a run: CSV (any table), NPY (float64 arrays), VTK PolyData (meshes for ParaView) and PNG (drawn by
-// src/plot, the same figures the CLI writes), plus the raw result JSON.
+// src/plot, the same figures the CLI writes), plus the raw result JSON. The file formats live in core/export (the
+// CLI's `terrain export` writes the same files); this shell finds what a run holds, running runs included.
+import { ExportError, landscapeCsv, landscapeNpy, landscapeVtp, npyFloat64, toCsv, type Cell, type Landscape } from '../../core/export/index.js';
 import { contourPlot, curvesPlot, densityPlot, svgToPng } from '../../plot/index.js';
 import { curveData, isCurve, isObject, isSurface } from '../figures/detect.js';
 import { flattenRow, recordsOf } from '../figures/series.js';
 import type { Json, LoadedRun } from '../load.js';
 import { downloadFormats } from '../view.js';
-import { npyFloat64 } from './npy.js';
-import { curveVtp, surfaceVtp } from './vtp.js';
+
+export { ExportError, toCsv };
 
 export const EXPORT_FORMATS = ['csv', 'npy', 'vtp', 'png', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -15,15 +17,6 @@ export interface ExportedFile {
   body: Buffer;
   contentType: string;
   filename: string;
-}
-
-export class ExportError extends Error {}
-
-type Cell = number | string | null | undefined;
-
-export function toCsv(header: readonly string[], rows: readonly Cell[][]): string {
-  const cell = (v: Cell): string => (v === null || v === undefined ? '' : typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  return [header.join(','), ...rows.map((r) => r.map(cell).join(','))].join('\n') + '\n';
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
@@ -37,29 +30,18 @@ export async function exportRun(run: LoadedRun, format: string, name: string): P
   const r = run.kind === 'train' ? run.train : run.result;
   if (!r) throw new ExportError(`${run.found.dir}: no result to export yet`);
   if (format === 'json') return file(JSON.stringify(r, null, 1), 'application/json', 'json');
+  const landscapeFile = (l: Landscape): ExportedFile => (format === 'csv' ? file(landscapeCsv(l), 'text/csv', 'csv')
+    : format === 'npy' ? file(landscapeNpy(l), 'application/octet-stream', 'npy') : file(landscapeVtp(l), 'application/xml', 'vtp'));
 
   if (isCurve(r)) {
-    const lambdas = col(r, 'lambdas') as number[], loss = col(r, 'loss'), acc = col(r, 'accuracy'), se = col(r, 'lossStderr');
-    const at = (a: (number | null)[], i: number): number | null => a[i] ?? null;
-    if (format === 'csv') return file(toCsv(['lambda', 'loss', 'accuracy', 'loss_stderr'], lambdas.map((l, i) => [l, at(loss, i), at(acc, i), at(se, i)])), 'text/csv', 'csv');
-    if (format === 'npy') return file(npyFloat64([lambdas.length, 4], lambdas.flatMap((l, i) => [l, at(loss, i), at(acc, i), at(se, i)])), 'application/octet-stream', 'npy');
-    if (format === 'vtp') return file(curveVtp(lambdas, { loss, accuracy: lambdas.map((_, i) => at(acc, i)), loss_stderr: lambdas.map((_, i) => at(se, i)) }), 'application/xml', 'vtp');
     const c = curveData(r);
+    if (format !== 'png') return landscapeFile({ kind: 'curve', lambdas: c.lambdas, loss: c.loss, accuracy: c.accuracy, lossStderr: c.lossStderr });
     const svg = await curvesPlot([{ label: c.direction ?? name, lambdas: c.lambdas, loss: c.loss.map((v) => v ?? NaN), accuracy: c.accuracy?.map((v) => v ?? NaN), type: c.type }], { title: `${name}: loss along ${c.direction ?? 'the direction'}` });
     return file(svgToPng(svg), 'image/png', 'png');
   }
   if (isSurface(r)) {
-    const x = col(r, 'x') as number[], y = col(r, 'y') as number[], loss = flat(r, 'loss');
-    const acc = flat(r, 'accuracy'), se = flat(r, 'lossStderr');
-    const at = (a: (number | null)[], k: number): number | null => a[k] ?? null;
-    const n = x.length * y.length;
-    if (format === 'csv') {
-      const rows: Cell[][] = [];
-      for (let j = 0; j < y.length; j++) for (let i = 0; i < x.length; i++) { const k = j * x.length + i; rows.push([x[i], y[j], at(loss, k), at(acc, k), at(se, k)]); }
-      return file(toCsv(['x', 'y', 'loss', 'accuracy', 'loss_stderr'], rows), 'text/csv', 'csv');
-    }
-    if (format === 'npy') return file(npyFloat64([y.length, x.length], loss), 'application/octet-stream', 'npy');
-    if (format === 'vtp') return file(surfaceVtp(x, y, { loss, accuracy: Array.from({ length: n }, (_, k) => at(acc, k)), loss_stderr: Array.from({ length: n }, (_, k) => at(se, k)) }), 'application/xml', 'vtp');
+    const x = col(r, 'x') as number[], y = col(r, 'y') as number[];
+    if (format !== 'png') return landscapeFile({ kind: 'surface', x, y, loss: flat(r, 'loss'), accuracy: flat(r, 'accuracy'), lossStderr: flat(r, 'lossStderr') });
     const svg = await contourPlot({ x, y, loss: (r['loss'] as (number | null)[][]).map((row) => row.map((v) => v ?? NaN)) }, { title: `${name}: loss surface` });
     return file(svgToPng(svg), 'image/png', 'png');
   }

@@ -1,0 +1,118 @@
+// A curve or surface result as plain arrays, read from result.json (checked field by field), and its CSV, NumPy and
+// VTK forms. Surfaces are flat and row-major with x fastest: value k = j·nx + i sits at (x[i], y[j]), which is
+// result.json's loss[j][i].
+import { toCsv, type Cell } from './csv.js';
+import { npyFloat64 } from './npy.js';
+import { curveVtp, surfaceVtp } from './vtp.js';
+
+export type Values = readonly (number | null)[];
+
+export interface CurveLandscape {
+  kind: 'curve';
+  lambdas: readonly number[];
+  loss: Values;
+  /** Fraction of correct predictions in [0, 1], as terrain records it. */
+  accuracy?: Values;
+  lossStderr?: Values;
+}
+
+export interface SurfaceLandscape {
+  kind: 'surface';
+  x: readonly number[];
+  y: readonly number[];
+  /** Length x.length · y.length; loss[j · nx + i] at (x[i], y[j]). */
+  loss: Values;
+  accuracy?: Values;
+  lossStderr?: Values;
+}
+
+export type Landscape = CurveLandscape | SurfaceLandscape;
+
+/** The result is not something the exporters can write (wrong kind, missing or malformed field). */
+export class ExportError extends Error {
+  override name = 'ExportError';
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function numbers(o: Obj, key: string, source: string): number[] {
+  const v = o[key];
+  if (!Array.isArray(v) || v.length === 0 || !v.every((n) => typeof n === 'number' && Number.isFinite(n))) {
+    throw new ExportError(`${source}: '${key}' should be a non-empty array of finite numbers, found ${describe(v)}`);
+  }
+  return v as number[];
+}
+
+/** Values that may be missing (null: a point that diverged or was not computed). */
+function values(v: unknown, n: number, field: string, source: string): (number | null)[] {
+  if (!Array.isArray(v) || v.length !== n) throw new ExportError(`${source}: '${field}' should hold ${n} values, found ${describe(v)}`);
+  return v.map((e, k) => {
+    if (e === null || typeof e === 'number') return e;
+    throw new ExportError(`${source}: '${field}[${k}]' should be a number or null, found ${describe(e)}`);
+  });
+}
+
+function grid(v: unknown, nx: number, ny: number, field: string, source: string): (number | null)[] {
+  if (!Array.isArray(v) || v.length !== ny) throw new ExportError(`${source}: '${field}' should have ${ny} rows (one per y), found ${describe(v)}`);
+  return v.flatMap((row, j) => values(row, nx, `${field}[${j}]`, source));
+}
+
+function describe(v: unknown): string {
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (v === undefined) return 'nothing';
+  return JSON.stringify(v)?.slice(0, 40) ?? String(v);
+}
+
+/** The landscape a curve or surface result.json holds; `source` (its path) names it in errors. */
+export function landscapeFromResult(json: unknown, source: string): Landscape {
+  if (!isObj(json)) throw new ExportError(`${source}: expected a JSON object (a curve or surface result), found ${describe(json)}`);
+  const kind = json['kind'] ?? ('x' in json && 'y' in json ? 'surface' : 'lambdas' in json ? 'curve' : undefined);
+  const optional = (key: string, read: (v: unknown) => (number | null)[]): (number | null)[] | undefined => (json[key] === undefined ? undefined : read(json[key]));
+  if (kind === 'curve') {
+    const lambdas = numbers(json, 'lambdas', source);
+    const read = (key: string) => (v: unknown) => values(v, lambdas.length, key, source);
+    return { kind, lambdas, loss: read('loss')(json['loss']), accuracy: optional('accuracy', read('accuracy')), lossStderr: optional('lossStderr', read('lossStderr')) };
+  }
+  if (kind === 'surface') {
+    const x = numbers(json, 'x', source), y = numbers(json, 'y', source);
+    const read = (key: string) => (v: unknown) => grid(v, x.length, y.length, key, source);
+    return { kind, x, y, loss: read('loss')(json['loss']), accuracy: optional('accuracy', read('accuracy')), lossStderr: optional('lossStderr', read('lossStderr')) };
+  }
+  throw new ExportError(`${source}: 'kind' is ${JSON.stringify(kind) ?? 'missing'}; export writes 'curve' and 'surface' results (from terrain curve / terrain surface)`);
+}
+
+export function pointCount(l: Landscape): number {
+  return l.kind === 'curve' ? l.lambdas.length : l.x.length * l.y.length;
+}
+
+const at = (a: Values | undefined, k: number): number | null => a?.[k] ?? null;
+const column = (a: Values | undefined, n: number): (number | null)[] => Array.from({ length: n }, (_, k) => at(a, k));
+
+/** Curve: lambda,loss,accuracy,loss_stderr per λ. Surface: x,y,loss,accuracy,loss_stderr per point, x fastest. */
+export function landscapeCsv(l: Landscape): string {
+  if (l.kind === 'curve') {
+    return toCsv(['lambda', 'loss', 'accuracy', 'loss_stderr'], l.lambdas.map((v, k): Cell[] => [v, at(l.loss, k), at(l.accuracy, k), at(l.lossStderr, k)]));
+  }
+  const rows: Cell[][] = [];
+  for (let j = 0; j < l.y.length; j++) {
+    for (let i = 0; i < l.x.length; i++) {
+      const k = j * l.x.length + i;
+      rows.push([l.x[i], l.y[j], at(l.loss, k), at(l.accuracy, k), at(l.lossStderr, k)]);
+    }
+  }
+  return toCsv(['x', 'y', 'loss', 'accuracy', 'loss_stderr'], rows);
+}
+
+/** Curve: float64 [n, 4] with columns λ, loss, accuracy, loss stderr. Surface: the loss grid, float64 [ny, nx]. */
+export function landscapeNpy(l: Landscape): Buffer {
+  if (l.kind === 'curve') return npyFloat64([l.lambdas.length, 4], l.lambdas.flatMap((v, k) => [v, at(l.loss, k), at(l.accuracy, k), at(l.lossStderr, k)]));
+  return npyFloat64([l.y.length, l.x.length], column(l.loss, pointCount(l)));
+}
+
+/** Curve: a polyline over (λ, loss, 0). Surface: a quad mesh over (x, y, loss). loss, accuracy, loss_stderr ride along. */
+export function landscapeVtp(l: Landscape): string {
+  const n = pointCount(l);
+  const arrays = { loss: column(l.loss, n), accuracy: column(l.accuracy, n), loss_stderr: column(l.lossStderr, n) };
+  return l.kind === 'curve' ? curveVtp(l.lambdas, arrays) : surfaceVtp(l.x, l.y, arrays);
+}
