@@ -109,3 +109,21 @@ test('wells cut by the interval: a significant barrier plus a small edge rise st
   // below edgeProminence (1 % of the range) the edge walls do not make basins
   assert.notEqual(classifyCurve(lambdas, curve(0.001)).type, 'w-basin');
 });
+
+// The same line when extrapolation beyond one model explodes: the lower well's barrier-side walk runs over the barrier
+// and the other well up to the far end, so its barrier is the significant maximum passed on the way.
+test('wells cut by the interval: a far wall that dwarfs the barrier still leaves two basins', () => {
+  const lambdas = Array.from({ length: 31 }, (_, i) => -0.5 + (2 * i) / 30);
+  const curve = (edgeRise: number) => lambdas.map((x) => {
+    const blowUp = x < -0.2 ? 7 * ((-0.2 - x) / 0.3) ** 4 : 0;
+    const barrier = 1.47 * Math.exp(-((x - 0.47) ** 2) / (2 * 0.1 ** 2));
+    const outer = x > 1.15 ? edgeRise * ((x - 1.15) / 0.35) ** 2 : 0;
+    return 0.004 - 0.0012 * (x > 0.5 ? 1 : 0) + blowUp + barrier + outer;
+  });
+  const r = classifyCurve(lambdas, curve(0.09));
+  assert.equal(r.type, 'w-basin');
+  assert.equal(r.features.basins.length, 2);
+  assert.equal(r.features.origin.basin, 0);
+  // an edge wall below edgeProminence · range (range ≈ 7) leaves one basin
+  assert.equal(classifyCurve(lambdas, curve(0.02)).type, 'v-basin');
+});

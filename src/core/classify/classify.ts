@@ -98,14 +98,21 @@ export function classifyCurve(lambdas: readonly number[], loss: readonly number[
   const allMinima = findExtrema(lambdas, loss, 'min');
   const allMaxima = findExtrema(lambdas, loss, 'max');
   const significant = (e: Extremum): boolean => !flat && e.prominence >= tolerance && e.prominence > 0;
+  const maxima = allMaxima.filter(significant);
   // A minimum walled on one side by a significant barrier and on the other only by the end of the interval is a
   // basin when that edge wall still rises by edgeProminence · range: the interval cut the basin, the curve did not.
+  // The barrier side's walk may itself run to the far end (the lowest well of a w-shape sees the whole curve above
+  // it); a significant maximum passed on the way is then the barrier.
   const edgeTolerance = Math.max(o.edgeProminence * range, o.absoluteProminence);
+  const barrier = (e: Extremum, side: 'left' | 'right'): boolean => {
+    const [rise, atEdge] = side === 'left' ? [e.leftRise, e.leftAtEdge] : [e.rightRise, e.rightAtEdge];
+    if (rise < tolerance) return false;
+    return !atEdge || maxima.some((m) => (side === 'left' ? m.index < e.index : m.index > e.index) && m.value - e.value >= tolerance);
+  };
   const edgeBasin = (e: Extremum): boolean => !flat && (
-    (e.leftAtEdge && !e.rightAtEdge && e.rightRise >= tolerance && e.leftRise >= edgeTolerance && e.leftRise > 0) ||
-    (e.rightAtEdge && !e.leftAtEdge && e.leftRise >= tolerance && e.rightRise >= edgeTolerance && e.rightRise > 0));
+    (e.leftAtEdge && barrier(e, 'right') && e.leftRise >= edgeTolerance && e.leftRise > 0) ||
+    (e.rightAtEdge && barrier(e, 'left') && e.rightRise >= edgeTolerance && e.rightRise > 0));
   const minima = allMinima.filter((e) => significant(e) || edgeBasin(e));
-  const maxima = allMaxima.filter(significant);
   const { basins, barriers } = describeBasins(lambdas, loss, minima, maxima, o.widthLevel);
   const origin = placeOrigin(lambdas, loss, o.origin, basins, maxima, o);
   const medianBasinWidth = basins.length === 0 ? null : median(basins.map((b) => b.widthSteps));
