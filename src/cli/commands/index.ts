@@ -4,6 +4,7 @@ import { registerCollect } from './collect.js';
 import { registerDemo } from './demo.js';
 import { registerEval } from './eval.js';
 import { registerExplain } from './explain.js';
+import { registerExport } from './export.js';
 import { registerExportOnnx } from './export-onnx.js';
 import { registerGmi } from './gmi.js';
 import { registerHessian } from './hessian.js';
@@ -28,6 +29,7 @@ export function registerCommands(program: Command): void {
   registerClassify(program);
   registerResume(program);
   registerExportOnnx(program);
+  registerExport(program);
   registerDemo(program);
   registerReproduce(program);
   registerWorker(program);

@@ -1,0 +1,86 @@
+// terrain export RUN_DIR --format csv|npy|vtp|h5: a finished curve or surface run as a file other tools read.
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Command } from 'commander';
+import { ExportError, landscapeCsv, landscapeFromResult, landscapeNpy, landscapeVtp, pointCount, writeLandscapeH5, type Landscape } from '../../core/export/index.js';
+import { POINTS_FILE, readJson, RESULT_FILE, RUN_FILE, RunDir, type RunConfig } from '../../core/runs/run-dir.js';
+import { UsageError } from '../errors.js';
+import { makeOutput } from '../output.js';
+import { VERSION } from '../version.js';
+
+export const CLI_EXPORT_FORMATS = ['csv', 'npy', 'vtp', 'h5'] as const;
+type Format = (typeof CLI_EXPORT_FORMATS)[number];
+
+interface Flags { format: string; out?: string; json?: boolean }
+
+async function kindOf(path: string): Promise<'file' | 'dir' | undefined> {
+  try {
+    return (await stat(path)).isDirectory() ? 'dir' : 'file';
+  } catch {
+    return undefined;
+  }
+}
+
+/** The run's result and run.json (absent when only a result.json was given), with errors that say how to get one. */
+async function loadRun(arg: string): Promise<{ dir: string; resultPath: string; landscape: Landscape; config?: RunConfig }> {
+  const kind = await kindOf(arg);
+  if (!kind) throw new UsageError(`${arg}: no such run directory; give a directory written by 'terrain curve' or 'terrain surface'`);
+  const dir = kind === 'dir' ? arg : dirname(arg);
+  const resultPath = kind === 'dir' ? join(dir, RESULT_FILE) : arg;
+  const config = (await readJson(join(dir, RUN_FILE))) as RunConfig | undefined;
+  const json = await readJson(resultPath);
+  if (json === undefined) {
+    if (!config) throw new UsageError(`${dir}: holds neither ${RESULT_FILE} nor ${RUN_FILE}; give a directory written by 'terrain curve' or 'terrain surface'`);
+    const { points } = await RunDir.load(dir);
+    const grid = Array.isArray(config.identity['grid']) ? (config.identity['grid'] as string[]) : [];
+    const total = grid.reduce((n, r) => n * (Number(String(r).split(':')[2]) || NaN), 1);
+    const done = Number.isFinite(total) ? `${points.size} of ${total}` : `${points.size}`;
+    throw new UsageError(`${resultPath}: not found, the ${config.kind} run is unfinished (${done} points in ${POINTS_FILE}); finish it with 'terrain resume ${dir}', then export`);
+  }
+  try {
+    return { dir, resultPath, landscape: landscapeFromResult(json, resultPath), config };
+  } catch (e) {
+    if (e instanceof ExportError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+async function write(format: Format, out: string, l: Landscape, config: RunConfig | undefined): Promise<void> {
+  if (format === 'h5') {
+    const data = config?.identity['data'] as { split?: unknown; source?: unknown } | undefined;
+    const specs = (config?.identity['directions'] as { spec?: unknown }[] | undefined)?.map((d) => String(d.spec)) ?? [];
+    const attributes: Record<string, string> = { terrain_version: VERSION, terrain_kind: l.kind };
+    if (typeof data?.source === 'string') attributes['terrain_data'] = data.source;
+    if (typeof data?.split === 'string') attributes['terrain_split'] = data.split;
+    if (specs.length) attributes['terrain_directions'] = specs.join('\n');
+    try {
+      await writeLandscapeH5(out, l, { split: typeof data?.split === 'string' ? data.split : undefined, attributes });
+    } catch (e) {
+      if (e instanceof ExportError) throw new UsageError(e.message);
+      throw e;
+    }
+    return;
+  }
+  await writeFile(out, format === 'csv' ? landscapeCsv(l) : format === 'npy' ? landscapeNpy(l) : landscapeVtp(l));
+}
+
+export function registerExport(program: Command): void {
+  program.command('export').description('write a finished curve or surface run as CSV, NumPy .npy, VTK .vtp (ParaView) or loss-landscape HDF5')
+    .argument('<run>', 'a curve or surface run directory (or its result.json)')
+    .requiredOption('--format <format>', `one of ${CLI_EXPORT_FORMATS.join(', ')}`)
+    .option('--out <file>', 'output file (default: RUN/result.<format>)')
+    .option('--json', 'print one JSON object as the last line of stdout')
+    .action(async (arg: string, flags: Flags) => {
+      const out = makeOutput(!!flags.json);
+      const format = flags.format as Format;
+      if (!CLI_EXPORT_FORMATS.includes(format)) throw new UsageError(`--format '${flags.format}' is not one of ${CLI_EXPORT_FORMATS.join(', ')}; pick one of them`);
+      const run = await loadRun(arg);
+      const file = flags.out ?? join(run.dir, `${basename(RESULT_FILE, '.json')}.${format}`);
+      await mkdir(dirname(file), { recursive: true });
+      await write(format, file, run.landscape, run.config);
+      const l = run.landscape;
+      const size = l.kind === 'curve' ? `${l.lambdas.length} points` : `${l.x.length}×${l.y.length} grid`;
+      out.say(`${file}: ${l.kind} (${size}) as ${format}`);
+      out.result({ file, format, kind: l.kind, points: pointCount(l), source: run.resultPath });
+    });
+}
