@@ -9,7 +9,7 @@ import {
   BUDGETS, CLAIMS, budget as budgetOf, claimsMarkdown, fmt, gmiRow, gmiWhyRow, minedShapesRow, minedSurfacesRow, mliRow, mliWhyRow,
   negGradientRow, notMeasuredRow, rareShapesRow, rulesMarkdown, surfaceShape, traceEpochs, traceTrainingRow, twoSolutionsRow,
   type Budget, type BudgetName, type ClaimRow, type CurveMeasure, type GmiMeasure, type MineMeasure, type MliMeasure, type Setting,
-  type SurfaceGrid, type SurfaceMeasure, type TraceMeasure,
+  type SurfaceGrid, type SurfaceMeasure, type TraceMeasure, zoomHalfWidth,
 } from '../../core/reproduce/index.js';
 import { choiceOption } from '../common.js';
 import { makeOutput, type Output } from '../output.js';
@@ -111,24 +111,27 @@ async function runSetting(s: Setting, b: Budget, root: string, steps: Steps, min
     const terms = readJson<{ terms: { slope: number; curvature: number } }>(join(whyDir, 'result.json')).terms;
     mlis.push({ seed, monotone: m.monotone, maxRise: m.maxRise, bumpHeights: m.bumps.map((x) => x.height), lossStart: m.lossStart, lossEnd: m.lossEnd, slope: terms.slope, curvature: terms.curvature });
 
-    // The negative gradient (filter-normalised) at an early checkpoint: on λ ∈ [−1, 1], and on [−¼, ¼] where the
-    // basin it descends into is resolved (filter-normalised λ = 1 is a step as long as θ itself).
+    // The negative gradient (filter-normalised) at an early checkpoint, on λ ∈ [−1, 1], then zoomed so that the basin
+    // it descends into is resolved: filter-normalised λ = 1 is a step as long as θ itself, and the basin's bottom λ̂
+    // (parabola through the wide curve's lowest grid point) can be a few hundredths. The zoom spans ±3λ̂, so θ would
+    // sit a third of the way up a quadratic basin's wall: v-side if the curve is what the claim says.
     const early = join(trainDir(seed), epochFile(s.earlyEpoch));
-    const types: string[] = [];
-    for (const [name, r] of [['neg-gradient', range], ['neg-gradient-near', `-0.25:0.25:${b.points}`]] as const) {
-      const gradDir = join(dir, `${name}-seed${seed}`);
-      await steps.run(s.id, `negative gradient at epoch ${s.earlyEpoch}, λ ${r} seed ${seed}`, join(gradDir, 'result.json'), [
-        'curve', '--model', early, ...dataArgs(s), '--direction', 'gradient', '--range', r, '--out', gradDir,
-      ]);
-      const gc = readJson<Curve>(join(gradDir, 'result.json'));
-      const i0 = gc.lambdas.findIndex((l) => Math.abs(l) < 1e-9);
-      const iMin = gc.loss.indexOf(Math.min(...gc.loss));
-      types.push(gc.type);
-      if (name === 'neg-gradient-near') {
-        grads.push({ seed, type: gc.type });
-        gradNotes.push(`seed ${seed}: ${types[0]} on [−1, 1]; on [−¼, ¼] L(0) ${fmt(gc.loss[i0] ?? NaN)} → min ${fmt(gc.loss[iMin]!)} at λ = ${fmt(gc.lambdas[iMin]!)}`);
-      }
-    }
+    const wideDir = join(dir, `neg-gradient-seed${seed}`);
+    await steps.run(s.id, `negative gradient at epoch ${s.earlyEpoch}, λ ${range} seed ${seed}`, join(wideDir, 'result.json'), [
+      'curve', '--model', early, ...dataArgs(s), '--direction', 'gradient', '--range', range, '--out', wideDir,
+    ]);
+    const wide = readJson<Curve>(join(wideDir, 'result.json'));
+    const half = zoomHalfWidth(wide);
+    const nearDir = join(dir, `neg-gradient-near-seed${seed}`);
+    const nearRange = `${-half}:${half}:${b.points}`;
+    await steps.run(s.id, `negative gradient at epoch ${s.earlyEpoch}, λ ${nearRange} seed ${seed}`, join(nearDir, 'result.json'), [
+      'curve', '--model', early, ...dataArgs(s), '--direction', 'gradient', '--range', nearRange, '--out', nearDir,
+    ]);
+    const gc = readJson<Curve>(join(nearDir, 'result.json'));
+    const i0 = gc.lambdas.findIndex((l) => Math.abs(l) < 1e-9);
+    const iMin = gc.loss.indexOf(Math.min(...gc.loss));
+    grads.push({ seed, type: gc.type });
+    gradNotes.push(`seed ${seed}: ${wide.type} on [−1, 1]; on [−${fmt(half)}, ${fmt(half)}] L(0) ${fmt(gc.loss[i0] ?? NaN)} → min ${fmt(gc.loss[iMin]!)} at λ = ${fmt(gc.lambdas[iMin]!)}`);
   }
 
   const rows = [gmiRow(s.id, gmis), gmiWhyRow(s.id, gmis), traceTrainingRow(s.id, traces), mliRow(s.id, mlis), mliWhyRow(s.id, mlis)];
@@ -159,11 +162,12 @@ async function runSetting(s: Setting, b: Budget, root: string, steps: Steps, min
 async function mineSetting(s: Setting, b: Budget, dir: string, model: string, steps: Steps, gmis: GmiMeasure[]): Promise<ClaimRow[]> {
   const mined: MineMeasure[] = [];
   const wpeak: string[] = [];
-  for (const shape of ['w-peak', 'vvv-basin']) {
+  for (const shape of ['w-peak', 'vvv-basin'] as const) {
     const mineDir = join(dir, `mine-${shape}`);
+    const tuned = s.mine ? ['--lambda0', String(s.mine.lambda0[shape]), '--mine-batch', String(s.mine.batch), '--lr', String(s.mine.lr)] : [];
     await steps.run(s.id, `mine ${shape}`, join(mineDir, 'result.json'), [
       'mine', '--model', model, '--data', s.data, ...(s.evalSamples ? ['--samples', String(s.evalSamples), '--judge-samples', String(s.evalSamples)] : []),
-      '--shape', shape, '--restarts', String(b.mine.restarts), '--steps', String(b.mine.steps), '--in-sample', String(s.evalSamples ?? 1000), '--out', mineDir,
+      '--shape', shape, '--restarts', String(b.mine.restarts), '--steps', String(b.mine.steps), '--in-sample', String(s.evalSamples ?? 1000), ...tuned, '--out', mineDir,
     ]);
     const r = readJson<{ seeds: { type: string; inSampleType: string | null; direction: string }[]; successes: number }>(join(mineDir, 'result.json'));
     mined.push({ shape, types: r.seeds.map((x) => x.type), successes: r.successes, inSampleTypes: r.seeds.map((x) => x.inSampleType) });
@@ -173,10 +177,11 @@ async function mineSetting(s: Setting, b: Budget, dir: string, model: string, st
   const rows = [minedShapesRow(s.id, mined, gmis)];
   if (wpeak.length === 0) return [...rows, notMeasuredRow(CLAIMS.minedSurfaces, s.id, 'no mined direction makes a w-peak on training data')];
   const n = b.mine.surfacePoints;
+  const span = 2 * (s.mine?.lambda0['w-peak'] ?? 1); // the w-peak's walls: ±2λ₀ (default λ₀ = 1)
   const surface = async (name: string, x: string, y: string, axes: string, want: SurfaceMeasure['want']): Promise<SurfaceMeasure> => {
     const out = join(dir, name);
     await steps.run(s.id, `surface ${axes}`, join(out, 'result.json'), [
-      'surface', '--model', model, ...dataArgs(s), '--x', x, '--y', y, '--x-range', `-2:2:${n}`, '--y-range', `-2:2:${n}`, '--out', out,
+      'surface', '--model', model, ...dataArgs(s), '--x', x, '--y', y, '--x-range', `${-span}:${span}:${n}`, '--y-range', `${-span}:${span}:${n}`, '--out', out,
     ]);
     const shape = surfaceShape(readJson<SurfaceGrid>(join(out, 'result.json')));
     return { axes, want, shape: shape.shape, rays: shape.rays };

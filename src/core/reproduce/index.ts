@@ -4,3 +4,4 @@ export * from './claims.js';
 export * from './stats.js';
 export * from './surface-shape.js';
 export * from './table.js';
+export * from './zoom.js';
