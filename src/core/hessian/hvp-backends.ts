@@ -73,17 +73,24 @@ function gather(layout: ParamLayout, out: Record<string, Tensor>, nameOf: (p: st
 
 export async function exactBackend(point: ModelPoint, opts: BackendOptions): Promise<HvpBackend> {
   const layout = point.theta.layout;
-  const hg = buildHvpGraph(modelAt(point), { loss: 'softmax-ce', bn: opts.bn, weights: 'initializers', batch: opts.batch });
-  const session = await Session.create(hg.graph, { threads: opts.threads });
-  const correct = session.outputNames.includes(CORRECT) ? [CORRECT] : [];
-  const hvNames = layout.slots.map((s) => hg.hvOf.get(s.name)!);
-  const gradNames = layout.slots.map((s) => hg.gradOf.get(s.name)!);
+  // ORT runs every node of a graph whatever is fetched, so products without the gradient get a graph without its
+  // first-order weight-gradient nodes; the graph with the gradient is built when first asked for.
+  const build = async (gradients: boolean) => {
+    const hg = buildHvpGraph(modelAt(point), { loss: 'softmax-ce', bn: opts.bn, weights: 'initializers', batch: opts.batch, gradients });
+    return { hg, session: await Session.create(hg.graph, { threads: opts.threads }) };
+  };
+  const plain = await build(false);
+  let full: Promise<Awaited<ReturnType<typeof build>>> | undefined;
   return {
     method: 'exact',
     async product(batch, v, withGradient) {
+      const { hg, session } = withGradient ? await (full ??= build(true)) : plain;
+      const correct = session.outputNames.includes(CORRECT) ? [CORRECT] : [];
+      const hvNames = layout.slots.map((s) => hg.hvOf.get(s.name)!);
+      const gradNames = withGradient ? layout.slots.map((s) => hg.gradOf.get(s.name)!) : [];
       const feeds: Record<string, Tensor> = { [INPUT]: batch.x, [LABELS]: batch.y };
       for (const [name, t] of toTensors(v)) feeds[hg.vectorOf.get(name)!] = t;
-      const out = await session.run(feeds, [hg.lossName, ...correct, ...hvNames, ...(withGradient ? gradNames : [])]);
+      const out = await session.run(feeds, [hg.lossName, ...correct, ...hvNames, ...gradNames]);
       const hv = gather(layout, out, (p) => hg.hvOf.get(p)!);
       if (!withGradient) return { hv };
       const at = {
@@ -93,7 +100,10 @@ export async function exactBackend(point: ModelPoint, opts: BackendOptions): Pro
       };
       return { hv, at };
     },
-    dispose: () => session.dispose(),
+    async dispose() {
+      await plain.session.dispose();
+      if (full) await (await full).session.dispose();
+    },
   };
 }
 

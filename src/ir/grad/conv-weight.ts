@@ -9,9 +9,15 @@
 import { attr, type Dim } from '../graph.js';
 import { divDim } from '../shapes/dims.js';
 import type { Window } from '../shapes/geometry.js';
+import type { DType } from '../tensor.js';
 import type { Emitter } from './emitter.js';
 import { reshapeTo } from './helpers.js';
 import { oneHotTaps } from './pool-kernels.js';
+
+/** One-hot taps shared by every im2col of the graph (first- and second-order passes gather the same input once). */
+export function taps(e: Emitter, channels: number, kernel: number[], dtype: DType): string {
+  return e.namedTensor(`const/onehot-taps/${dtype}/${channels}x${kernel.join('x')}`, () => oneHotTaps(channels, kernel, dtype));
+}
 
 /**
  * `input` [N, C, ...win.input], `outGrad` [N, M, ...win.output] → dW [M, C/group, ...win.kernel].
@@ -27,7 +33,7 @@ export function convWeightGrad(e: Emitter, input: string, outGrad: string, win: 
   const cg = divDim(channels, group) as number, mg = divDim(outChannels, group) as number;
   // A pointwise, unstrided, unpadded conv (MobileNet's 1×1) needs no gathering: the input is its own patch matrix.
   const pointwise = k === 1 && win.strides.every((s) => s === 1) && [...win.padsBegin, ...win.padsEnd].every((p) => p === 0);
-  const patches = pointwise ? input : e.op('Conv', [input, e.tensor(oneHotTaps(channels, win.kernel, e.dtype(input)))], {
+  const patches = pointwise ? input : e.op('Conv', [input, taps(e, channels, win.kernel, e.dtype(input))], {
     group: attr.int(channels),
     strides: attr.ints(win.strides),
     dilations: attr.ints(win.dilations),

@@ -100,6 +100,20 @@ export class Emitter {
     return name;
   }
 
+  /**
+   * A constant under a name that identifies its content (e.g. "const/onehot-taps/float32/16x3x3"), shared by every
+   * emitter working on the graph: a second differentiation pass finds the first pass's tensor, so nodes reading it
+   * are reused too (the big tensors that `tensor` does not compare, such as im2col kernels).
+   */
+  namedTensor(name: string, make: () => Tensor): string {
+    if (this.graph.initializers.has(name)) return name;
+    this.claim(name);
+    const t = make();
+    this.graph.initializers.set(name, t);
+    this.env.setTensor(name, t);
+    return name;
+  }
+
   /** An int64 vector constant (axes, shapes, pads). */
   ints(values: readonly number[]): string {
     const data = new BigInt64Array(values.length);
