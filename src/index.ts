@@ -10,6 +10,7 @@ export * as linalg from './core/linalg/index.js';
 export * as evaluate from './core/evaluate/index.js';
 export * as landscape from './core/landscape/index.js';
 export * as runs from './core/runs/index.js';
+export * as exports from './core/export/index.js';
 export * as train from './core/train/index.js';
 export * as rng from './core/rng.js';
 export { loadModelFile, type LoadedModel } from './core/model-file.js';

@@ -39,7 +39,7 @@ export function downloadFormats(run: LoadedRun): string[] {
   const r = run.result;
   if (run.kind === 'train') return run.train && recordsOf(run.train) ? ['csv', 'json'] : run.train ? ['json'] : [];
   if (!r) return [];
-  if (isCurve(r) || isSurface(r)) return ['csv', 'npy', 'vtp', 'png', 'json'];
+  if (isCurve(r) || isSurface(r)) return ['csv', 'npy', 'vtp', 'h5', 'png', 'json'];
   if (Array.isArray(r['eigenvalues']) || isObject(r['density'])) return ['csv', 'npy', ...(isObject(r['density']) ? ['png'] : []), 'json'];
   return recordsOf(r) ? ['csv', 'json'] : ['json'];
 }

@@ -95,7 +95,7 @@ test('curve, hessian and training exports; unknown formats and missing exports a
     const train = (await exportRun(await load('train'), 'csv', 't')).body.toString().split('\n');
     assert.equal(train[0], 'epoch,trainLoss,trainAccuracy,testLoss,testAccuracy,lr');
 
-    await assert.rejects(exportRun(curve, 'xlsx', 'bowl'), /format 'xlsx' is not one of csv, npy, vtp, png, json/);
+    await assert.rejects(exportRun(curve, 'xlsx', 'bowl'), /format 'xlsx' is not one of csv, npy, vtp, h5, png, json/);
     const mine = await load('mine');
     await assert.rejects(exportRun(mine, 'vtp', 'm'), /no VTP export for a 'mine' run; available: csv, json/);
     // Records (one per seed) as a table of their scalar fields.
@@ -106,5 +106,26 @@ test('curve, hessian and training exports; unknown formats and missing exports a
     const training = (await exportRun(await load('hessianTraining'), 'csv', 'h')).body.toString().trim().split('\n');
     const header = training[0]!.split(',');
     assert.deepEqual(training.slice(1).map((r) => Number(r.split(',')[header.indexOf('trace.mean')])), [5, 8, 11]);
+  });
+});
+
+test('surface download as HDF5: loss-landscape layout, read back by core/export', async () => {
+  const { readLandscapeH5 } = await import('../../core/export/index.js');
+  await withRuns(async (load, dir) => {
+    const f = await exportRun(await load('pca'), 'h5', 'pca');
+    assert.equal(f.filename, 'pca.h5');
+    assert.deepEqual([...f.body.subarray(0, 8)], [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]); // HDF5 signature
+    const path = join(dir, 'back.h5');
+    await writeFile(path, f.body);
+    const back = await readLandscapeH5(path);
+    assert.equal(back.kind, 'surface');
+    if (back.kind !== 'surface') return;
+    assert.deepEqual(back.x, SURFACE_X);
+    assert.deepEqual(back.y, SURFACE_Y);
+    for (let j = 0; j < SURFACE_Y.length; j++) {
+      for (let i = 0; i < SURFACE_X.length; i++) {
+        assert.ok(Math.abs(back.loss[j * SURFACE_X.length + i]! - surfaceLoss(SURFACE_X[i]!, SURFACE_Y[j]!)) < 1e-12, `(${i}, ${j})`);
+      }
+    }
   });
 });

@@ -1,7 +1,10 @@
 // Downloads of a run: CSV (any table), NPY (float64 arrays), VTK PolyData (meshes for ParaView) and PNG (drawn by
 // src/plot, the same figures the CLI writes), plus the raw result JSON. The file formats live in core/export (the
 // CLI's `terrain export` writes the same files); this shell finds what a run holds, running runs included.
-import { ExportError, landscapeCsv, landscapeNpy, landscapeVtp, npyFloat64, toCsv, type Cell, type Landscape } from '../../core/export/index.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ExportError, landscapeCsv, landscapeNpy, landscapeVtp, npyFloat64, toCsv, writeLandscapeH5, type Cell, type Landscape } from '../../core/export/index.js';
 import { contourPlot, curvesPlot, densityPlot, svgToPng } from '../../plot/index.js';
 import { curveData, isCurve, isObject, isSurface } from '../figures/detect.js';
 import { flattenRow, recordsOf } from '../figures/series.js';
@@ -10,7 +13,7 @@ import { downloadFormats } from '../view.js';
 
 export { ExportError, toCsv };
 
-export const EXPORT_FORMATS = ['csv', 'npy', 'vtp', 'png', 'json'] as const;
+export const EXPORT_FORMATS = ['csv', 'npy', 'vtp', 'h5', 'png', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportedFile {
@@ -30,18 +33,19 @@ export async function exportRun(run: LoadedRun, format: string, name: string): P
   const r = run.kind === 'train' ? run.train : run.result;
   if (!r) throw new ExportError(`${run.found.dir}: no result to export yet`);
   if (format === 'json') return file(JSON.stringify(r, null, 1), 'application/json', 'json');
-  const landscapeFile = (l: Landscape): ExportedFile => (format === 'csv' ? file(landscapeCsv(l), 'text/csv', 'csv')
-    : format === 'npy' ? file(landscapeNpy(l), 'application/octet-stream', 'npy') : file(landscapeVtp(l), 'application/xml', 'vtp'));
+  const landscapeFile = async (l: Landscape): Promise<ExportedFile> => (format === 'csv' ? file(landscapeCsv(l), 'text/csv', 'csv')
+    : format === 'npy' ? file(landscapeNpy(l), 'application/octet-stream', 'npy')
+      : format === 'h5' ? file(await h5Bytes(l, run), 'application/x-hdf5', 'h5') : file(landscapeVtp(l), 'application/xml', 'vtp'));
 
   if (isCurve(r)) {
     const c = curveData(r);
-    if (format !== 'png') return landscapeFile({ kind: 'curve', lambdas: c.lambdas, loss: c.loss, accuracy: c.accuracy, lossStderr: c.lossStderr });
+    if (format !== 'png') return await landscapeFile({ kind: 'curve', lambdas: c.lambdas, loss: c.loss, accuracy: c.accuracy, lossStderr: c.lossStderr });
     const svg = await curvesPlot([{ label: c.direction ?? name, lambdas: c.lambdas, loss: c.loss.map((v) => v ?? NaN), accuracy: c.accuracy?.map((v) => v ?? NaN), type: c.type }], { title: `${name}: loss along ${c.direction ?? 'the direction'}` });
     return file(svgToPng(svg), 'image/png', 'png');
   }
   if (isSurface(r)) {
     const x = col(r, 'x') as number[], y = col(r, 'y') as number[];
-    if (format !== 'png') return landscapeFile({ kind: 'surface', x, y, loss: flat(r, 'loss'), accuracy: flat(r, 'accuracy'), lossStderr: flat(r, 'lossStderr') });
+    if (format !== 'png') return await landscapeFile({ kind: 'surface', x, y, loss: flat(r, 'loss'), accuracy: flat(r, 'accuracy'), lossStderr: flat(r, 'lossStderr') });
     const svg = await contourPlot({ x, y, loss: (r['loss'] as (number | null)[][]).map((row) => row.map((v) => v ?? NaN)) }, { title: `${name}: loss surface` });
     return file(svgToPng(svg), 'image/png', 'png');
   }
@@ -68,4 +72,17 @@ export async function exportRun(run: LoadedRun, format: string, name: string): P
     return file(toCsv(keys, rows.map((e) => keys.map((k) => (typeof e[k] === 'boolean' ? String(e[k]) : (e[k] as Cell))))), 'text/csv', 'csv');
   }
   throw new ExportError(`${run.found.dir}: no ${format.toUpperCase()} export for a '${run.kind}' run; available: ${downloadFormats(run).join(', ') || 'none'}`);
+}
+
+/** loss-landscape's HDF5 layout (core/export/hdf5.ts); h5wasm writes files only, so through a temporary one. */
+async function h5Bytes(l: Landscape, run: LoadedRun): Promise<Buffer> {
+  const data = run.config?.identity?.['data'] as { split?: unknown } | undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'terrain-h5-'));
+  try {
+    const path = join(dir, 'result.h5');
+    await writeLandscapeH5(path, l, { split: typeof data?.split === 'string' ? data.split : undefined });
+    return readFileSync(path);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
