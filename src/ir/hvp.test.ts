@@ -167,3 +167,37 @@ for (const c of TORCH_CASES) {
     }
   });
 }
+
+test('several directions in one graph, the gradient-form conv terms and the pruned graph all give the same products', async () => {
+  const rng = createRng(83);
+  const spec: ModelSpec = { arch: 'resnet20', options: {}, inputShape: [3, 8, 8], classes: 3 };
+  const model = randomisedModel(spec, rng);
+  const n = 4;
+  const feeds: Record<string, Tensor> = {
+    input: float32([n, 3, 8, 8], Array.from({ length: n * 192 }, () => rng.normal())),
+    [LABELS]: int64([n], Array.from({ length: n }, () => rng.int(3))),
+  };
+  const vs = [0, 1, 2].map(() => new Map(model.params.map((p) => {
+    const dims = model.graph.initializers.get(p)!.dims;
+    return [p, float32(dims, Array.from({ length: dims.reduce((q, d) => q * d, 1) }, () => rng.normal()))];
+  })));
+  const run = async (opts: Partial<Parameters<typeof buildHvpGraph>[1]>, directions: Map<string, Tensor>[]) => {
+    const h = buildHvpGraph(model, { loss: 'softmax-ce', bn: 'eval', ...opts });
+    const s = await Session.create(h.graph);
+    const all: Record<string, Tensor> = { ...feeds };
+    for (const p of model.params) all[p] = model.graph.initializers.get(p)!;
+    directions.forEach((v, j) => { for (const p of model.params) all[h.vectorsOf[j]!.get(p)!] = v.get(p)!; });
+    const out = await s.run(all);
+    await s.dispose();
+    return directions.map((_, j) => model.params.flatMap((p) => Array.from(out[h.hvsOf[j]!.get(p)!]!.data as Float32Array)));
+  };
+  const many = await run({ vectors: 3, gradients: false }, vs);
+  for (let j = 0; j < 3; j++) {
+    const [single] = await run({}, [vs[j]!]);
+    const [plain] = await run({ convTerms: 'gradient' }, [vs[j]!]);
+    const scale = norm(single!);
+    const d1 = norm(many[j]!.map((x, i) => x - single![i]!)), d2 = norm(plain!.map((x, i) => x - single![i]!));
+    assert.ok(d1 <= 1e-6 * scale, `direction ${j}: 3-vector graph differs from the 1-vector graph by ${(d1 / scale).toExponential(2)}`);
+    assert.ok(d2 <= 1e-5 * scale, `direction ${j}: ⟨dW, v⟩ and ⟨dY, Conv(x, v)⟩ forms differ by ${(d2 / scale).toExponential(2)}`);
+  }
+});

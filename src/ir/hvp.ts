@@ -30,6 +30,8 @@ export interface HvpGraphOptions {
    * MatMuls): ORT runs every node of a graph whatever is fetched, so a product without the gradient is cheaper.
    */
   gradients?: boolean;
+  /** Directions per run (default 1): k products share one forward and first-order pass. */
+  vectors?: number;
 }
 
 export interface HvpGraph {
@@ -39,12 +41,17 @@ export interface HvpGraph {
   vectorOf: Map<string, string>;
   /** Parameter → output name "hv:<param>" of (H·v) restricted to that parameter. */
   hvOf: Map<string, string>;
+  /** Per direction j: parameter → input name of v_j, and parameter → output name of H·v_j ([0] = vectorOf, hvOf). */
+  vectorsOf: Map<string, string>[];
+  hvsOf: Map<string, string>[];
   /** Parameter → output with the gradient (as in buildGradientGraph); empty with `gradients: false`. */
   gradOf: Map<string, string>;
 }
 
-export const vectorName = (param: string): string => `v:${param}`;
-export const hvName = (param: string): string => `hv:${param}`;
+/** Input of direction j (default 0) for a parameter: "v:<param>", "v1:<param>", … */
+export const vectorName = (param: string, j = 0): string => `v${j === 0 ? '' : j}:${param}`;
+/** Output of H·v_j for a parameter: "hv:<param>", "hv1:<param>", … */
+export const hvName = (param: string, j = 0): string => `hv${j === 0 ? '' : j}:${param}`;
 
 /** Conv nodes that are the only consumer of their weight parameter: parameter → node. */
 function soleConvConsumers(graph: Graph, params: ReadonlySet<string>): Map<string, Node> {
@@ -68,40 +75,49 @@ export function buildHvpGraph(model: Model, opts: HvpGraphOptions): HvpGraph {
   const convOf = (opts.convTerms ?? 'bilinear') === 'bilinear' ? soleConvConsumers(base, new Set(model.params)) : new Map<string, Node>();
   const convOutputs = [...convOf.values()].map((n) => n.outputs[0]!);
   const first = differentiate(base, { of: LOSS, wrt: [...model.params, ...convOutputs] });
-  const graph = first.graph;
-  const gradOf = exposeAs(graph, new Map(model.params.map((p) => [p, first.grads.get(p)!])), gradName, (p) => first.env.shape(p));
+  const gradOf = exposeAs(first.graph, new Map(model.params.map((p) => [p, first.grads.get(p)!])), gradName, (p) => first.env.shape(p));
 
-  const env = inferShapes(graph);
-  const terms: string[] = [];
-  const vectorOf = new Map<string, string>();
-  const push = (name: string, op: string, inputs: string[], attrs: Node['attrs'] = {}) => {
-    graph.nodes.push({ name, op, inputs, outputs: [name], attrs });
-    return name;
-  };
-  for (const [p, g] of gradOf) {
-    const v = vectorName(p);
-    if (env.has(v)) throw new Error(`graph '${graph.name}' already has a value named '${v}'`);
-    graph.inputs.push({ name: v, dtype: env.dtype(p), shape: env.shape(p) });
-    vectorOf.set(p, v);
-    const conv = convOf.get(p);
-    const prod = conv
-      ? push(`hvp/${p}/dot`, 'Mul', [first.grads.get(conv.outputs[0]!)!, push(`hvp/${p}/conv`, 'Conv', [conv.inputs[0]!, v], conv.attrs)])
-      : push(`hvp/${p}/dot`, 'Mul', [g, v]);
-    terms.push(push(`hvp/${p}/sum`, 'ReduceSum', [prod], { keepdims: attr.int(0) }));
+  let graph = first.graph;
+  const vectorsOf: Map<string, string>[] = [], hvsOf: Map<string, string>[] = [];
+  // Each vector j gets its own s_j and second pass; they share the forward and first-order nodes (and the emitter
+  // reuses every node that does not depend on v_j, such as masks and BN gains).
+  for (let j = 0; j < (opts.vectors ?? 1); j++) {
+    const env = inferShapes(graph);
+    const terms: string[] = [];
+    const vectorOf = new Map<string, string>();
+    const stem = j === 0 ? 'hvp' : `hvp${j}`;
+    const push = (name: string, op: string, inputs: string[], attrs: Node['attrs'] = {}) => {
+      graph.nodes.push({ name, op, inputs, outputs: [name], attrs });
+      return name;
+    };
+    for (const [p, g] of gradOf) {
+      const v = vectorName(p, j);
+      if (env.has(v)) throw new Error(`graph '${graph.name}' already has a value named '${v}'`);
+      graph.inputs.push({ name: v, dtype: env.dtype(p), shape: env.shape(p) });
+      vectorOf.set(p, v);
+      const conv = convOf.get(p);
+      const prod = conv
+        ? push(`${stem}/${p}/dot`, 'Mul', [first.grads.get(conv.outputs[0]!)!, push(`${stem}/${p}/conv`, 'Conv', [conv.inputs[0]!, v], conv.attrs)])
+        : push(`${stem}/${p}/dot`, 'Mul', [g, v]);
+      terms.push(push(`${stem}/${p}/sum`, 'ReduceSum', [prod], { keepdims: attr.int(0) }));
+    }
+    const s = push(`${stem}/s`, 'Sum', terms);
+    let second;
+    try {
+      second = differentiate(graph, { of: s, wrt: model.params });
+    } catch (err) {
+      const m = /no gradient rule for op '([^']+)' \(node '([^']+)'\)/.exec((err as Error).message);
+      if (m) throw new Error(`exact HVP needs a second-order rule for op ${m[1]} (node '${m[2]}')`);
+      throw err;
+    }
+    graph = second.graph;
+    vectorsOf.push(vectorOf);
+    hvsOf.push(exposeAs(graph, second.grads, (p) => hvName(p, j), (p) => second.env.shape(p)));
   }
-  const s = push('hvp/s', 'Sum', terms);
-  let second;
-  try {
-    second = differentiate(graph, { of: s, wrt: model.params });
-  } catch (err) {
-    const m = /no gradient rule for op '([^']+)' \(node '([^']+)'\)/.exec((err as Error).message);
-    if (m) throw new Error(`exact HVP needs a second-order rule for op ${m[1]} (node '${m[2]}')`);
-    throw err;
-  }
-  const hvOf = exposeAs(second.graph, second.grads, hvName, (p) => second.env.shape(p));
-  if (opts.gradients ?? true) return { graph: second.graph, lossName: LOSS, vectorOf, hvOf, gradOf };
+  const out = { lossName: LOSS, vectorOf: vectorsOf[0]!, hvOf: hvsOf[0]!, vectorsOf, hvsOf };
+  if (opts.gradients ?? true) return { ...out, graph: withoutDeadNodes(graph), gradOf };
   const grads = new Set(gradOf.values());
-  return { graph: withoutDeadNodes({ ...second.graph, outputs: second.graph.outputs.filter((o) => !grads.has(o.name)) }), lossName: LOSS, vectorOf, hvOf, gradOf: new Map() };
+  return { ...out, graph: withoutDeadNodes({ ...graph, outputs: graph.outputs.filter((o) => !grads.has(o.name)) }), gradOf: new Map() };
 }
 
 /** The graph without the nodes and initializers that no graph output depends on (inputs stay: feeds are fixed). */

@@ -10,7 +10,8 @@ over consecutive batches of B samples (so train-mode BN uses the same batch stat
 full P×P Hessian (P products with unit vectors). Prints one JSON line {"loss", "gradient_norm", "parameters",
 "eigenvalues" (ascending, only with --hessian), "trace", "frobenius2"}.
 bench: seconds per Hessian-vector product of the model at random weights and data (float32, BN eval, CPU), printed
-as one JSON line {"seconds", "images_per_second", "batch", "threads", "torch"}.
+as one JSON line {"seconds" (mean wall), "images_per_second", "batch", "median_seconds", "cpu_seconds" (mean process
+CPU time, all threads), "threads", "torch"}.
 """
 import argparse
 import json
@@ -96,11 +97,15 @@ def bench_command(a):
         return torch.autograd.grad(grads, params, grad_outputs=v)
 
     once()  # warm-up
-    t0 = time.perf_counter()
+    walls, cpus = [], []
     for _ in range(a.repeats):
+        t0, c0 = time.perf_counter(), time.process_time()
         once()
-    seconds = (time.perf_counter() - t0) / a.repeats
+        walls.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - c0)
+    seconds = sum(walls) / a.repeats
     print(json.dumps({"seconds": seconds, "images_per_second": a.batch / seconds, "batch": a.batch,
+                      "median_seconds": sorted(walls)[len(walls) // 2], "cpu_seconds": sum(cpus) / a.repeats,
                       "threads": torch.get_num_threads(), "torch": torch.__version__}))
 
 

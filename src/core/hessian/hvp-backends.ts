@@ -2,7 +2,7 @@
 //   exact  reverse-over-reverse (src/ir/hvp.ts): H_b v and the batch gradient from one ORT run;
 //   fd     central differences of gradients, (∇L_b(θ + h v) − ∇L_b(θ − h v)) / 2h, in float64.
 // Each builds its session once; products only feed v (exact) or the displaced weights (fd).
-import { buildHvpGraph } from '../../ir/hvp.js';
+import { buildHvpGraph, type HvpGraph } from '../../ir/hvp.js';
 import { toFloat64, widenTensor } from '../../ir/grad/float64.js';
 import { buildGradientGraph } from '../../ir/training-graph.js';
 import { CORRECT, LABELS } from '../../ir/loss.js';
@@ -45,6 +45,10 @@ export interface HvpBackend {
   method: HvpMethod;
   /** `v` is a full-length vector (zeros outside a restricted subset). */
   product(batch: LabeledBatch, v: ParamVector, withGradient: boolean): Promise<BatchProduct>;
+  /** exact only: H_b v_j for each of `vectorsPerRun` directions from one run (they share the forward and backward). */
+  products?(batch: LabeledBatch, vs: readonly ParamVector[]): Promise<Float32Array[]>;
+  /** Directions `products` takes per call. */
+  vectorsPerRun?: number;
   dispose(): Promise<void>;
 }
 
@@ -59,6 +63,8 @@ export interface BackendOptions {
   fdPrecision?: FdPrecision;
   /** fd only: fail instead of falling back to float32. */
   fdPrecisionStrict?: boolean;
+  /** exact only: directions per run of `products` (default 4; its graph is built on first use). */
+  vectorsPerRun?: number;
 }
 
 function gather(layout: ParamLayout, out: Record<string, Tensor>, nameOf: (p: string) => string): Float32Array {
@@ -75,22 +81,27 @@ export async function exactBackend(point: ModelPoint, opts: BackendOptions): Pro
   const layout = point.theta.layout;
   // ORT runs every node of a graph whatever is fetched, so products without the gradient get a graph without its
   // first-order weight-gradient nodes; the graph with the gradient is built when first asked for.
-  const build = async (gradients: boolean) => {
-    const hg = buildHvpGraph(modelAt(point), { loss: 'softmax-ce', bn: opts.bn, weights: 'initializers', batch: opts.batch, gradients });
+  const build = async (gradients: boolean, vectors = 1) => {
+    const hg = buildHvpGraph(modelAt(point), { loss: 'softmax-ce', bn: opts.bn, weights: 'initializers', batch: opts.batch, gradients, vectors });
     return { hg, session: await Session.create(hg.graph, { threads: opts.threads }) };
   };
+  const vectorsPerRun = opts.vectorsPerRun ?? 4;
   const plain = await build(false);
-  let full: Promise<Awaited<ReturnType<typeof build>>> | undefined;
+  let full: ReturnType<typeof build> | undefined, many: ReturnType<typeof build> | undefined;
+  const feedsOf = (hg: HvpGraph, batch: LabeledBatch, vs: readonly ParamVector[]) => {
+    const feeds: Record<string, Tensor> = { [INPUT]: batch.x, [LABELS]: batch.y };
+    vs.forEach((v, j) => { for (const [name, t] of toTensors(v)) feeds[hg.vectorsOf[j]!.get(name)!] = t; });
+    return feeds;
+  };
   return {
     method: 'exact',
+    vectorsPerRun,
     async product(batch, v, withGradient) {
       const { hg, session } = withGradient ? await (full ??= build(true)) : plain;
       const correct = session.outputNames.includes(CORRECT) ? [CORRECT] : [];
       const hvNames = layout.slots.map((s) => hg.hvOf.get(s.name)!);
       const gradNames = withGradient ? layout.slots.map((s) => hg.gradOf.get(s.name)!) : [];
-      const feeds: Record<string, Tensor> = { [INPUT]: batch.x, [LABELS]: batch.y };
-      for (const [name, t] of toTensors(v)) feeds[hg.vectorOf.get(name)!] = t;
-      const out = await session.run(feeds, [hg.lossName, ...correct, ...hvNames, ...gradNames]);
+      const out = await session.run(feedsOf(hg, batch, [v]), [hg.lossName, ...correct, ...hvNames, ...gradNames]);
       const hv = gather(layout, out, (p) => hg.hvOf.get(p)!);
       if (!withGradient) return { hv };
       const at = {
@@ -100,9 +111,15 @@ export async function exactBackend(point: ModelPoint, opts: BackendOptions): Pro
       };
       return { hv, at };
     },
+    async products(batch, vs) {
+      if (vs.length !== vectorsPerRun) throw new Error(`products takes ${vectorsPerRun} directions per run, got ${vs.length}`);
+      const { hg, session } = await (many ??= build(false, vectorsPerRun));
+      const out = await session.run(feedsOf(hg, batch, vs), hg.hvsOf.flatMap((m) => layout.slots.map((s) => m.get(s.name)!)));
+      return hg.hvsOf.map((m) => gather(layout, out, (p) => m.get(p)!));
+    },
     async dispose() {
       await plain.session.dispose();
-      if (full) await (await full).session.dispose();
+      for (const s of [full, many]) if (s) await (await s).session.dispose();
     },
   };
 }

@@ -231,3 +231,20 @@ function offDiagonal2(a: Float64Array, n: number): number {
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) s += a[i * n + j]! ** 2;
   return s;
 }
+
+test('matvecMany: groups of directions from one run per batch equal single products (BN CNN, unequal batches)', async () => {
+  const point = pointOf(BN_CNN, 4);
+  const batches = randomBatches(BN_CNN.inputShape, BN_CNN.classes, SAMPLES, BATCH, createRng(6));
+  const vs = gaussians(point.theta.layout.size, 5, 10);
+  const op = await modelHessian(point, batches, { threads: 1, vectorsPerRun: 2 });
+  try {
+    const many = await op.matvecMany(vs); // two runs of 2 directions, then one single product
+    assert.equal(op.matvecs, 5);
+    for (let k = 0; k < vs.length; k++) {
+      const err = relativeError(many[k]!, await op.matvec(vs[k]!));
+      assert.ok(err <= 1e-6, `direction ${k}: matvecMany differs from matvec by ${err.toExponential(2)}`);
+    }
+  } finally {
+    await op.dispose();
+  }
+});

@@ -23,6 +23,8 @@ export interface ModelHessianOptions {
   fdRelativeStep?: number;
   /** fd: gradients in float64 (default, float32 where ORT lacks float64 kernels, e.g. Conv) or float32. */
   fdPrecision?: FdPrecision;
+  /** exact: directions per ORT run in matvecMany (default 4). */
+  vectorsPerRun?: number;
 }
 
 export interface ProductWithGradient {
@@ -45,6 +47,11 @@ export interface ModelHessian extends LinearOperator {
   readonly samples: number;
   /** Products computed so far (each is one pass over the data; fd passes cost two gradient runs per batch). */
   readonly matvecs: number;
+  /**
+   * H v for several vectors. exact: groups of `vectorsPerRun` share one forward and backward pass per batch (ResNet-20:
+   * ~1.35× the throughput of single products with 4 per run), the rest run singly; fd: one by one.
+   */
+  matvecMany(vs: readonly Float64Array[]): Promise<Float64Array[]>;
   /** H p for a full ParamVector: its subset entries in, H's product on the subset out (zeros elsewhere). */
   matvecParams(p: ParamVector): Promise<ParamVector>;
   /** H v and ∇L from the same pass (exact: one run per batch; fd: three). */
@@ -74,7 +81,7 @@ export async function modelHessian(point: ModelPoint, batches: readonly LabeledB
   // One batch size throughout (e.g. --batch dividing the sample count): fix it in the graph.
   const batch = batches.every((b) => b.size === batches[0]!.size) ? batches[0]!.size : undefined;
   const backend: HvpBackend & { precision?: FdPrecision } = method === 'exact'
-    ? await exactBackend(point, { bn, threads, batch })
+    ? await exactBackend(point, { bn, threads, batch, vectorsPerRun: opts.vectorsPerRun })
     : await fdBackend(point, { bn, threads, fdStep, batch, fdPrecision: opts.fdPrecision });
 
   const embed = (v: ArrayLike<number>): ParamVector => {
@@ -101,6 +108,20 @@ export async function modelHessian(point: ModelPoint, batches: readonly LabeledB
       matvecs++;
       const mean = await dataMean(batches, layout.size, async (b) => ({ vectors: [(await backend.product(b, full, false)).hv] }));
       return pick(mean.vectors[0]!);
+    },
+    async matvecMany(vs) {
+      vs.forEach((v) => checkVectorLength(op, v, 'modelHessian.matvecMany'));
+      const k = backend.vectorsPerRun ?? 1;
+      const out: Float64Array[] = [];
+      let i = 0;
+      for (; backend.products && k > 1 && i + k <= vs.length; i += k) {
+        const full = vs.slice(i, i + k).map(embed);
+        matvecs += k;
+        const mean = await dataMean(batches, layout.size, async (b) => ({ vectors: await backend.products!(b, full) }));
+        out.push(...mean.vectors.map(pick));
+      }
+      for (; i < vs.length; i++) out.push(await op.matvec(vs[i]!));
+      return out;
     },
     async matvecParams(p) {
       return embed(await op.matvec(project(p)));
