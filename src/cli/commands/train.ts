@@ -25,6 +25,7 @@ interface TrainFlags {
   schedule: ScheduleName;
   seed: number;
   saveEvery: number;
+  saveSteps?: number[];
   threads: number;
   out: string;
   json?: boolean;
@@ -61,7 +62,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
   const t0 = Date.now();
   const result = await train({
     model, train: trainSet, test: data.test, outDir: flags.out,
-    config: { epochs: flags.epochs, batch: flags.batch, lr: flags.lr, optimizer, schedule: flags.schedule, seed: flags.seed, saveEvery: flags.saveEvery, threads: flags.threads },
+    config: { epochs: flags.epochs, batch: flags.batch, lr: flags.lr, optimizer, schedule: flags.schedule, seed: flags.seed, saveEvery: flags.saveEvery, saveSteps: flags.saveSteps, threads: flags.threads },
     meta: {
       dataset: data.source, datasetHash: data.hash, trainHash: trainSet.hash, testHash: data.test.hash, samples: flags.samples ?? null,
       command: ['terrain', ...commandLine()], version: VERSION,
@@ -76,6 +77,12 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
   out.say(`final: test loss ${result.testLoss.toFixed(4)}, test accuracy ${(100 * result.testAccuracy).toFixed(2)}%`);
   out.say(`checkpoints in ${flags.out}: ${result.checkpoints.map((p) => p.split('/').pop()).join(', ')}`);
   out.result({ out: flags.out, testLoss: result.testLoss, testAccuracy: result.testAccuracy, epochs: result.epochs, checkpoints: result.checkpoints });
+}
+
+function stepListOption(value: string): number[] {
+  const steps = value.split(',').map(Number);
+  if (!value || steps.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--save-steps '${value}' must be a comma-separated list of step numbers ≥ 1, e.g. 10,40`);
+  return steps;
 }
 
 export function registerTrain(program: Command): void {
@@ -94,6 +101,7 @@ export function registerTrain(program: Command): void {
     .option('--schedule <name>', SCHEDULES.join(' | '), choiceOption('--schedule', SCHEDULES), 'cosine')
     .option('--seed <n>', 'seed of the initial weights, the shuffles and the --samples subset', intOption('--seed'), 0)
     .option('--save-every <n>', 'save epoch-NNN.safetensors every N epochs (0: only init and final)', intOption('--save-every'), 1)
+    .option('--save-steps <list>', 'also save step-NNNNNN.safetensors after these optimizer steps, e.g. 10,40 (checkpoints inside an epoch)', stepListOption)
     .option('--threads <n>', 'ORT threads (0: all cores)', intOption('--threads'), 0)
     .option('--json', 'print one JSON object as the last line of stdout')
     .requiredOption('--out <dir>', 'output directory for checkpoints and train.json')

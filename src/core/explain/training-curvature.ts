@@ -7,6 +7,7 @@ import type { LabeledBatch } from '../evaluate/point.js';
 import { hutchinsonTrace } from '../hessian/hutchinson.js';
 import { lanczos, residualNorms } from '../hessian/lanczos.js';
 import { modelHessian, type ModelHessianOptions } from '../hessian/model-operator.js';
+import { loadCheckpoint } from '../../ir/checkpoint.js';
 import { loadModelFile, type LoadedModel } from '../model-file.js';
 import { createRng } from '../rng.js';
 
@@ -16,9 +17,8 @@ export interface CheckpointFile {
   epoch: number;
 }
 
-const ORDER = (name: string): number => (name === 'init.safetensors' ? 0 : name === 'final.safetensors' ? 2 : 1);
-
-/** init, epoch-N in epoch order, final; other .safetensors files are left out. Throws on an empty directory. */
+/** init, then epoch-N and step-N in training order (step checkpoints placed by the fractional epoch in their
+ * metadata), then final; other .safetensors files are left out. Throws on an empty directory. */
 export function trainingCheckpoints(dir: string): string[] {
   let names: string[];
   try {
@@ -27,10 +27,20 @@ export function trainingCheckpoints(dir: string): string[] {
     throw new Error(`--checkpoints ${dir}: cannot read the directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   const epochOf = (n: string): number => Number(/^epoch-(\d+)\.safetensors$/.exec(n)?.[1] ?? NaN);
-  const picked = names.filter((n) => n === 'init.safetensors' || n === 'final.safetensors' || Number.isFinite(epochOf(n)));
-  if (picked.length === 0) throw new Error(`--checkpoints ${dir}: no init.safetensors, epoch-N.safetensors or final.safetensors (train with terrain train --save-every N)`);
-  picked.sort((a, b) => ORDER(a) - ORDER(b) || epochOf(a) - epochOf(b));
-  return picked.map((n) => join(dir, n));
+  const isStep = (n: string): boolean => /^step-\d+\.safetensors$/.test(n);
+  const picked = names.filter((n) => n === 'init.safetensors' || n === 'final.safetensors' || Number.isFinite(epochOf(n)) || isStep(n));
+  if (picked.length === 0) throw new Error(`--checkpoints ${dir}: no init.safetensors, epoch-N.safetensors or final.safetensors, nor step-N.safetensors (train with terrain train --save-every N or --save-steps LIST)`);
+  const progress = (n: string): number => {
+    if (n === 'init.safetensors') return -Infinity;
+    if (n === 'final.safetensors') return Infinity;
+    if (!isStep(n)) return epochOf(n);
+    const epoch = Number((loadCheckpoint(join(dir, n)).meta as { epoch?: unknown }).epoch);
+    if (!Number.isFinite(epoch)) throw new Error(`--checkpoints ${dir}: ${n} has no epoch in its metadata (expected one written by terrain train --save-steps)`);
+    return epoch;
+  };
+  const keyed = picked.map((n) => ({ n, p: progress(n) }));
+  keyed.sort((a, b) => a.p - b.p || (isStep(a.n) ? 1 : 0) - (isStep(b.n) ? 1 : 0));
+  return keyed.map((k) => join(dir, k.n));
 }
 
 export interface CheckpointCurvature {

@@ -26,6 +26,9 @@ export interface TrainConfig {
   seed: number;
   /** Save epoch-NNN.safetensors every this many epochs (0: only init and final). */
   saveEvery: number;
+  /** Also save step-NNNNNN.safetensors after these optimizer steps (counted from 1 over the whole run): checkpoints
+   * inside an epoch, e.g. early in a one-epoch run. */
+  saveSteps?: readonly number[];
   threads?: number;
 }
 
@@ -78,6 +81,7 @@ export async function train(job: TrainJob): Promise<TrainResult> {
   const totalSteps = stepsPerEpoch * cfg.epochs;
   const testBatches = makeBatches(job.test, 500);
   const checkpoints: string[] = [];
+  const saveSteps = new Set(cfg.saveSteps ?? []);
   const save = (name: string, epoch: number, metrics: Record<string, number>): void => {
     const path = join(outDir, name);
     saveCheckpoint(path, checkpointOf(current(model, theta, buffers), { ...job.meta, seed: cfg.seed, epoch, metrics, train: cfg }));
@@ -104,6 +108,8 @@ export async function train(job: TrainJob): Promise<TrainResult> {
         correct += Number((out[gg.correctName]!.data as Float32Array)[0]);
         seen += b.size;
         job.onStep?.(state.step, totalSteps);
+        // Fractional epoch in the metadata, so that curvature-over-training orders step and epoch checkpoints.
+        if (saveSteps.has(state.step)) save(`step-${String(state.step).padStart(6, '0')}.safetensors`, state.step / stepsPerEpoch, { step: state.step });
       }
       const weights = new Map([...toTensors(theta), ...buffers]);
       const test = await evaluateWeights(model, weights, testBatches, { threads: cfg.threads ?? 0 });
