@@ -96,7 +96,8 @@ async function atPoint(flags: HessianFlags): Promise<void> {
   const plan = plannedProducts(flags, op.size);
   const progress = productProgress(out, `hessian (${op.size.toLocaleString('en')} parameters, ${op.samples} samples)`, plan.total);
   try {
-    const counted = functionOperator(op.size, true, async (v) => { const r = await op.matvec(v); progress.tick(); return r; });
+    const counted = functionOperator(op.size, true, async (v) => { const r = await op.matvec(v); progress.tick(); return r; },
+      async (vs) => { const r = await op.matvecMany(vs); for (let i = 0; i < vs.length; i++) progress.tick(); return r; });
     const finished = new Set<AnalysisStage>();
     analysis = await analyseHessian(counted, {
       top: flags.top, bottom: flags.bottom, tol: flags.tol, seed: flags.seed,

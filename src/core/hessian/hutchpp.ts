@@ -8,7 +8,7 @@ import type { Rng } from '../rng.js';
 import { gaussianVector, rademacherVector } from '../linalg/random.js';
 import { dot, orthogonaliseInPlace, orthonormalise, type Vec } from '../linalg/vector.js';
 import { meanAndStderr, type TraceEstimate } from './hutchinson.js';
-import { requireSelfAdjoint, type LinearOperator } from './operator.js';
+import { matvecAll, requireSelfAdjoint, type LinearOperator } from './operator.js';
 import type { ProgressCallback } from './progress.js';
 
 export interface HutchppOptions {
@@ -40,33 +40,21 @@ export async function hutchppTrace(op: LinearOperator, options: HutchppOptions):
   // Sketch: Q = orth(A S) with Gaussian S of ⌊m/3⌋ columns (at most n). Gaussian rather than
   // Rademacher because a small ±1 matrix is singular with noticeable probability.
   const sketchSize = Math.min(Math.floor(budget / 3), n);
-  const sketch: Vec[] = [];
-  for (let i = 0; i < sketchSize; i++) {
-    sketch.push(Float64Array.from(await op.matvec(gaussianVector(rng, n))));
-    used++;
-    report(NaN);
-  }
+  const sketch: Vec[] = (await matvecAll(op, Array.from({ length: sketchSize }, () => gaussianVector(rng, n)))).map((v) => Float64Array.from(v));
+  for (let i = 0; i < sketchSize; i++) { used++; report(NaN); }
   const q = orthonormalise(sketch);
 
   // Exact trace on range(Q).
   let lowRankTrace = 0;
-  for (const column of q) {
-    lowRankTrace += dot(column, await op.matvec(column));
-    used++;
-    report(lowRankTrace);
-  }
+  const images = await matvecAll(op, q);
+  q.forEach((column, k) => { lowRankTrace += dot(column, images[k]!); used++; report(lowRankTrace); });
 
   // Hutchinson on the complement with every remaining product (dropped sketch columns included).
   const probes = budget - used;
-  const values = new Float64Array(probes);
+  const ps = Array.from({ length: probes }, () => orthogonaliseInPlace(rademacherVector(rng, n), q));
+  const values = Float64Array.from(await matvecAll(op, ps), (image, i) => dot(ps[i]!, image));
   let running = 0;
-  for (let i = 0; i < probes; i++) {
-    const p = orthogonaliseInPlace(rademacherVector(rng, n), q);
-    values[i] = dot(p, await op.matvec(p));
-    used++;
-    running += values[i]!;
-    report(lowRankTrace + running / (i + 1));
-  }
+  values.forEach((v, i) => { running += v; used++; report(lowRankTrace + running / (i + 1)); });
   const { mean, stderr } = probes >= 2 ? meanAndStderr(values) : { mean: 0, stderr: 0 };
   return {
     estimate: lowRankTrace + mean,

@@ -12,6 +12,16 @@ export interface LinearOperator {
   selfAdjoint: boolean;
   /** A v as a new float64 vector of length `size`; must not modify v. */
   matvec(v: Float64Array): Promise<Float64Array>;
+  /** Optional: A v for several v at once, where that is cheaper (a model Hessian shares one forward/backward). */
+  matvecMany?(vs: readonly Float64Array[]): Promise<Float64Array[]>;
+}
+
+/** A vᵢ for every vᵢ: one matvecMany call when the operator has it, else one matvec each. */
+export async function matvecAll(op: LinearOperator, vs: readonly Float64Array[]): Promise<Float64Array[]> {
+  if (op.matvecMany && vs.length > 1) return op.matvecMany(vs);
+  const out: Float64Array[] = [];
+  for (const v of vs) out.push(await op.matvec(v));
+  return out;
 }
 
 /** Counts the products so that tests and reports can state the cost of an algorithm. */
@@ -52,8 +62,17 @@ export function functionOperator(
   size: number,
   selfAdjoint: boolean,
   product: (v: Float64Array) => Promise<Float64Array>,
+  products?: (vs: readonly Float64Array[]) => Promise<Float64Array[]>,
 ): LinearOperator {
   const op: LinearOperator = {
+    ...(products ? { matvecMany: async (vs: readonly Float64Array[]) => {
+      for (const v of vs) checkVectorLength(op, v, 'functionOperator.matvecMany');
+      const out = await products(vs);
+      if (out.length !== vs.length || out.some((o) => o.length !== size)) {
+        throw new Error(`functionOperator: products returned ${out.length} vectors for ${vs.length}, or a vector whose length is not ${size}`);
+      }
+      return out;
+    } } : {}),
     size,
     selfAdjoint,
     matvec: async (v) => {
