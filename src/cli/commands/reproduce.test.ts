@@ -53,6 +53,11 @@ test('reproduce --budget tiny: a row per claim, numbers traceable to the runs, r
     const again = JSON.parse(readFileSync(join(dir, 'claims.json'), 'utf8')) as Claims;
     assert.ok(again.steps.every((s) => s.skipped), `finished steps are reused: ${again.steps.filter((s) => !s.skipped).map((s) => s.step).join(', ')}`);
     assert.deepEqual(again.rows, claims.rows);
+
+    // --settings picks settings of the budget by id; an unknown id is refused with the choices.
+    await quiet(['reproduce', '--budget', 'tiny', '--settings', 'digits-mlp', '--out', dir, '--no-report', '--json']);
+    assert.deepEqual((JSON.parse(readFileSync(join(dir, 'claims.json'), 'utf8')) as Claims).rows, claims.rows);
+    await assert.rejects(quiet(['reproduce', '--budget', 'tiny', '--settings', 'fmnist-mlp', '--out', dir]), /'fmnist-mlp' is not a setting of budget tiny; choose from digits-mlp/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -12,10 +12,11 @@ import {
   type SurfaceGrid, type SurfaceMeasure, type TraceMeasure, zoomHalfWidth,
 } from '../../core/reproduce/index.js';
 import { choiceOption } from '../common.js';
+import { UsageError } from '../errors.js';
 import { makeOutput, type Output } from '../output.js';
 import { VERSION } from '../version.js';
 
-interface ReproduceFlags { out: string; quick?: boolean; budget?: BudgetName; report: boolean; json?: boolean }
+interface ReproduceFlags { out: string; quick?: boolean; budget?: BudgetName; settings?: string; report: boolean; json?: boolean }
 interface StepTime { step: string; setting: string; seconds: number; skipped: boolean }
 interface Curve { lambdas: number[]; loss: number[]; type: string }
 
@@ -207,14 +208,27 @@ export function registerReproduce(program: Command): void {
     .requiredOption('--out <dir>', 'output directory (finished steps in it are reused)')
     .option('--quick', 'the quick budget: digits MLP and CNN only (same as --budget quick)')
     .option('--budget <name>', 'tiny (smoke test, seconds) | quick (digits, ≤ 15 min on 2 cores) | full (adds Fashion-MNIST MLP and ResNet-20)', choiceOption('--budget', BUDGETS))
+    .option('--settings <ids>', 'only these settings of the budget, comma-separated (e.g. digits-mlp,fmnist-mlp); finished steps of others are left alone')
     .option('--no-report', 'skip the HTML report')
     .option('--json', 'print one JSON object as the last line of stdout')
     .action(async (flags: ReproduceFlags) => reproduce(flags));
 }
 
+/** The budget restricted to the settings named in --settings (all of them when absent). */
+function selectSettings(b: Budget, ids: string | undefined): Budget {
+  if (ids === undefined) return b;
+  const wanted = ids.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  const known = b.settings.map((s) => s.id);
+  const unknown = wanted.filter((id) => !known.includes(id));
+  if (wanted.length === 0 || unknown.length > 0) {
+    throw new UsageError(`--settings: ${unknown.length ? `'${unknown.join("', '")}' is not a setting of budget ${b.name}` : 'no setting named'}; choose from ${known.join(', ')}`);
+  }
+  return { ...b, settings: b.settings.filter((s) => wanted.includes(s.id)) };
+}
+
 async function reproduce(flags: ReproduceFlags): Promise<void> {
   const out = makeOutput(!!flags.json);
-  const b = budgetOf(flags.budget ?? (flags.quick ? 'quick' : 'full'));
+  const b = selectSettings(budgetOf(flags.budget ?? (flags.quick ? 'quick' : 'full')), flags.settings);
   mkdirSync(flags.out, { recursive: true });
   const started = new Date().toISOString();
   const t0 = Date.now();
