@@ -48,7 +48,7 @@ await surface('wd01-saddle-test', 'd-wd01-saddle-test', 'Saddle, test (held out)
 await surface('wd01-wine-bottle-test', 'd-wd01-wine-bottle-test', 'Wine bottle, test (held out)', 'digits MLP, wd 0.01 · x, y: mined w-peaks', log);
 
 // ResNet-20 on a Fashion-MNIST subset.
-await curve('fmnist-w-peak-curve', 'fmnist-w-peak-s0', 0, 'Mined w-peak (seed 0)', 'Fashion-MNIST ResNet-20');
+await curve('fmnist-w-peak-curve', 'fmnist-w-peak-lr002', 0, 'Mined w-peak, lr 0.02 (seed 0)', 'Fashion-MNIST ResNet-20');
 await curve('fmnist-vvv-basin-curve', 'fmnist-vvv-basin-s0', 0, 'Mined vvv-basin (seed 0)', 'Fashion-MNIST ResNet-20');
 await surface('fmnist-saddle-test', 'fmnist-saddle-test', 'Saddle, test (held out)', 'Fashion ResNet-20 · x: mined w-peak · y: Gaussian', log);
 await surface('fmnist-wine-bottle-test', 'fmnist-wine-bottle-test', 'Wine bottle, test (held out)', 'Fashion ResNet-20 · x, y: mined w-peaks', log);

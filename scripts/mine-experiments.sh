@@ -56,6 +56,8 @@ if [ "${FASHION:-0}" = 1 ]; then
   T="node dist/cli/main.js"
   [ -f "$OUT/fmnist-resnet20/final.safetensors" ] || $T train --model resnet20 --data fashion-mnist --samples 2000 --epochs 8 --seed 0 --save-every 0 --out "$OUT/fmnist-resnet20"
   R=$OUT/fmnist-resnet20/final.safetensors
+  # w-peak with lr 0.02 (lr 0.1 overshoots: the objective jumps to 3-5 in the first 10 steps and the shape is not found).
+  $T mine --model "$R" --data fashion-mnist --shape w-peak --lambda0 0.2 --samples 2000 --judge-samples 300 --in-sample 300 --mine-batch 32 --steps 100 --lr 0.02 --seed 0 --restarts 1 --out "$OUT/fmnist-w-peak-lr002"
   for run in w-peak:0.2 vvv-basin:0.4; do
     IFS=: read -r shape l0 <<< "$run"
     for first in 0 5; do
