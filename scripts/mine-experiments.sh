@@ -58,6 +58,7 @@ if [ "${FASHION:-0}" = 1 ]; then
   R=$OUT/fmnist-resnet20/final.safetensors
   # w-peak with lr 0.02 (lr 0.1 overshoots: the objective jumps to 3-5 in the first 10 steps and the shape is not found).
   $T mine --model "$R" --data fashion-mnist --shape w-peak --lambda0 0.2 --samples 2000 --judge-samples 300 --in-sample 300 --mine-batch 32 --steps 100 --lr 0.02 --seed 0 --restarts 1 --out "$OUT/fmnist-w-peak-lr002"
+  $T mine --model "$R" --data fashion-mnist --shape w-peak --lambda0 0.2 --samples 2000 --judge-samples 300 --in-sample 300 --mine-batch 32 --steps 200 --lr 0.02 --seed 0 --restarts 1 --out "$OUT/fmnist-w-peak-lr002-200steps"
   for run in w-peak:0.2 vvv-basin:0.4; do
     IFS=: read -r shape l0 <<< "$run"
     for first in 0 5; do
