@@ -72,7 +72,7 @@ async function runSetting(s: Setting, b: Budget, root: string, steps: Steps, min
   for (const seed of b.seeds) {
     await steps.run(s.id, `train seed ${seed}`, join(trainDir(seed), 'train.json'), [
       'train', '--model', s.arch, '--data', s.data, ...(s.trainSamples ? ['--samples', String(s.trainSamples)] : []),
-      '--epochs', String(s.epochs), '--batch', String(s.batch), '--lr', String(s.lr), '--seed', String(seed), '--save-every', String(b.saveEvery), '--out', trainDir(seed),
+      '--epochs', String(s.epochs), '--batch', String(s.batch), '--lr', String(s.lr), ...(s.weightDecay !== undefined ? ['--weight-decay', String(s.weightDecay)] : []), '--seed', String(seed), '--save-every', String(b.saveEvery), '--out', trainDir(seed),
     ]);
 
     // GMI: Gaussian filter-normalised directions through the trained θ; seeds differ between models.
@@ -165,10 +165,11 @@ async function mineSetting(s: Setting, b: Budget, dir: string, model: string, st
   const wpeak: string[] = [];
   for (const shape of ['w-peak', 'vvv-basin'] as const) {
     const mineDir = join(dir, `mine-${shape}`);
-    const tuned = s.mine ? ['--lambda0', String(s.mine.lambda0[shape]), '--mine-batch', String(s.mine.batch), '--lr', String(s.mine.lr)] : [];
+    const tuned = s.mine ? ['--lambda0', String(s.mine.lambda0[shape]), '--mine-batch', String(s.mine.batch), '--lr', String(s.mine.lr[shape])] : [];
+    const mineSteps = s.mine ? Math.min(s.mine.steps[shape], b.mine.steps * 2) : b.mine.steps;
     await steps.run(s.id, `mine ${shape}`, join(mineDir, 'result.json'), [
       'mine', '--model', model, '--data', s.data, ...(s.evalSamples ? ['--samples', String(s.evalSamples), '--judge-samples', String(s.evalSamples)] : []),
-      '--shape', shape, '--restarts', String(b.mine.restarts), '--steps', String(b.mine.steps), '--in-sample', String(s.evalSamples ?? 1000), ...tuned, '--out', mineDir,
+      '--shape', shape, '--restarts', String(b.mine.restarts), '--steps', String(mineSteps), '--in-sample', String(s.evalSamples ?? 1000), ...tuned, '--out', mineDir,
     ]);
     const r = readJson<{ seeds: { type: string; inSampleType: string | null; direction: string }[]; successes: number }>(join(mineDir, 'result.json'));
     mined.push({ shape, types: r.seeds.map((x) => x.type), successes: r.successes, inSampleTypes: r.seeds.map((x) => x.inSampleType) });
@@ -193,7 +194,7 @@ async function mineSetting(s: Setting, b: Budget, dir: string, model: string, st
 }
 
 function markdown(b: Budget, rows: readonly ClaimRow[], times: readonly StepTime[], wall: number, started: string): string {
-  const settings = b.settings.map((s) => `- **${s.id}**: ${s.arch} on ${s.data}${s.trainSamples ? ` (${s.trainSamples} training samples)` : ''}, ${s.epochs} epochs, batch ${s.batch}, lr ${s.lr} (SGD momentum 0.9, cosine); landscape on ${s.evalSamples ? `${s.evalSamples} training samples` : 'the whole training split'}`).join('\n');
+  const settings = b.settings.map((s) => `- **${s.id}**: ${s.arch} on ${s.data}${s.trainSamples ? ` (${s.trainSamples} training samples)` : ''}, ${s.epochs} epochs, batch ${s.batch}, lr ${s.lr}, weight decay ${s.weightDecay ?? 5e-4} (SGD momentum 0.9, cosine)${s.mine ? `; mining λ₀ ${s.mine.lambda0['w-peak']} / ${s.mine.lambda0['vvv-basin']} (w-peak / vvv-basin), minibatch ${s.mine.batch}, lr ${s.mine.lr['w-peak']} / ${s.mine.lr['vvv-basin']}` : ''}; landscape on ${s.evalSamples ? `${s.evalSamples} training samples` : 'the whole training split'}`).join('\n');
   const bySetting = new Map<string, number>();
   for (const t of times) bySetting.set(t.setting, (bySetting.get(t.setting) ?? 0) + t.seconds);
   return `# terrain reproduce — budget ${b.name}\n\nterrain ${VERSION}, started ${started}, wall time ${(wall / 60).toFixed(1)} min.\n` +
