@@ -1,6 +1,9 @@
 // Wall-clock timing of a repeated async step: a few warm-up calls (ORT allocates and pre-packs on the first runs),
 // then timed calls until both a minimum count and a minimum duration are reached. The median resists the noise of
 // other processes better than the mean.
+import { median } from '../core/linalg/vector.js';
+
+export { median };
 
 export interface TimingOptions {
   warmup: number;
@@ -29,9 +32,3 @@ export async function timeIt(step: () => Promise<unknown>, opts: TimingOptions):
   return { samples, median: median(samples), min: Math.min(...samples) };
 }
 
-export function median(values: readonly number[]): number {
-  if (values.length === 0) throw new Error('median of no values');
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}

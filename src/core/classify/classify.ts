@@ -1,6 +1,7 @@
 // Curve taxonomy: f(λ) = L(θ + λε) → v-basin | v-side | w-basin | w-peak | vvv-basin | monotone | peak | flat | chaotic.
 // The rule, in words, is docs/taxonomy.md; this file is that rule and nothing else. Nothing is smoothed.
 
+import { median } from '../linalg/vector.js';
 import { findExtrema, type Extremum } from './extrema.js';
 import {
   describeBasins, placeOrigin, originAsymmetry, toFeature,
@@ -169,10 +170,4 @@ function validate(lambdas: readonly number[], loss: readonly number[], origin: n
   if (origin < lambdas[0]! - halfStep || origin > lambdas[n - 1]! + halfStep) {
     throw new Error(`classify: origin λ=${origin} lies outside the curve's interval [${lambdas[0]}, ${lambdas[n - 1]}]`);
   }
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }

@@ -4,6 +4,7 @@ import type { ModelSpec } from '../../ir/model.js';
 import { buildModel } from '../../ir/zoo/index.js';
 import { runPython, torchAvailable } from '../../ir/zoo/testing.js';
 import { ParamLayout, paramsOf } from '../params.js';
+import { median } from '../linalg/vector.js';
 import { createRng } from '../rng.js';
 import type { HvpMethod } from './hvp-backends.js';
 import { modelHessian } from './model-operator.js';
@@ -36,11 +37,6 @@ export interface HvpThroughput {
   /** Graph construction and session creation (terrain only). */
   setupSeconds?: number;
 }
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 /** terrain: one model operator over one random batch, `repeats` products (or groups of products) timed after a warm-up; times per product. */
 export async function measureHvpThroughput(o: HvpBenchOptions): Promise<HvpThroughput> {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createRng } from '../rng.js';
 import { gaussianVector, rademacherVector } from './random.js';
 import {
-  add, axpy, axpyInPlace, dot, norm, normalise, normaliseInPlace, orthogonalise, orthogonaliseInPlace,
+  add, axpy, axpyInPlace, dot, median, norm, normalise, normaliseInPlace, orthogonalise, orthogonaliseInPlace,
   orthonormalise, scale, scaleInPlace, subtract,
 } from './vector.js';
 
@@ -74,4 +74,12 @@ test('random vectors: Rademacher entries are ±1, Gaussian ones have unit varian
   assert.ok(Math.abs(r.reduce((s, x) => s + x, 0)) < 400);
   const g = gaussianVector(rng, 10000);
   assert.ok(Math.abs(dot(g, g) / 10000 - 1) < 0.05);
+});
+
+test('median: middle value, mean of the two middle values for an even count, unsorted input left as it is', () => {
+  const odd = [5, -1, 3];
+  assert.equal(median(odd), 3);
+  assert.deepEqual(odd, [5, -1, 3]);
+  assert.equal(median(Float64Array.of(4, 1, 3, 2)), 2.5);
+  assert.throws(() => median([]), /median of no values/);
 });

@@ -134,3 +134,11 @@ export function orthonormalise(vectors: readonly ArrayLike<number>[], options: O
   }
   return basis;
 }
+
+/** Median of a non-empty sample (mean of the two middle values for an even count). */
+export function median(values: ArrayLike<number>): number {
+  if (values.length === 0) throw new Error('median of no values');
+  const s = Array.from(values).sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
