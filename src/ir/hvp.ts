@@ -8,13 +8,12 @@
 // chain of dW, whose reverse materialises the [N, C·K, positions] patch gradient and scatters it back (col2im): that
 // was 45 % of a ResNet-20 product. The first-order dW nodes stay in the graph for the gradient outputs only.
 import { differentiate } from './autodiff.js';
-import { bnToTrainMode } from './bn-train.js';
 import type { Graph, Node } from './graph.js';
 import { attr } from './graph.js';
-import { LOSS, withLoss, type LossKind } from './loss.js';
+import { LOSS, type LossKind } from './loss.js';
 import type { Model } from './model.js';
 import { inferShapes } from './shapes.js';
-import { exposeAs, gradName, parametersAsInputs, withStaticBatch } from './training-graph.js';
+import { exposeAs, gradName, lossGraph } from './training-graph.js';
 
 export interface HvpGraphOptions {
   loss: LossKind;
@@ -67,11 +66,7 @@ function soleConvConsumers(graph: Graph, params: ReadonlySet<string>): Map<strin
 
 export function buildHvpGraph(model: Model, opts: HvpGraphOptions): HvpGraph {
   // The gradient graph as buildGradientGraph makes it, with the conv outputs' gradients (dY) exposed too.
-  let base = opts.batch === undefined ? model.graph : withStaticBatch(model.graph, opts.batch);
-  if (opts.bn === 'train') base = bnToTrainMode(base).graph;
-  else if (opts.bn !== 'eval') throw new Error(`bn should be 'eval' or 'train', got '${String(opts.bn)}'`);
-  base = withLoss(base, { kind: opts.loss });
-  if ((opts.weights ?? 'inputs') === 'inputs') base = parametersAsInputs(base, model.params);
+  const { graph: base } = lossGraph(model, { loss: opts.loss, bn: opts.bn, weights: opts.weights ?? 'inputs', batch: opts.batch });
   const convOf = (opts.convTerms ?? 'bilinear') === 'bilinear' ? soleConvConsumers(base, new Set(model.params)) : new Map<string, Node>();
   const convOutputs = [...convOf.values()].map((n) => n.outputs[0]!);
   const first = differentiate(base, { of: LOSS, wrt: [...model.params, ...convOutputs] });

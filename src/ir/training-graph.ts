@@ -36,6 +36,17 @@ export interface GradientGraph {
 export const gradName = (param: string): string => `grad:${param}`;
 
 export function buildGradientGraph(model: Model, opts: GradientGraphOptions): GradientGraph {
+  const { graph, runningStatOutputs } = lossGraph(model, opts);
+  const d = differentiate(graph, { of: LOSS, wrt: model.params });
+  const gradOf = exposeAs(d.graph, d.grads, gradName, (p) => d.env.shape(p));
+  return { graph: d.graph, lossName: LOSS, correctName: CORRECT, gradOf, runningStatOutputs };
+}
+
+/**
+ * The model's graph ready to be differentiated: batch fixed if asked, BN in the chosen mode, the loss appended,
+ * parameters as inputs or initializers. Shared by the gradient graph and the HVP graph.
+ */
+export function lossGraph(model: Model, opts: GradientGraphOptions): { graph: Graph; runningStatOutputs: Map<string, string> } {
   let graph = opts.batch === undefined ? model.graph : withStaticBatch(model.graph, opts.batch);
   let runningStatOutputs = new Map<string, string>();
   if (opts.bn === 'train') ({ graph, runningStatOutputs } = bnToTrainMode(graph, { momentum: opts.momentum }));
@@ -43,10 +54,7 @@ export function buildGradientGraph(model: Model, opts: GradientGraphOptions): Gr
   graph = withLoss(graph, { kind: opts.loss });
   if (opts.weights === 'inputs') graph = parametersAsInputs(graph, model.params);
   else if (opts.weights !== 'initializers') throw new Error(`weights should be 'inputs' or 'initializers', got '${String(opts.weights)}'`);
-
-  const d = differentiate(graph, { of: LOSS, wrt: model.params });
-  const gradOf = exposeAs(d.graph, d.grads, gradName, (p) => d.env.shape(p));
-  return { graph: d.graph, lossName: LOSS, correctName: CORRECT, gradOf, runningStatOutputs };
+  return { graph, runningStatOutputs };
 }
 
 /** The graph with the batch dim (dim 0 of input "input", wherever it appears in inputs and outputs) fixed to `n`. */
