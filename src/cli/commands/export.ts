@@ -2,7 +2,7 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { ExportError, landscapeCsv, landscapeFromResult, landscapeNpy, landscapeVtp, pointCount, writeLandscapeH5, type Landscape } from '../../core/export/index.js';
+import { h5OptionsOf, landscapeCsv, landscapeFromResult, landscapeNpy, landscapeVtp, pointCount, writeLandscapeH5, type Landscape } from '../../core/export/index.js';
 import { POINTS_FILE, readJson, RESULT_FILE, RUN_FILE, RunDir, type RunConfig } from '../../core/runs/run-dir.js';
 import { UsageError } from '../errors.js';
 import { makeOutput } from '../output.js';
@@ -37,31 +37,12 @@ async function loadRun(arg: string): Promise<{ dir: string; resultPath: string; 
     const done = Number.isFinite(total) ? `${points.size} of ${total}` : `${points.size}`;
     throw new UsageError(`${resultPath}: not found, the ${config.kind} run is unfinished (${done} points in ${POINTS_FILE}); finish it with 'terrain resume ${dir}', then export`);
   }
-  try {
-    return { dir, resultPath, landscape: landscapeFromResult(json, resultPath), config };
-  } catch (e) {
-    if (e instanceof ExportError) throw new UsageError(e.message);
-    throw e;
-  }
+  return { dir, resultPath, landscape: landscapeFromResult(json, resultPath), config };
 }
 
 async function write(format: Format, out: string, l: Landscape, config: RunConfig | undefined): Promise<void> {
-  if (format === 'h5') {
-    const data = config?.identity['data'] as { split?: unknown; source?: unknown } | undefined;
-    const specs = (config?.identity['directions'] as { spec?: unknown }[] | undefined)?.map((d) => String(d.spec)) ?? [];
-    const attributes: Record<string, string> = { terrain_version: VERSION, terrain_kind: l.kind };
-    if (typeof data?.source === 'string') attributes['terrain_data'] = data.source;
-    if (typeof data?.split === 'string') attributes['terrain_split'] = data.split;
-    if (specs.length) attributes['terrain_directions'] = specs.join('\n');
-    try {
-      await writeLandscapeH5(out, l, { split: typeof data?.split === 'string' ? data.split : undefined, attributes });
-    } catch (e) {
-      if (e instanceof ExportError) throw new UsageError(e.message);
-      throw e;
-    }
-    return;
-  }
-  await writeFile(out, format === 'csv' ? landscapeCsv(l) : format === 'npy' ? landscapeNpy(l) : landscapeVtp(l));
+  if (format === 'h5') await writeLandscapeH5(out, l, h5OptionsOf(config, l, VERSION));
+  else await writeFile(out, format === 'csv' ? landscapeCsv(l) : format === 'npy' ? landscapeNpy(l) : landscapeVtp(l));
 }
 
 export function registerExport(program: Command): void {

@@ -10,6 +10,7 @@
 //   LL's own readers rely on exactly that order (h52vtp ravels values beside meshgrid; plot_2D pairs them with
 //   meshgrid(x, y)), which is also why LL's 2-D plots work only for square grids.
 import { resolve } from 'node:path';
+import type { RunConfig } from '../runs/run-dir.js';
 import { ExportError, pointCount, type Landscape, type Values } from './landscape.js';
 
 type H5 = typeof import('h5wasm/node');
@@ -33,6 +34,17 @@ export interface H5WriteOptions {
   split?: string;
   /** Extra string attributes on the root group (provenance); LL's readers ignore attributes. */
   attributes?: Record<string, string>;
+}
+
+/** The split and provenance attributes of a run (its run.json), for writeLandscapeH5; `version`: the writer's. */
+export function h5OptionsOf(config: RunConfig | undefined, l: Landscape, version?: string): H5WriteOptions {
+  const data = config?.identity?.['data'] as { split?: unknown; source?: unknown } | undefined;
+  const specs = (config?.identity?.['directions'] as { spec?: unknown }[] | undefined)?.map((d) => String(d.spec)) ?? [];
+  const attributes: Record<string, string> = { ...(version ? { terrain_version: version } : {}), terrain_kind: l.kind };
+  if (typeof data?.source === 'string') attributes['terrain_data'] = data.source;
+  if (typeof data?.split === 'string') attributes['terrain_split'] = data.split;
+  if (specs.length) attributes['terrain_directions'] = specs.join('\n');
+  return { split: typeof data?.split === 'string' ? data.split : undefined, attributes };
 }
 
 export const H5_LAYOUT_NOTE = 'loss-landscape layout: surface values have shape (len(xcoordinates), len(ycoordinates)) '

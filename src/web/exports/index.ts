@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExportError, landscapeCsv, landscapeNpy, landscapeVtp, npyFloat64, toCsv, writeLandscapeH5, type Cell, type Landscape } from '../../core/export/index.js';
+import { ExportError, h5OptionsOf, landscapeCsv, landscapeNpy, landscapeVtp, npyFloat64, toCsv, writeLandscapeH5, type Cell, type Landscape } from '../../core/export/index.js';
 import { contourPlot, curvesPlot, densityPlot, svgToPng } from '../../plot/index.js';
 import { curveData, isCurve, isObject, isSurface } from '../figures/detect.js';
 import { flattenRow, recordsOf } from '../figures/series.js';
@@ -74,13 +74,12 @@ export async function exportRun(run: LoadedRun, format: string, name: string): P
   throw new ExportError(`${run.found.dir}: no ${format.toUpperCase()} export for a '${run.kind}' run; available: ${downloadFormats(run).join(', ') || 'none'}`);
 }
 
-/** loss-landscape's HDF5 layout (core/export/hdf5.ts); h5wasm writes files only, so through a temporary one. */
+/** loss-landscape's HDF5 layout (core/export/hdf5.ts), as `terrain export` writes it; h5wasm writes files only. */
 async function h5Bytes(l: Landscape, run: LoadedRun): Promise<Buffer> {
-  const data = run.config?.identity?.['data'] as { split?: unknown } | undefined;
   const dir = mkdtempSync(join(tmpdir(), 'terrain-h5-'));
   try {
     const path = join(dir, 'result.h5');
-    await writeLandscapeH5(path, l, { split: typeof data?.split === 'string' ? data.split : undefined });
+    await writeLandscapeH5(path, l, h5OptionsOf(run.config, l));
     return readFileSync(path);
   } finally {
     rmSync(dir, { recursive: true, force: true });
