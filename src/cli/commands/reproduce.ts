@@ -166,7 +166,7 @@ async function mineSetting(s: Setting, b: Budget, dir: string, model: string, st
   for (const shape of ['w-peak', 'vvv-basin'] as const) {
     const mineDir = join(dir, `mine-${shape}`);
     const tuned = s.mine ? ['--lambda0', String(s.mine.lambda0[shape]), '--mine-batch', String(s.mine.batch), '--lr', String(s.mine.lr[shape])] : [];
-    const mineSteps = s.mine ? Math.min(s.mine.steps[shape], b.mine.steps * 2) : b.mine.steps;
+    const mineSteps = s.mine?.steps[shape] ?? b.mine.steps;
     await steps.run(s.id, `mine ${shape}`, join(mineDir, 'result.json'), [
       'mine', '--model', model, '--data', s.data, ...(s.evalSamples ? ['--samples', String(s.evalSamples), '--judge-samples', String(s.evalSamples)] : []),
       '--shape', shape, '--restarts', String(b.mine.restarts), '--steps', String(mineSteps), '--in-sample', String(s.evalSamples ?? 1000), ...tuned, '--out', mineDir,
