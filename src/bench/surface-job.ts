@@ -20,7 +20,9 @@ export interface SurfaceRunOptions {
   side: number;
   /** Stop after this many points (row-major, x fastest). */
   stopAfter: number;
-  threads: number;
+  /** ORT threads per point session and points at once (runLandscape's defaults when left out). */
+  threads?: number;
+  workers?: number;
   outDir: string;
   /** Called after each finished point with the seconds since the run started. */
   onPoint?: (done: number, seconds: number) => void;
@@ -30,6 +32,14 @@ export interface SurfaceRun {
   directions: ResolvedDirection[];
   /** Seconds between consecutive finished points (the first includes opening the run). */
   pointSeconds: number[];
+  /**
+   * Seconds per point after the first: from the first finished point to the last, over the points in between. With
+   * parallel lanes points finish in bursts, so a median of the gaps would not be the rate; this includes the start
+   * of the worker threads, as a user's run does.
+   */
+  secondsPerPoint: number;
+  /** Points evaluated at once. */
+  lanes: number;
   records: PointRecord[];
   /** (α, β) of each finished point, in index order. */
   coordinates: [number, number][];
@@ -45,6 +55,7 @@ export async function partialSurface(o: SurfaceRunOptions): Promise<SurfaceRun> 
   const dataHash = createHash('sha256').update(new Uint8Array(o.data.x.buffer, o.data.x.byteOffset, o.data.x.byteLength)).digest('hex');
   const controller = new AbortController();
   const stamps: number[] = [];
+  let lanes = 1;
   const start = performance.now();
   const range = { from: -1, to: 1, count: o.side };
   try {
@@ -53,9 +64,10 @@ export async function partialSurface(o: SurfaceRunOptions): Promise<SurfaceRun> 
       data: { source: 'random-normal', split: 'test', seed: 0, hash: dataHash, count: o.data.count },
       batches: batchesOf(o.data, o.batchSize), batchSize: o.batchSize,
       directions, bufferDeltas: [undefined, undefined], bn: 'eval', ranges: [range, range],
-      outDir: o.outDir, threads: o.threads, info: { bench: true }, signal: controller.signal,
+      outDir: o.outDir, threads: o.threads, workers: o.workers, info: { bench: true }, signal: controller.signal,
       onProgress: (p) => {
         if (p.computedNow === 0) return;
+        lanes = Math.max(lanes, p.lanes ?? 1);
         stamps.push(performance.now());
         o.onPoint?.(p.computedNow, (performance.now() - start) / 1000);
         if (p.computedNow >= o.stopAfter) controller.abort();
@@ -68,5 +80,6 @@ export async function partialSurface(o: SurfaceRunOptions): Promise<SurfaceRun> 
   const records = [...(await RunDir.load(o.outDir)).points.values()].sort((a, b) => a.index - b.index);
   const axis = linspace(range);
   const coordinates = records.map((r): [number, number] => [axis[r.index % o.side]!, axis[Math.floor(r.index / o.side)]!]);
-  return { directions, pointSeconds, records, coordinates };
+  const secondsPerPoint = stamps.length > 1 ? (stamps[stamps.length - 1]! - stamps[0]!) / 1000 / (stamps.length - 1) : pointSeconds[0]!;
+  return { directions, pointSeconds, secondsPerPoint, lanes, records, coordinates };
 }

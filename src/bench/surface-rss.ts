@@ -27,7 +27,7 @@ export async function surfaceRssSuite(ctx: BenchContext): Promise<void> {
     const rss = out.rssMiB;
     const growth = rss.length > 2 ? (rss[rss.length - 1]! - rss[1]!) / (rss.length - 2) : 0;
     addMetric({ name: 'surface.resnet56.51x51.peak-rss', unit: 'MiB', terrain: peak, baseline: null, higherIsBetter: false, goal: '≤ 1024 MiB',
-      note: `${useTime ? '/usr/bin/time -v' : 'process.resourceUsage().maxRSS'} over the first ${points} of 2,601 points (1,000 random 3x32x32 images, batch 256, ${ctx.threads} threads); ` +
+      note: `${useTime ? '/usr/bin/time -v' : 'process.resourceUsage().maxRSS'} over the first ${points} of 2,601 points (1,000 random 3x32x32 images, batch 256, ${ctx.threads} points at once × 1 ORT thread, worker threads included); ` +
         `RSS after each point ${rss.map((v) => v.toFixed(0)).join(', ')} MiB (${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MiB/point after the first); ${(out.pointSeconds.slice(1).reduce((a, b) => a + b, 0) / Math.max(1, out.pointSeconds.length - 1)).toFixed(2)} s/point` });
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -49,8 +49,10 @@ export class Session {
 }
 
 export function toOrt(t: Tensor): ort.Tensor {
-  if (t.dtype === 'bool') return new ort.Tensor('bool', t.data as Uint8Array, t.dims);
-  return new ort.Tensor(t.dtype, t.data as never, t.dims);
+  // ORT refuses memory it could share with another thread: data in a SharedArrayBuffer is fed as a private copy.
+  const data = t.data.buffer instanceof SharedArrayBuffer ? t.data.slice() : t.data;
+  if (t.dtype === 'bool') return new ort.Tensor('bool', data as Uint8Array, t.dims);
+  return new ort.Tensor(t.dtype, data as never, t.dims);
 }
 
 function fromOrtType(type: string, name: string): DType {

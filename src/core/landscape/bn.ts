@@ -13,12 +13,12 @@ export type BnMode = 'eval' | 'perturb' | 'recompute';
 export const BN_MODES: readonly BnMode[] = ['eval', 'perturb', 'recompute'];
 
 /** Running variances are clamped at 0 when extrapolating along a direction would make them negative. */
-export async function pointBuffers(job: Pick<LandscapeJob, 'model' | 'bn' | 'recomputeBatches' | 'bufferDeltas'>, point: ParamVector, c: readonly number[]): Promise<Map<string, Tensor>> {
+export async function pointBuffers(job: Pick<LandscapeJob, 'model' | 'bn' | 'recomputeBatches' | 'bufferDeltas' | 'threads'>, point: ParamVector, c: readonly number[]): Promise<Map<string, Tensor>> {
   const base = job.model.buffers;
   if (base.size === 0 || job.bn === 'eval') return new Map(base);
   if (job.bn === 'recompute') {
     if (!job.recomputeBatches || job.recomputeBatches.length === 0) throw new Error('--bn recompute needs training batches');
-    return recomputeRunningStats(job.model.model, point, job.recomputeBatches);
+    return recomputeRunningStats(job.model.model, point, job.recomputeBatches, job.threads ?? 0);
   }
   const out = new Map<string, Tensor>();
   for (const [name, t] of base) {

@@ -13,6 +13,7 @@ import { executePoints, type Progress } from '../runs/execute.js';
 import { linspace, formatRange, type Range } from '../runs/grid.js';
 import { RunDir, type PointRecord } from '../runs/run-dir.js';
 import { pointBuffers, type BnMode } from './bn.js';
+import { startPointWorkers } from './point-pool.js';
 
 export interface DataSelection {
   source: string;
@@ -39,7 +40,10 @@ export interface LandscapeJob {
   recomputeBatches?: readonly LabeledBatch[];
   ranges: readonly Range[];
   outDir: string;
+  /** ORT intra-op threads of each point's session (default 1: the cores go to parallel points instead). */
   threads?: number;
+  /** Points evaluated at once, the main thread and worker threads (default: cores ÷ threads). */
+  workers?: number;
   /** Command line and other provenance; not part of the run's identity. */
   info: Record<string, unknown>;
   onProgress?: (p: Progress) => void;
@@ -75,10 +79,21 @@ export function vectorHash(v: Float32Array): string {
   return createHash('sha256').update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)).digest('hex');
 }
 
-/** ORT intra-op threads of every point session: the job's, or every core when it leaves that open. */
+/**
+ * ORT intra-op threads of every point session: the job's, or 1 when it leaves that open — parallel points use the
+ * cores better than parallel kernels (docs/benchmarks.md). Part of the run's identity: it can change the last bits.
+ */
 export function landscapeThreads(job: Pick<LandscapeJob, 'threads'>): number {
-  return job.threads && job.threads > 0 ? job.threads : cpus().length;
+  return job.threads && job.threads > 0 ? job.threads : 1;
 }
+
+/** Points evaluated at once: the job's, or as many as the cores hold at `threads` each. */
+export function landscapeLanes(job: Pick<LandscapeJob, 'threads' | 'workers'>): number {
+  return job.workers && job.workers > 0 ? job.workers : Math.max(1, Math.floor(cpus().length / landscapeThreads(job)));
+}
+
+/** Below this much single-lane work left, starting worker threads (module load, session warm-up) does not pay. */
+const WORKERS_PAY_AFTER_SECONDS = 2;
 
 export function landscapeAxes(job: Pick<LandscapeJob, 'ranges'>): number[][] {
   return job.ranges.map(linspace);
@@ -123,7 +138,7 @@ export function pointEvaluator(job: PointJob): (index: number) => Promise<Omit<P
     const c = coefficients(index);
     const point = combine(theta, c.map((ck, k) => [ck, job.directions[k]!.vector] as const));
     const weights = toTensors(point);
-    const buffers = await pointBuffers(job, point, c);
+    const buffers = await pointBuffers({ ...job, threads }, point, c);
     for (const [k, t] of buffers) weights.set(k, t);
     const s = await evaluateWeights(job.model.model, weights, job.batches, { threads });
     return { loss: s.loss, accuracy: s.accuracy, lossStderr: s.lossStderr };
@@ -168,7 +183,15 @@ export async function finishLandscape(job: Pick<LandscapeJob, 'kind' | 'ranges' 
 
 export async function runLandscape(job: LandscapeJob): Promise<{ result: CurveResult | SurfaceResult; run: RunDir; resumed: number }> {
   const { run, resumed, total } = await openLandscapeRun(job);
-  await executePoints(run, { total, signal: job.signal, onProgress: job.onProgress, evaluate: pointEvaluator(job) });
+  const lanes = landscapeLanes(job);
+  await executePoints(run, {
+    total, signal: job.signal, onProgress: job.onProgress, evaluate: pointEvaluator(job),
+    helpers: async (firstPointSeconds, left) => {
+      const count = Math.min(lanes - 1, left - 1);
+      if (count < 1 || firstPointSeconds * left < WORKERS_PAY_AFTER_SECONDS) return { evaluators: [], close: async () => {} };
+      return startPointWorkers(job, count, landscapeThreads(job));
+    },
+  });
   if (job.signal?.aborted && run.finished.size < total) throw new Error('interrupted');
   const result = await finishLandscape(job, run);
   return { result, run, resumed };
