@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { createRng } from '../rng.js';
 import { symmetricWithSpectrum } from '../linalg/dense.js';
 import { denseOperator } from './operator.js';
-import { hutchinsonTrace, meanAndStderr } from './hutchinson.js';
+import { hutchinsonTrace } from './hutchinson.js';
+import { meanAndStderr } from '../linalg/vector.js';
 
 function spectrumWithNegatives(n: number, seed: number): Float64Array {
   const rng = createRng(seed);

@@ -3,7 +3,7 @@
 
 import type { Rng } from '../rng.js';
 import { rademacherVector } from '../linalg/random.js';
-import { dot } from '../linalg/vector.js';
+import { dot, meanAndStderr } from '../linalg/vector.js';
 import { matvecAll, requireSelfAdjoint, type LinearOperator } from './operator.js';
 import type { ProgressCallback } from './progress.js';
 
@@ -32,17 +32,6 @@ export interface HutchinsonResult extends TraceEstimate {
   values: Float64Array;
 }
 
-/** Mean and standard error of the mean (n − 1 in the variance) of a sample. */
-export function meanAndStderr(values: ArrayLike<number>): { mean: number; stderr: number } {
-  const n = values.length;
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += values[i]!;
-  mean /= n;
-  if (n < 2) return { mean, stderr: Infinity };
-  let squares = 0;
-  for (let i = 0; i < n; i++) squares += (values[i]! - mean) ** 2;
-  return { mean, stderr: Math.sqrt(squares / (n - 1) / n) };
-}
 
 export async function hutchinsonTrace(op: LinearOperator, options: HutchinsonOptions): Promise<HutchinsonResult> {
   requireSelfAdjoint(op, 'hutchinsonTrace');

@@ -142,3 +142,16 @@ export function median(values: ArrayLike<number>): number {
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
+
+/** Mean and standard error of the mean (sample standard deviation / √n); the error is ∞ for a single value. */
+export function meanAndStderr(values: ArrayLike<number>): { mean: number; stderr: number } {
+  const n = values.length;
+  if (n === 0) throw new Error('mean of no values');
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += values[i]!;
+  mean /= n;
+  if (n < 2) return { mean, stderr: Infinity };
+  let squares = 0;
+  for (let i = 0; i < n; i++) squares += (values[i]! - mean) ** 2;
+  return { mean, stderr: Math.sqrt(squares / (n - 1) / n) };
+}

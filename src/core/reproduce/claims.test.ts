@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gmiRow, gmiWhyRow, mliRow, mliWhyRow, negGradientRow, rareShapesRow, traceTrainingRow, type GmiMeasure } from './claims.js';
 import { claimsMarkdown, rulesMarkdown } from './table.js';
-import { meanStderr, wilson } from './stats.js';
+import { meanAndStderr } from '../linalg/vector.js';
+import { wilson } from './stats.js';
 
 const gmi = (seed: number, types: string[], kappa: number[], trace = { mean: 1e-3, stderr: 1e-4 }): GmiMeasure => ({
   seed, types, normalisedCurvatures: kappa, slopes: kappa.map(() => 1e-3), curvatures: kappa.map(() => 0.5), predictedVBasinFraction: 1, traceOverP: trace,
@@ -19,7 +20,7 @@ test('wilson interval: textbook values and edges', () => {
 });
 
 test('mean and standard error', () => {
-  const m = meanStderr([1, 2, 3, 4]);
+  const m = meanAndStderr([1, 2, 3, 4]);
   assert.equal(m.mean, 2.5);
   assert.ok(Math.abs(m.stderr - Math.sqrt(5 / 3 / 4)) < 1e-12);
 });

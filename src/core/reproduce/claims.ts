@@ -1,6 +1,7 @@
 // The paper's claims (arXiv 2405.12493) as rows: measurements in, a number with its uncertainty and a verdict out.
 // Each rule is written next to its row so the table says how "holds" was decided; thresholds are named below.
-import { fmt, meanStderr, pct, wilson } from './stats.js';
+import { meanAndStderr } from '../linalg/vector.js';
+import { fmt, pct, wilson } from './stats.js';
 
 export type Verdict = 'holds' | 'fails' | 'not measured';
 
@@ -81,7 +82,7 @@ export function gmiRow(setting: string, ms: readonly GmiMeasure[]): ClaimRow {
   const types = ms.flatMap((m) => m.types);
   const k = types.filter((t) => t === 'v-basin').length;
   const w = wilson(k, types.length);
-  const predicted = meanStderr(ms.map((m) => m.predictedVBasinFraction)).mean;
+  const predicted = meanAndStderr(ms.map((m) => m.predictedVBasinFraction)).mean;
   return {
     claim: CLAIMS.gmi, setting: `${setting}, ${seedsOf(ms)}, ${types.length} directions`,
     measured: `${k}/${types.length} v-basins (${pct(w.rate)}); second-order prediction ${pct(predicted)}`,
@@ -95,7 +96,7 @@ export function gmiRow(setting: string, ms: readonly GmiMeasure[]): ClaimRow {
 export function gmiWhyRow(setting: string, ms: readonly GmiMeasure[]): ClaimRow {
   const kappa = ms.flatMap((m) => m.normalisedCurvatures);
   const positive = kappa.filter((v) => v > 0).length;
-  const ks = meanStderr(kappa);
+  const ks = meanAndStderr(kappa);
   const traces = ms.map((m) => m.traceOverP).filter((t): t is { mean: number; stderr: number } => !!t);
   const tracesPositive = traces.every((t) => t.mean - RULES.sigmas * t.stderr > 0);
   // g ≈ 0 at θ: the linear term at λ = 1 against the quadratic one, |gᵀε| / (½εᵀHε).

@@ -1,4 +1,5 @@
-// Small interval estimates for the reproduction table: a binomial proportion and a mean with its standard error.
+// Small interval estimates for the reproduction table: a binomial proportion (the mean with its standard error is
+// meanAndStderr in core/linalg).
 
 /** Wilson score interval for k successes in n trials at z (1.96: 95%). Well behaved at k = 0 and k = n. */
 export function wilson(k: number, n: number, z = 1.96): { rate: number; low: number; high: number } {
@@ -7,15 +8,6 @@ export function wilson(k: number, n: number, z = 1.96): { rate: number; low: num
   const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
   const half = (z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
   return { rate: p, low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
-}
-
-/** Mean and standard error of the mean (NaN stderr for one value). */
-export function meanStderr(values: readonly number[]): { mean: number; stderr: number } {
-  const n = values.length;
-  if (n === 0) throw new Error('meanStderr: no values');
-  const mean = values.reduce((s, v) => s + v, 0) / n;
-  const variance = n > 1 ? values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1) : NaN;
-  return { mean, stderr: Math.sqrt(variance / n) };
 }
 
 /** A number with 3 significant digits, exponent form when tiny or huge. */
