@@ -186,9 +186,9 @@ export async function runLandscape(job: LandscapeJob): Promise<{ result: CurveRe
   const lanes = landscapeLanes(job);
   await executePoints(run, {
     total, signal: job.signal, onProgress: job.onProgress, evaluate: pointEvaluator(job),
-    helpers: async (firstPointSeconds, left) => {
+    helpers: async (pointSeconds, left) => {
       const count = Math.min(lanes - 1, left - 1);
-      if (count < 1 || firstPointSeconds * left < WORKERS_PAY_AFTER_SECONDS) return { evaluators: [], close: async () => {} };
+      if (count < 1 || pointSeconds * left < WORKERS_PAY_AFTER_SECONDS) return { evaluators: [], close: async () => {} };
       return startPointWorkers(job, count, landscapeThreads(job));
     },
   });

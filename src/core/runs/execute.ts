@@ -17,14 +17,14 @@ export type PointEvaluate = (index: number) => Promise<Omit<PointRecord, 'index'
 
 export interface ExecuteOptions {
   total: number;
-  /** The in-process evaluator; it computes the first pending point alone. */
+  /** The in-process evaluator; it computes the first two pending points alone. */
   evaluate: PointEvaluate;
   /**
-   * More evaluators to run beside it (worker threads), asked for once the first point is done: given how long that
+   * More evaluators to run beside it (worker threads), asked for once the second point is done: given how long that
    * point took and how many are left, returns the evaluators worth starting (none when they would not pay) and how to
    * stop them.
    */
-  helpers?: (firstPointSeconds: number, left: number) => Promise<{ evaluators: PointEvaluate[]; close: () => Promise<void> }>;
+  helpers?: (pointSeconds: number, left: number) => Promise<{ evaluators: PointEvaluate[]; close: () => Promise<void> }>;
   onProgress?: (p: Progress) => void;
   /** Stops scheduling new points (the ones in flight finish and are kept). */
   signal?: AbortSignal;
@@ -62,11 +62,13 @@ export async function executePoints(run: RunDir, opts: ExecuteOptions): Promise<
     }
   };
   if (pending.length === 0) return run.finished;
-  // The first point alone: its time says whether helpers would pay for their start-up.
+  // The first two points alone: the second's time (the first also pays the engine's warm-up) says whether helpers
+  // would pay for their start-up.
+  await lane(opts.evaluate, 1);
   const t0 = performance.now();
   await lane(opts.evaluate, 1);
   const left = pending.length - next;
-  const helpers = opts.helpers && left > 1 && !opts.signal?.aborted ? await opts.helpers((performance.now() - t0) / 1000, left) : undefined;
+  const helpers = opts.helpers && left > 1 && !opts.signal?.aborted && !failed ? await opts.helpers((performance.now() - t0) / 1000, left) : undefined;
   try {
     lanes = 1 + (helpers?.evaluators.length ?? 0);
     const settled = await Promise.allSettled([lane(opts.evaluate), ...(helpers?.evaluators ?? []).map((e) => lane(e))]);
