@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { curvesPlot, curvesSpec, type CurveSeries } from './curves.js';
+import { titleBlock } from './theme.js';
 import { svgToPng } from './render.js';
 import { decodePng, inkFraction, assertWellFormedXml, svgTexts, saveArtifact, runSpec, markItems } from './testing.js';
 import { classifyCurve } from '../core/classify/index.js';
@@ -24,7 +25,8 @@ test('curves plot: well-formed SVG with title, axis labels and a legend naming e
   const svg = await curvesPlot(curves, { title: TITLE, yLabel: 'train loss' });
   assertWellFormedXml(svg);
   const texts = svgTexts(svg);
-  for (const expected of [TITLE, 'λ', 'train loss', 'accuracy', 'd1 — v-basin', 'd2 — w-peak', 'd3 — v-side', 'd4 — vvv-basin']) {
+  const titleLines = [titleBlock({ title: TITLE }).text].flat() as string[]; // long titles wrap
+  for (const expected of [...titleLines, 'λ', 'train loss', 'accuracy', 'd1 — v-basin', 'd2 — w-peak', 'd3 — v-side', 'd4 — vvv-basin']) {
     assert.ok(texts.includes(expected), `missing text "${expected}"`);
   }
   const img = decodePng(svgToPng(svg, { scale: 2 }));

@@ -53,3 +53,16 @@ test('the XML check catches what it should', () => {
   assert.throws(() => assertWellFormedXml('<svg><g>'), /unclosed/);
   assert.throws(() => assertWellFormedXml('<svg><text>a < b</text></svg>'), /stray/);
 });
+
+test('long titles wrap at their separators instead of widening the figure', async () => {
+  const { wrapLine, titleBlock } = await import('./theme.js');
+  const title = 'x: mined:fmnist-wd01-w-peak-pilot2/seed-0:norm=none:bias-bn=keep:scale=1 · y: gaussian:norm=filter:seed=1:bias-bn=zero:scale=0.2';
+  const lines = wrapLine(title, 72);
+  assert.ok(lines.length === 2 && lines.every((l) => l.length <= 72), JSON.stringify(lines));
+  assert.equal(lines.join(' ').replace(/ · /g, ' ').replace(/\s+/g, ''), title.replace(/ · /g, ' ').replace(/\s+/g, ''));
+  assert.deepEqual(lines, ['x: mined:fmnist-wd01-w-peak-pilot2/seed-0:norm=none:bias-bn=keep:scale=1', 'y: gaussian:norm=filter:seed=1:bias-bn=zero:scale=0.2']);
+  for (const l of wrapLine(title, 40)) assert.ok(l.length <= 40 && !l.startsWith(' '), l);
+  assert.deepEqual(wrapLine('short', 72), ['short']);
+  assert.deepEqual(wrapLine('a'.repeat(150), 72).map((l) => l.length), [72, 72, 6]);
+  assert.equal(titleBlock({ title: 'short' }).text, 'short');
+});

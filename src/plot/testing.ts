@@ -102,7 +102,8 @@ export function assertWellFormedXml(xml: string): void {
 
 /** Text contents of every <text> element, entities decoded. */
 export function svgTexts(svg: string): string[] {
-  return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!
+  // A wrapped title is one <text> of <tspan> lines: each line counts as a text.
+  return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>|<tspan[^>]*>([^<]*)<\/tspan>/g)].map((m) => (m[1] ?? m[2])!
     .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&'));
 }
 
