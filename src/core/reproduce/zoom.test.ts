@@ -17,3 +17,14 @@ test('zoomHalfWidth: ¼ when the lowest point is an end of the grid or the basin
   assert.equal(zoomHalfWidth({ lambdas, loss: lambdas.map((l) => -l) }), 0.25);
   assert.equal(zoomHalfWidth({ lambdas, loss: lambdas.map((l) => (l + 0.3) ** 2) }), 0.25);
 });
+
+test('closerLookHalfWidth: another zoom only while the bottom is one or two grid steps from θ', async () => {
+  const { closerLookHalfWidth } = await import('./zoom.js');
+  const lambdas = grid(-0.06, 0.06, 31); // step 0.004
+  const basin = (bottom: number) => lambdas.map((l) => 0.65 + 400 * (l - bottom) ** 2);
+  const h = closerLookHalfWidth({ lambdas, loss: basin(0.0045) });
+  assert.ok(h !== undefined && Math.abs(h - 3 * 0.0045) < 0.001, `half-width ${h}`);
+  assert.equal(closerLookHalfWidth({ lambdas, loss: basin(0.02) }), undefined); // 5 steps away: resolved
+  assert.equal(closerLookHalfWidth({ lambdas, loss: basin(0) }), undefined); // θ at the bottom: a v-basin, nothing to zoom
+  assert.equal(closerLookHalfWidth({ lambdas, loss: basin(-0.005) }), undefined); // the other side
+});

@@ -16,3 +16,17 @@ export function zoomHalfWidth(c: { lambdas: readonly number[]; loss: readonly nu
   if (!(vertex > 0)) return 0.25;
   return Number((3 * vertex).toPrecision(2));
 }
+
+/**
+ * Half-width of a closer look when a zoomed curve still does not resolve the basin: its lowest point lies one or two
+ * grid steps on the positive side of θ, so θ and the bottom are neighbours on the grid and the taxonomy cannot tell
+ * a slope from a bottom. Undefined when the bottom is resolved (≥ 3 steps away), at θ, or on the other side.
+ */
+export function closerLookHalfWidth(c: { lambdas: readonly number[]; loss: readonly number[] }): number | undefined {
+  const i0 = c.lambdas.findIndex((l) => Math.abs(l) < 1e-12);
+  const iMin = c.loss.indexOf(Math.min(...c.loss));
+  if (i0 < 0 || iMin - i0 < 1 || iMin - i0 > 2) return undefined;
+  const half = zoomHalfWidth(c);
+  const current = Math.max(...c.lambdas.map(Math.abs));
+  return half < current ? half : undefined;
+}
