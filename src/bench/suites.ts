@@ -1,6 +1,7 @@
 // The benchmark suites `npm run bench` runs, in order. A new suite is an async function of BenchContext that calls
 // addMetric() (metrics.ts) for each number it measures; add it to SUITES with a short name (`--only NAME` runs it alone).
 import { distributedSuite } from './distributed.js';
+import { gemmSuite } from './gemm.js';
 import { gridParallelSuite } from './grid-parallel.js';
 import { hvpSuite } from './hvp.js';
 import { surfaceRssSuite } from './surface-rss.js';
@@ -20,6 +21,7 @@ export interface BenchContext {
 export type Suite = (ctx: BenchContext) => Promise<void>;
 
 export const SUITES: readonly { name: string; run: Suite }[] = [
+  { name: 'gemm', run: gemmSuite },
   { name: 'throughput', run: throughputSuite },
   { name: 'surface', run: surfaceSuite },
   { name: 'surface-rss', run: surfaceRssSuite },

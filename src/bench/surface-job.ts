@@ -33,11 +33,12 @@ export interface SurfaceRun {
   /** Seconds between consecutive finished points (the first includes opening the run). */
   pointSeconds: number[];
   /**
-   * Seconds per point after the first: from the first finished point to the last, over the points in between. With
-   * parallel lanes points finish in bursts, so a median of the gaps would not be the rate; this includes the start
-   * of the worker threads, as a user's run does.
+   * Wall time the whole grid would take: the time to the second finished point (the run opens, the first two points
+   * run alone in the main thread) plus the rest at the rate measured from there to the last finished point, which
+   * includes the start of the worker threads. (With parallel lanes points finish in bursts, so a median of the gaps
+   * would not be the rate.)
    */
-  secondsPerPoint: number;
+  extrapolatedSeconds: (points: number) => number;
   /** Points evaluated at once. */
   lanes: number;
   records: PointRecord[];
@@ -80,6 +81,8 @@ export async function partialSurface(o: SurfaceRunOptions): Promise<SurfaceRun> 
   const records = [...(await RunDir.load(o.outDir)).points.values()].sort((a, b) => a.index - b.index);
   const axis = linspace(range);
   const coordinates = records.map((r): [number, number] => [axis[r.index % o.side]!, axis[Math.floor(r.index / o.side)]!]);
-  const secondsPerPoint = stamps.length > 1 ? (stamps[stamps.length - 1]! - stamps[0]!) / 1000 / (stamps.length - 1) : pointSeconds[0]!;
-  return { directions, pointSeconds, secondsPerPoint, lanes, records, coordinates };
+  if (stamps.length < 3) throw new Error(`the surface benchmark needs at least 3 finished points, got ${stamps.length}`);
+  const head = (stamps[1]! - start) / 1000;
+  const rate = (stamps[stamps.length - 1]! - stamps[1]!) / 1000 / (stamps.length - 2);
+  return { directions, pointSeconds, extrapolatedSeconds: (points) => head + (points - 2) * rate, lanes, records, coordinates };
 }

@@ -162,7 +162,7 @@ function typeRow(claim: string, setting: string, want: string, ms: readonly Curv
     measured: `${k}/${ms.length} ${want} (${ms.map((m) => `seed ${m.seed}: ${m.type}`).join(', ')})${extra ? `; ${extra}` : ''}`,
     uncertainty: `${ms.length} curve${ms.length === 1 ? '' : 's'}; taxonomy of docs/taxonomy.md`,
     verdict: k === ms.length ? 'holds' : 'fails',
-    rule: `holds when every curve is classified ${want}${claim === CLAIMS.negGradient ? ' (on λ ∈ [−3λ̂, 3λ̂], λ̂ the bottom of the basin on [−1, 1]; the type on [−1, 1] is reported beside it)' : ''}`,
+    rule: `holds when every curve is classified ${want}${claim === CLAIMS.negGradient ? ' (on λ ∈ [−3λ̂, 3λ̂], λ̂ the bottom of the basin on [−1, 1], zoomed again, twice at most, while the bottom is only one or two grid steps from θ; the type on [−1, 1] is reported beside it)' : ''}`,
     values: { matching: k, curves: ms.length },
   };
 }
