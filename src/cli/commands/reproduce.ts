@@ -117,30 +117,24 @@ async function runSetting(s: Setting, b: Budget, root: string, steps: Steps, min
     // (parabola through the wide curve's lowest grid point) can be a few hundredths. The zoom spans ±3λ̂, so θ would
     // sit a third of the way up a quadratic basin's wall: v-side if the curve is what the claim says.
     const early = join(trainDir(seed), epochFile(s.earlyEpoch));
-    const wideDir = join(dir, `neg-gradient-seed${seed}`);
-    await steps.run(s.id, `negative gradient at epoch ${s.earlyEpoch}, λ ${range} seed ${seed}`, join(wideDir, 'result.json'), [
-      'curve', '--model', early, ...dataArgs(s), '--direction', 'gradient', '--range', range, '--out', wideDir,
-    ]);
-    const wide = readJson<Curve>(join(wideDir, 'result.json'));
-    const nearHalf = zoomHalfWidth(wide);
-    const nearDir = join(dir, `neg-gradient-near-seed${seed}`);
-    const nearRange = `${-nearHalf}:${nearHalf}:${b.points}`;
-    await steps.run(s.id, `negative gradient at epoch ${s.earlyEpoch}, λ ${nearRange} seed ${seed}`, join(nearDir, 'result.json'), [
-      'curve', '--model', early, ...dataArgs(s), '--direction', 'gradient', '--range', nearRange, '--out', nearDir,
-    ]);
-    let gc = readJson<Curve>(join(nearDir, 'result.json'));
+    // On [−h, h]: the wide curve (h = 1), the zoom (±3λ̂), then closer looks while its bottom is only one or two grid
+    // steps from θ (ResNet-20's is at λ ≈ 0.002–0.003), twice at most.
+    const gradientCurve = async (name: string, h: number): Promise<Curve> => {
+      const curveDir = join(dir, `${name}-seed${seed}`);
+      const curveRange = `${-h}:${h}:${b.points}`;
+      await steps.run(s.id, `negative gradient at epoch ${s.earlyEpoch}, λ ${curveRange} seed ${seed}`, join(curveDir, 'result.json'), [
+        'curve', '--model', early, ...dataArgs(s), '--direction', 'gradient', '--range', curveRange, '--out', curveDir,
+      ]);
+      return readJson<Curve>(join(curveDir, 'result.json'));
+    };
+    const wide = await gradientCurve('neg-gradient', 1);
     let half = zoomHalfWidth(wide);
-    // A bottom one or two grid steps from θ is not resolved yet (ResNet-20's is at λ ≈ 0.004): look closer, twice at most.
+    let gc = await gradientCurve('neg-gradient-near', half);
     for (let look = 2; look <= 3; look++) {
       const closer = closerLookHalfWidth(gc);
       if (closer === undefined) break;
       half = closer;
-      const closerDir = join(dir, `neg-gradient-near${look}-seed${seed}`);
-      const closerRange = `${-half}:${half}:${b.points}`;
-      await steps.run(s.id, `negative gradient at epoch ${s.earlyEpoch}, λ ${closerRange} seed ${seed}`, join(closerDir, 'result.json'), [
-        'curve', '--model', early, ...dataArgs(s), '--direction', 'gradient', '--range', closerRange, '--out', closerDir,
-      ]);
-      gc = readJson<Curve>(join(closerDir, 'result.json'));
+      gc = await gradientCurve(`neg-gradient-near${look}`, half);
     }
     const i0 = gc.lambdas.findIndex((l) => Math.abs(l) < 1e-9);
     const iMin = gc.loss.indexOf(Math.min(...gc.loss));
