@@ -5,11 +5,11 @@ import { randomData, resnet, CIFAR_SHAPE } from './fixtures.js';
 import { partialSurface } from './surface-job.js';
 
 async function main(): Promise<void> {
-  const [points, threads, outDir] = [Number(process.argv[2]), Number(process.argv[3]), process.argv[4]];
-  if (!(points >= 1) || !(threads >= 1) || !outDir) throw new Error(`usage: surface-rss-child.js POINTS THREADS OUTDIR, got ${process.argv.slice(2).join(' ')}`);
+  const [points, lanes, outDir] = [Number(process.argv[2]), Number(process.argv[3]), process.argv[4]];
+  if (!(points >= 1) || !(lanes >= 1) || !outDir) throw new Error(`usage: surface-rss-child.js POINTS LANES OUTDIR, got ${process.argv.slice(2).join(' ')}`);
   const rssMiB: number[] = [];
   const run = await partialSurface({
-    model: resnet(56), data: randomData(1000, CIFAR_SHAPE, 10, 13), batchSize: 256, side: 51, stopAfter: points, threads: 1, workers: threads, outDir,
+    model: resnet(56), data: randomData(1000, CIFAR_SHAPE, 10, 13), batchSize: 256, side: 51, stopAfter: points, threads: 1, workers: lanes, outDir,
     onPoint: () => { rssMiB.push(process.memoryUsage().rss / 2 ** 20); },
   });
   console.log(JSON.stringify({ maxRssMiB: process.resourceUsage().maxRSS / 1024, rssMiB, pointSeconds: run.pointSeconds }));

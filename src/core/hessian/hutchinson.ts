@@ -32,7 +32,6 @@ export interface HutchinsonResult extends TraceEstimate {
   values: Float64Array;
 }
 
-
 export async function hutchinsonTrace(op: LinearOperator, options: HutchinsonOptions): Promise<HutchinsonResult> {
   requireSelfAdjoint(op, 'hutchinsonTrace');
   const { samples, rng } = options;

@@ -6,8 +6,7 @@
 
 import type { Rng } from '../rng.js';
 import { gaussianVector, rademacherVector } from '../linalg/random.js';
-import { dot, orthogonaliseInPlace, orthonormalise, type Vec } from '../linalg/vector.js';
-import { meanAndStderr } from '../linalg/vector.js';
+import { dot, meanAndStderr, orthogonaliseInPlace, orthonormalise, type Vec } from '../linalg/vector.js';
 import type { TraceEstimate } from './hutchinson.js';
 import { matvecAll, requireSelfAdjoint, type LinearOperator } from './operator.js';
 import type { ProgressCallback } from './progress.js';

@@ -1,6 +1,6 @@
 // Grid points evaluated on worker threads beside the main one. onnxruntime-node's run() holds the thread that calls
-// it, so concurrent points need threads of their own; on ResNet-20, two workers with single-threaded sessions beat
-// one session with two threads by 1.4× (docs/benchmarks.md). Everything a point reads (graph initializers, θ, the
+// it, so concurrent points need threads of their own; on ResNet-20, two workers with single-threaded sessions match
+// one session with two threads on a quiet machine and beat it by 1.4× under load (docs/benchmarks.md). Everything a point reads (graph initializers, θ, the
 // directions, the batches) goes to the workers once, in shared memory: N workers hold one copy, not N.
 import { Worker } from 'node:worker_threads';
 import type { Graph } from '../../ir/graph.js';
