@@ -10,6 +10,8 @@ export interface ModelSpec {
   /** Per-sample input shape without the batch: [C, H, W] for images, [D] for vectors. */
   inputShape: number[];
   classes: number;
+  /** Integer inputs (token ids) of imported models: samples hold ids as exact float32 values, cast in the graph. */
+  inputDtype?: 'int64' | 'int32';
 }
 
 export interface Model {
@@ -20,6 +22,23 @@ export interface Model {
   params: string[];
   /** Non-trainable state that belongs to the model (BN running_mean / running_var), PyTorch buffer names. */
   buffers: string[];
+  /**
+   * Set on imported models that ONNX Runtime can run forward but terrain cannot differentiate: the message naming the
+   * ops that lack a shape or gradient rule. Evaluation works; building a gradient or HVP graph throws it.
+   */
+  forwardOnly?: string;
+}
+
+/** A model that can only be evaluated was asked for derivatives (an input error: the file's ops decide it). */
+export class UnsupportedOpError extends Error {
+  override name = 'UnsupportedOpError';
+}
+
+/** Throws UnsupportedOpError when `model` cannot be differentiated; `what` names the computation that needs it. */
+export function requireDifferentiable(model: Model, what: string): void {
+  if (model.forwardOnly === undefined) return;
+  throw new UnsupportedOpError(`${what} needs derivatives of the model, and ${model.forwardOnly.replace(/^[^:]*: /, '')}\n`
+    + 'Forward-only commands (eval, curve and surface along gaussian, to: and file: directions) work on this model.');
 }
 
 export const INPUT = 'input';

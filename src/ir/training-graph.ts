@@ -4,7 +4,7 @@ import { differentiate } from './autodiff.js';
 import { bnToTrainMode } from './bn-train.js';
 import type { Graph } from './graph.js';
 import { CORRECT, LOSS, withLoss, type LossKind } from './loss.js';
-import { INPUT, type Model } from './model.js';
+import { INPUT, requireDifferentiable, type Model } from './model.js';
 import { inferShapes } from './shapes.js';
 
 export interface GradientGraphOptions {
@@ -47,6 +47,7 @@ export function buildGradientGraph(model: Model, opts: GradientGraphOptions): Gr
  * parameters as inputs or initializers. Shared by the gradient graph and the HVP graph.
  */
 export function lossGraph(model: Model, opts: GradientGraphOptions): { graph: Graph; runningStatOutputs: Map<string, string> } {
+  requireDifferentiable(model, opts.bn === 'train' ? 'a train-mode BatchNormalization graph' : 'the gradient');
   let graph = opts.batch === undefined ? model.graph : withStaticBatch(model.graph, opts.batch);
   let runningStatOutputs = new Map<string, string>();
   if (opts.bn === 'train') ({ graph, runningStatOutputs } = bnToTrainMode(graph, { momentum: opts.momentum }));

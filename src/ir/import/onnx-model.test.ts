@@ -9,6 +9,7 @@ import { float32, int64, sizeOf, type Tensor } from '../tensor.js';
 import { buildModel, zooNames } from '../zoo/index.js';
 import { exportedLikeGraph } from './fixtures.js';
 import { importGraph, importOnnx, ImportError } from './index.js';
+import { requireDifferentiable, UnsupportedOpError } from '../model.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -46,22 +47,38 @@ test('import splits parameters, buffers and constants, restores deduplicated ten
   }
 });
 
-test('one error lists every unsupported op with its nodes', () => {
+test('ops terrain cannot infer or differentiate: the model runs forward only, and one error lists them all', () => {
   const b = new GraphBuilder('bad', 13);
   const x = b.input('x', 'float32', ['N', 4]);
   b.initializer('w', randn([4, 4]));
+  b.initializer('reps', int64([2], [1, 1]));
   let h = b.op('MatMul', [x, 'w'], {}, 'mm');
-  h = b.op('HardSigmoid', [h], {}, 'hs1');
-  h = b.op('HardSigmoid', [h], {}, 'hs2');
+  h = b.op('Tile', [h, 'reps'], {}, 'tile1');
+  h = b.op('Tile', [h, 'reps'], {}, 'tile2');
   b.nodes.push({ name: 'fused', op: 'FusedGemm', domain: 'com.microsoft', inputs: [h, 'w'], outputs: ['f'], attrs: {} });
   const y = b.op('Celu', ['f'], {}, 'celu');
   b.output(y, 'float32', ['N', 4]);
+  const { model } = importGraph(b.build(), 'bad.onnx');
+  assert.equal(model.spec.classes, 4);
+  assert.deepEqual(model.params, ['w'], 'parameters are found without shape inference');
+  assert.deepEqual(model.graph.nodes.map((n) => n.op), ['MatMul', 'Tile', 'Tile', 'FusedGemm', 'Celu'], 'kept node for node');
   let msg = '';
-  assert.throws(() => importGraph(b.build(), 'bad.onnx'), (e: Error) => { msg = e.message; return e instanceof ImportError; });
-  assert.match(msg, /^bad\.onnx: 3 unsupported ops:/);
-  assert.match(msg, /HardSigmoid \(no gradient rule\): nodes 'hs1', 'hs2'/);
+  assert.throws(() => requireDifferentiable(model, 'the Hessian'), (e: Error) => { msg = e.message; return e instanceof UnsupportedOpError; });
+  assert.match(msg, /^the Hessian needs derivatives of the model, and 2 unsupported ops:/);
   assert.match(msg, /com\.microsoft\.FusedGemm \(not a standard ONNX op \(domain 'com\.microsoft'\)\): node 'fused'/);
   assert.match(msg, /Celu \(terrain does not know this op\): node 'celu'/);
+  assert.match(msg, /Forward-only commands \(eval, curve and surface along gaussian/);
+});
+
+test('a known op without a gradient rule on the parameter path: imported whole, refused only for derivatives', () => {
+  const b = new GraphBuilder('tile', 13);
+  const x = b.input('x', 'float32', ['N', 4]);
+  b.initializer('w', randn([4, 4]));
+  b.initializer('reps', int64([2], [1, 1]));
+  const y = b.op('Tile', [b.op('MatMul', [x, 'w'], {}, 'mm'), 'reps'], {}, 'tile1');
+  b.output(y, 'float32', ['N', 4]);
+  const { model } = importGraph(b.build(), 't.onnx');
+  assert.throws(() => requireDifferentiable(model, 'the gradient'), /the gradient needs derivatives of the model, and 1 unsupported op:\n {2}- Tile \(no gradient rule\): node 'tile1'/);
 });
 
 test('ops without gradient rules are fine off the parameter path (input preprocessing)', () => {
@@ -81,8 +98,7 @@ function simple(inputShape: (number | string)[], opset = 13): Graph {
   return b.build();
 }
 
-test('clear errors: fixed batch, opset, several inputs, non-logits output, garbage bytes', () => {
-  assert.throws(() => importGraph(simple([2, 4]), 'f.onnx'), /f\.onnx: input 'x' has a fixed batch size 2; export with input_names=\["input"\]/);
+test('clear errors: opset, several inputs, non-logits output, garbage bytes', () => {
   assert.throws(() => importGraph(simple(['N', 4], 11), 'f.onnx'), /opset 11; terrain differentiates opsets 13–17/);
   const two = simple(['N', 4]);
   two.inputs.push({ name: 'y', dtype: 'float32', shape: ['N', 4] });
@@ -134,5 +150,64 @@ test("terrain's own zoo graphs import with exactly the zoo's parameters (in orde
     const { model } = importOnnx(toOnnxBytes(m.graph), `${arch}.onnx`);
     assert.deepEqual(model.params, m.params, `${arch}: parameters`);
     assert.deepEqual(model.buffers, m.buffers, `${arch}: buffers`);
+  }
+});
+
+test('a batch the exporter fixed becomes variable: Reshape targets that start with it copy the batch instead', async () => {
+  const b = new GraphBuilder('fixed', 13);
+  const x = b.input('x', 'float32', [2, 2, 2]);
+  b.initializer('w', randn([3, 4]));
+  b.initializer('target', int64([2], [2, -1]));
+  const y = b.op('Gemm', [b.op('Reshape', [x, 'target']), 'w'], { transB: attr.int(1) });
+  b.output(y, 'float32', [2, 3]);
+  const { model, report } = importGraph(b.build(), 'fixed.onnx');
+  assert.equal(report.bakedBatch, 2);
+  assert.deepEqual(model.graph.inputs[0]!.shape, ['N', 2, 2]);
+  const rng = createRng(3);
+  const xs = float32([5, 2, 2], Array.from({ length: 20 }, () => rng.normal()));
+  const session = await Session.create(model.graph, { threads: 1 });
+  const out = (await session.run({ input: xs }, ['logits']))['logits']!;
+  await session.dispose();
+  assert.deepEqual(out.dims, [5, 3]);
+  const w = model.graph.initializers.get('w')!.data as Float32Array;
+  for (let n = 0; n < 5; n++) for (let c = 0; c < 3; c++) {
+    let want = 0;
+    for (let k = 0; k < 4; k++) want += (xs.data as Float32Array)[n * 4 + k]! * w[c * 4 + k]!;
+    assert.ok(Math.abs((out.data as Float32Array)[n * 3 + c]! - want) < 1e-5);
+  }
+});
+
+test('a batch baked where terrain cannot free it is refused with the export settings that avoid it', () => {
+  const b = new GraphBuilder('fixed', 13);
+  const x = b.input('x', 'float32', [2, 4]);
+  b.initializer('w', randn([3, 4]));
+  b.initializer('shape', int64([2], [2, 3]));
+  const y = b.op('Expand', [b.op('ReduceSum', [b.op('Gemm', [x, 'w'], { transB: attr.int(1) })], { keepdims: attr.int(1) }), 'shape']);
+  b.output(y, 'float32', [2, 3]);
+  assert.throws(() => importGraph(b.build(), 'f.onnx'), /f\.onnx: the graph was exported with a fixed batch of 2 that terrain could not make variable .*dynamic_axes=/);
+});
+
+test('token ids: an int64 input is fed as float32 ids and cast in the graph; the embedding table is a parameter', async () => {
+  const b = new GraphBuilder('tokens', 13);
+  const ids = b.input('ids', 'int64', ['N', 3]);
+  b.initializer('emb', randn([10, 4]));
+  b.initializer('w', randn([2, 4]));
+  b.initializer('axes', int64([1], [1]));
+  const pooled = b.op('ReduceSum', [b.op('Gather', ['emb', ids]), 'axes'], { keepdims: attr.int(0) });
+  b.output(b.op('Gemm', [pooled, 'w'], { transB: attr.int(1) }), 'float32', ['N', 2]);
+  const { model } = importGraph(b.build(), 'tokens.onnx');
+  assert.equal(model.spec.inputDtype, 'int64');
+  assert.deepEqual(model.spec.inputShape, [3]);
+  assert.deepEqual(model.params, ['emb', 'w']);
+  assert.equal(model.graph.inputs[0]!.dtype, 'float32');
+  const tokens = [1, 9, 0, 4, 4, 7];
+  const session = await Session.create(model.graph, { threads: 1 });
+  const out = (await session.run({ input: float32([2, 3], tokens) }, ['logits']))['logits']!.data as Float32Array;
+  await session.dispose();
+  const emb = model.graph.initializers.get('emb')!.data as Float32Array, w = model.graph.initializers.get('w')!.data as Float32Array;
+  for (let n = 0; n < 2; n++) for (let c = 0; c < 2; c++) {
+    let want = 0;
+    for (let t = 0; t < 3; t++) for (let k = 0; k < 4; k++) want += emb[tokens[n * 3 + t]! * 4 + k]! * w[c * 4 + k]!;
+    assert.ok(Math.abs(out[n * 2 + c]! - want) < 1e-5, `logit ${n},${c}`);
   }
 });

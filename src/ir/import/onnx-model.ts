@@ -1,7 +1,7 @@
 // An ONNX file (typically exported from PyTorch) as a terrain model: parsed, checked against what terrain can run and
 // differentiate, simplified, its I/O renamed to "input"/"logits", and its initializers split into parameters,
 // buffers and constants (./roles.ts). Every problem is one ImportError naming the file and the node or value.
-import { type Dim, type Graph, type ValueInfo } from '../graph.js';
+import { attr, type Dim, type Graph, type Node, type ValueInfo } from '../graph.js';
 import { MAX_OPSET, MIN_OPSET } from '../autodiff.js';
 import { INPUT, LOGITS, type Model } from '../model.js';
 import { fromOnnxBytes, OnnxFormatError } from '../onnx.js';
@@ -40,6 +40,8 @@ export interface ImportReport {
   outputName: string;
   /** Further graph outputs that terrain ignores. */
   ignoredOutputs: string[];
+  /** The batch size the exporter fixed, made variable at import (absent when the file's batch was already symbolic). */
+  bakedBatch?: number;
 }
 
 export interface Imported {
@@ -59,37 +61,93 @@ export function importOnnx(bytes: Uint8Array, source = 'model.onnx'): Imported {
 }
 
 /** Imports an already parsed graph (ONNX files, converted TF.js models). */
-export function importGraph(graph: Graph, source: string): Imported {
+export function importGraph(file: Graph, source: string): Imported {
+  let graph = file;
   const fail = (what: string): never => { throw new ImportError(`${source}: ${what}`); };
   if (graph.opset < MIN_OPSET || graph.opset > MAX_OPSET) {
     fail(`opset ${graph.opset}; terrain differentiates opsets ${MIN_OPSET}–${MAX_OPSET}: export with opset_version=13`);
   }
   const input = checkInput(graph, fail);
+  if (INTEGER_INPUTS.has(input.dtype)) graph = feedIdsAsFloat(graph, input);
+  const bakedBatch = isStatic(input.shape[0]!) ? input.shape[0] as number : undefined;
+  if (bakedBatch !== undefined) graph = withSymbolicBatch(graph);
   if (graph.outputs.length === 0) fail('the graph has no outputs');
   const output = graph.outputs[0]!;
   if (!graph.nodes.some((n) => n.outputs.includes(output.name))) fail(`output '${output.name}' is not computed by any node`);
-  const before = unsupportedBeforeImport(graph);
-  if (before.length > 0) throw new ImportError(describeUnsupported(source, before));
-
   const focused: Graph = { ...graph, outputs: [output] };
-  const s = guarded(source, 'simplifying', () => simplifyGraph(focused));
+  const before = unsupportedBeforeImport(graph);
+  const unknown = before.filter((u) => u.kind === 'unknown');
+  if (unknown.length > 0) return importForwardOnly(focused, input, output, source, describeUnsupported(source, unknown), fail);
+
+  const s = guarded(source, 'simplifying', () => simplifyGraph(focused, { bakedBatch }));
   const [g, renamed] = renameIo(s.graph, input.name, output.name);
   const env = guarded(source, 'shape inference', () => inferShapes(g));
-  const classes = checkOutput(env, fail);
+  const classes = checkOutput(env, bakedBatch, fail);
   checkSizes(g, env, fail);
   const roles = classifyInitializers(g, new Set([...s.fromFile].map(renamed)));
   const after = unsupportedAfterImport(g, env, roles.params);
-  if (after.length > 0) throw new ImportError(describeUnsupported(source, after));
 
   g.outputs = [{ name: LOGITS, dtype: 'float32', shape: [BATCH, classes] }];
-  const inputShape = input.shape.slice(1) as number[];
+  const report: ImportReport = {
+    source, opset: graph.opset, ...roles, aliases: s.aliases, folded: s.folded, removed: s.removed, unused: s.unused,
+    inputName: input.name, outputName: output.name, ignoredOutputs: graph.outputs.slice(1).map((o) => o.name),
+    ...(bakedBatch !== undefined ? { bakedBatch } : {}),
+  };
+  const forwardOnly = after.length > 0 ? { forwardOnly: describeUnsupported(source, after) } : {};
+  return { model: { spec: specOf(input, classes), graph: g, params: roles.params, buffers: roles.buffers, ...forwardOnly }, report };
+}
+
+/**
+ * Graphs with ops terrain's shape inference does not know: kept node for node (no folding), so ONNX Runtime runs them
+ * forward; the classes come from the file's declared output shape. Differentiating such a model is refused with
+ * `reason` (Model.forwardOnly).
+ */
+function importForwardOnly(graph: Graph, input: ValueInfo, output: ValueInfo, source: string, reason: string, fail: (w: string) => never): Imported {
+  const classes = output.shape[1];
+  if (output.shape.length !== 2 || classes === undefined || !isStatic(classes) || output.dtype !== 'float32') {
+    fail(`the graph's output '${output.name}' is declared ${output.dtype} ${showShape(output.shape)}, but terrain cannot infer shapes through ${reason.split('\n').slice(1).join('; ')}; give the output as float32 logits [batch, classes]`);
+  }
+  const s = simplifyGraph(graph, { fold: false });
+  const [g, renamed] = renameIo(s.graph, input.name, output.name);
+  const roles = classifyInitializers(g, new Set([...s.fromFile].map(renamed)));
+  g.outputs = [{ name: LOGITS, dtype: 'float32', shape: [BATCH, classes as number] }];
   return {
-    model: { spec: { arch: 'onnx', options: {}, inputShape, classes }, graph: g, params: roles.params, buffers: roles.buffers },
+    model: { spec: specOf(input, classes as number), graph: g, params: roles.params, buffers: roles.buffers, forwardOnly: reason },
     report: {
-      source, opset: graph.opset, ...roles, aliases: s.aliases, folded: s.folded, removed: s.removed, unused: s.unused,
-      inputName: input.name, outputName: output.name, ignoredOutputs: graph.outputs.slice(1).map((o) => o.name),
+      source, opset: graph.opset, ...roles, aliases: s.aliases, folded: 0, removed: s.removed, unused: s.unused,
+      inputName: input.name, outputName: output.name, ignoredOutputs: [],
     },
   };
+}
+
+function specOf(input: ValueInfo, classes: number): Model['spec'] {
+  const inputShape = input.shape.slice(1) as number[];
+  const ids = INTEGER_INPUTS.has(input.dtype) ? { inputDtype: input.dtype as 'int64' | 'int32' } : {};
+  return { arch: 'onnx', options: {}, inputShape, classes, ...ids };
+}
+
+/** A graph whose exporter fixed the batch size (no dynamic_axes): the input's and outputs' first dim become symbolic. */
+function withSymbolicBatch(graph: Graph): Graph {
+  const batch = graph.inputs[0]!.shape[0];
+  const free = (v: ValueInfo): ValueInfo => (v.shape[0] === batch ? { ...v, shape: [BATCH, ...v.shape.slice(1)] } : v);
+  return { ...graph, inputs: [free(graph.inputs[0]!), ...graph.inputs.slice(1)], outputs: graph.outputs.map(free) };
+}
+
+const INTEGER_INPUTS = new Set(['int64', 'int32']);
+
+/**
+ * Token ids: the graph's integer input becomes a float32 input followed by a Cast to the file's type, so every batch
+ * path stays float32 (ids below 2^24 are exact in float32; the data readers check that) while the model's own ops
+ * (Gather on an embedding table) see the integers they were exported with. Cast passes no gradient to the ids.
+ */
+function feedIdsAsFloat(graph: Graph, input: ValueInfo): Graph {
+  const taken = new Set([...graph.initializers.keys(), ...graph.nodes.flatMap((n) => [...n.inputs, ...n.outputs])]);
+  let ids = `${input.name}_ids`;
+  for (let k = 1; taken.has(ids); k++) ids = `${input.name}_ids_${k}`;
+  const to = input.dtype === 'int64' ? 7 : 6; // ONNX TensorProto.INT64 / INT32
+  const cast: Node = { name: `${input.name}_as_ids`, op: 'Cast', inputs: [input.name], outputs: [ids], attrs: { to: attr.int(to) } };
+  const nodes = graph.nodes.map((n) => ({ ...n, inputs: n.inputs.map((x) => (x === input.name ? ids : x)) }));
+  return { ...graph, inputs: [{ ...input, dtype: 'float32' }, ...graph.inputs.slice(1)], nodes: [cast, ...nodes] };
 }
 
 function guarded<T>(source: string, stage: string, f: () => T): T {
@@ -106,20 +164,22 @@ function checkInput(graph: Graph, fail: (w: string) => never): ValueInfo {
     fail(`the graph has ${graph.inputs.length} inputs (${graph.inputs.map((v) => `'${v.name}'`).join(', ') || 'none'}); terrain feeds one batch of samples`);
   }
   const input = graph.inputs[0]!;
-  if (input.dtype !== 'float32') fail(`input '${input.name}' is ${input.dtype}; terrain feeds float32 samples (export the model in float32)`);
-  if (input.shape.length < 2) fail(`input '${input.name}' has shape ${showShape(input.shape)}; expected [batch, …sample dims]`);
-  if (isStatic(input.shape[0]!)) {
-    fail(`input '${input.name}' has a fixed batch size ${input.shape[0]}; export with input_names=["input"], output_names=["output"] and dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}} (docs/pytorch.md)`);
+  if (input.dtype !== 'float32' && !INTEGER_INPUTS.has(input.dtype)) {
+    fail(`input '${input.name}' is ${input.dtype}; terrain feeds float32 samples or int64/int32 token ids`);
   }
+  if (input.shape.length < 2) fail(`input '${input.name}' has shape ${showShape(input.shape)}; expected [batch, …sample dims]`);
   const rest = input.shape.slice(1);
   if (!rest.every((d) => isStatic(d) && d > 0)) fail(`input '${input.name}' has shape ${showShape(input.shape)}; every dim after the batch must be fixed`);
   return input;
 }
 
-function checkOutput(env: ShapeEnv, fail: (w: string) => never): number {
+function checkOutput(env: ShapeEnv, bakedBatch: number | undefined, fail: (w: string) => never): number {
   const t = env.type(LOGITS);
   const classes = t.shape[1];
   if (t.shape.length !== 2 || classes === undefined || !isStatic(classes)) fail(`the output should be logits [batch, classes], got ${showShape(t.shape)}`);
+  if (bakedBatch !== undefined && isStatic(t.shape[0]!)) {
+    fail(`the graph was exported with a fixed batch of ${bakedBatch} that terrain could not make variable (the output stays ${showShape(t.shape)}); export with input_names=["input"], output_names=["output"] and dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}} (docs/pytorch.md)`);
+  }
   if (t.dtype !== 'float32') fail(`the output is ${t.dtype}; expected float32 logits`);
   return classes as number;
 }

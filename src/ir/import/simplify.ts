@@ -11,7 +11,7 @@
 //     targets with 0 (copy the input's dim) or -1, so the Shape → Gather → Unsqueeze → Concat chain falls away.
 //  4. Dead nodes and initializers removed.
 // Float initializers from the file are parameters or buffers: never folded, so their names survive.
-import { cloneGraph, type Graph, type Node } from '../graph.js';
+import { cloneGraph, type Dim, type Graph, type Node } from '../graph.js';
 import { ShapeEnv } from '../shapes.js';
 import { eqDim, isStatic } from '../shapes/dims.js';
 import { isFloat } from '../grad/emitter.js';
@@ -37,12 +37,26 @@ function copyTensor(t: Tensor): Tensor {
   return { dtype: t.dtype, dims: [...t.dims], data: t.data.slice() };
 }
 
-export function simplifyGraph(input: Graph): Simplified {
+/**
+ * `fold: false` keeps every node as the file has it (steps 1 and 4 only): the form of graphs whose ops terrain's shape
+ * inference does not know, which ONNX Runtime can still run forward.
+ */
+export interface SimplifyOptions {
+  /** false: no folding (see above). */
+  fold?: boolean;
+  /**
+   * The batch size an exporter baked into the graph, whose input now has a symbolic batch: constant Reshape targets
+   * that start with it while their input starts with the batch symbol start with 0 (copy the batch) instead.
+   */
+  bakedBatch?: number;
+}
+
+export function simplifyGraph(input: Graph, opts: SimplifyOptions = {}): Simplified {
   const g = cloneGraph(input);
   const fromFile = new Set(g.initializers.keys());
   const outputs = new Set(g.outputs.map((o) => o.name));
   const aliases = materializeAliases(g, fromFile, outputs);
-  const folded = foldConstants(g, fromFile, outputs);
+  const folded = opts.fold === false ? 0 : foldConstants(g, fromFile, outputs, opts.bakedBatch);
   const before = g.nodes.length;
   removeDeadNodes(g);
   const used = new Set(g.nodes.flatMap((n) => n.inputs));
@@ -67,7 +81,7 @@ function materializeAliases(g: Graph, fromFile: Set<string>, outputs: Set<string
   return aliases;
 }
 
-function foldConstants(g: Graph, fromFile: Set<string>, outputs: Set<string>): number {
+function foldConstants(g: Graph, fromFile: Set<string>, outputs: Set<string>, bakedBatch?: number): number {
   const env = new ShapeEnv(g);
   const known = new Map<string, Const>();
   const used = new Set(g.initializers.keys());
@@ -135,7 +149,10 @@ function foldConstants(g: Graph, fromFile: Set<string>, outputs: Set<string>): n
         continue;
       }
     }
-    if (standard && node.op === 'Reshape') staticReshapeTarget(node, env, fresh, setConstant);
+    if (standard && node.op === 'Reshape') {
+      staticReshapeTarget(node, env, fresh, setConstant);
+      if (bakedBatch !== undefined) unbakeBatch(node, env, g.inputs[0]?.shape[0], bakedBatch, fresh, setConstant);
+    }
     if (standard) rebuildShapeInput(node, env, sources, emit);
     env.infer(node);
     if (standard) trackSymbolic(node, env);
@@ -204,6 +221,16 @@ function staticReshapeTarget(node: Node, env: ShapeEnv, fresh: (s: string) => st
   if (out.some(Number.isNaN)) return; // a literal 0 in a tracked shape: leave such targets alone
   const name = fresh(`${node.name}/static_shape`);
   setConstant(name, { dtype: 'int64', dims: [out.length], data: out });
+  node.inputs[1] = name;
+}
+
+function unbakeBatch(node: Node, env: ShapeEnv, batch: Dim | undefined, baked: number, fresh: (s: string) => string, setConstant: (n: string, c: Const) => void): void {
+  const [x, t] = node.inputs;
+  if (!x || !t || typeof batch !== 'string' || !env.has(x) || !env.has(t) || !eqDim(env.shape(x)[0] ?? -1, batch)) return;
+  const target = env.value(t);
+  if (!target || !target.every(isStatic) || target[0] !== baked) return;
+  const name = fresh(`${node.name}/batch_shape`);
+  setConstant(name, { dtype: 'int64', dims: [target.length], data: [0, ...(target.slice(1) as number[])] });
   node.inputs[1] = name;
 }
 

@@ -13,14 +13,18 @@ export interface UnsupportedOp {
   /** "Gather", or "com.microsoft.FusedConv" for other domains. */
   op: string;
   reason: string;
+  /** 'unknown': terrain cannot infer its shapes (ORT may still run it); 'no-gradient': it runs, but has no rule. */
+  kind: 'unknown' | 'no-gradient';
   nodes: string[];
 }
+
+const NO_RULE = 'no gradient rule';
 
 const standard = (domain: string | undefined) => !domain || domain === 'ai.onnx';
 const opName = (op: string, domain: string | undefined) => (standard(domain) ? op : `${domain}.${op}`);
 
 function collect(found: Map<string, UnsupportedOp>, op: string, reason: string, node: string): void {
-  const hit = found.get(op) ?? { op, reason, nodes: [] };
+  const hit = found.get(op) ?? { op, reason, kind: reason === NO_RULE ? 'no-gradient' : 'unknown', nodes: [] };
   hit.nodes.push(node);
   found.set(op, hit);
 }
@@ -40,7 +44,7 @@ export function unsupportedBeforeImport(g: Graph): UnsupportedOp[] {
     if (fed && rule !== noGradient) for (const o of n.outputs) if (o) reach.add(o);
     if (!standard(n.domain)) collect(found, name, `not a standard ONNX op (domain '${n.domain}')`, n.name);
     else if (!SHAPE_RULES[n.op] && !FOLDABLE_OPS.has(n.op)) collect(found, name, 'terrain does not know this op', n.name);
-    else if (!rule && !FOLDABLE_OPS.has(n.op) && fed && needed.has(k)) collect(found, name, 'no gradient rule', n.name);
+    else if (!rule && !FOLDABLE_OPS.has(n.op) && fed && needed.has(k)) collect(found, name, NO_RULE, n.name);
   }
   return [...found.values()];
 }
@@ -53,7 +57,7 @@ export function unsupportedAfterImport(g: Graph, env: ShapeEnv, params: readonly
   for (const [k, n] of g.nodes.entries()) {
     if (!n.inputs.some((i) => i && reach.has(i))) continue;
     for (const o of n.outputs) if (o && isFloat(env.dtype(o))) reach.add(o);
-    if (needed.has(k) && n.outputs.some((o) => reach.has(o)) && !GRAD_RULES[n.op]) collect(found, n.op, 'no gradient rule', n.name);
+    if (needed.has(k) && n.outputs.some((o) => reach.has(o)) && !GRAD_RULES[n.op]) collect(found, n.op, NO_RULE, n.name);
   }
   return [...found.values()];
 }
