@@ -1,6 +1,6 @@
 // Options and loading steps shared by the commands: model, data, threads, output.
 import type { Command } from 'commander';
-import { makeBatches, resolveData, type Dataset, type SplitName } from '../core/data/index.js';
+import { fitSampleShape, makeBatches, NORMALIZE_FORMS, resolveData, type Dataset, type ResolvedData, type SplitName } from '../core/data/index.js';
 import { loadModelFile, type LoadedModel } from '../core/model-file.js';
 import type { DataSelection } from '../core/landscape/job.js';
 import type { LabeledBatch } from '../core/evaluate/point.js';
@@ -40,8 +40,11 @@ export function addDataOptions(cmd: Command, defaultSplit: SplitName): Command {
     .option('--split <split>', 'train | test | all', choiceOption('--split', ['train', 'test', 'all'] as const), defaultSplit)
     .option('--samples <n>', 'a seeded, stratified subset of N samples of the split', intOption('--samples', 1))
     .option('--data-seed <n>', 'seed of the --samples subset', intOption('--data-seed'), 0)
+    .option('--normalize <how>', NORMALIZE_HELP)
     .option('--batch <n>', 'evaluation batch size', intOption('--batch', 1), 256);
 }
+
+export const NORMALIZE_HELP = `${NORMALIZE_FORMS}; default per-channel (training statistics) for digits, fashion-mnist, mnist, cifar*, none for npy:/npz:`;
 
 export function addRuntimeOptions(cmd: Command): Command {
   return cmd
@@ -54,6 +57,7 @@ export interface DataOptions {
   split: SplitName;
   samples?: number;
   dataSeed: number;
+  normalize?: string;
   batch: number;
 }
 
@@ -64,15 +68,28 @@ export interface PreparedData {
   selection: DataSelection;
 }
 
-export function prepareData(o: DataOptions): PreparedData {
-  const d = resolveData(o.data, { split: o.split, samples: o.samples, seed: o.dataSeed });
-  const selected = d.selected;
+/**
+ * Reads, normalises and batches the data; with a model, samples that differ from its input only by unit axes
+ * (npy (N, T, D) loaded as [1, T, D] for a model taking [T, D]) are reshaped to it.
+ */
+export function prepareData(o: DataOptions, model?: LoadedModel): PreparedData {
+  const d = resolveData(o.data, { split: o.split, samples: o.samples, seed: o.dataSeed, normalize: o.normalize });
+  announceNormalization(d);
+  const fit = (ds: Dataset) => (model ? fitSampleShape(ds, model.model.spec.inputShape) : ds);
+  const selected = fit(d.selected);
   return {
     selected,
-    train: d.train,
+    train: fit(d.train),
     batches: makeBatches(selected, o.batch),
-    selection: { source: d.source, split: o.split, samples: o.samples, seed: o.dataSeed, hash: selected.hash, count: selected.count },
+    selection: { source: d.source, split: o.split, samples: o.samples, seed: o.dataSeed, normalize: d.normalize, hash: selected.hash, count: selected.count },
   };
+}
+
+/** Says once, on stderr, which normalisation the data got (it changes every number computed from it). */
+export function announceNormalization(d: Pick<ResolvedData, 'source' | 'normalize' | 'train'>): void {
+  const s = d.train.standardisation;
+  const stats = s ? ` (mean ${s.mean.map((v) => +v.toPrecision(5)).join(';')}, std ${s.std.map((v) => +v.toPrecision(5)).join(';')})` : ' (values as given)';
+  process.stderr.write(`data ${d.source}: --normalize ${d.normalize}${stats}\n`);
 }
 
 export function loadModel(path: string, weights?: string): LoadedModel {

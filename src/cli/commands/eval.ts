@@ -19,7 +19,7 @@ export function registerEval(program: Command): void {
   addRuntimeOptions(cmd).action(async (flags: EvalFlags) => {
     const out = makeOutput(!!flags.json);
     const m = loadModel(flags.model, flags.weights);
-    const data = prepareData(flags);
+    const data = prepareData(flags, m);
     checkCompatible(m, data.selected);
     const weights = new Map([...toTensors(m.theta), ...m.buffers]);
     const s = await evaluateWeights(m.model, weights, data.batches, { threads: flags.threads });

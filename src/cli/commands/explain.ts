@@ -50,7 +50,7 @@ async function explain(flags: ExplainFlags): Promise<void> {
   const out = makeOutput(!!flags.json);
   const range = parseRange(flags.range, '--range');
   const m = loadModelFile(flags.model, { weights: flags.weights });
-  const data = prepareData(flags);
+  const data = prepareData(flags, m);
   checkCompatible(m, data.selected);
   const [dir] = await resolveDirections([flags.direction], directionContext(m, gradientProvider(m, data.batches, flags.threads), eigenvectorProvider(m, data.batches, flags.hessian, flags.threads)));
   const run = await RunDir.open(flags.out, {

@@ -53,7 +53,7 @@ async function gmi(flags: GmiFlags): Promise<void> {
   const zeroed = lambdas.map((l) => (Math.abs(l) < 1e-12 ? 0 : l));
   if (flags.traceSamples === 1) throw new UsageError('--trace-samples 1: need 0 (skip) or at least 2 for a standard error');
   const m = loadModelFile(flags.model, { weights: flags.weights });
-  const data = prepareData(flags);
+  const data = prepareData(flags, m);
   checkCompatible(m, data.selected);
   const specs = Array.from({ length: flags.directions }, (_, i) => `gaussian:norm=${flags.norm}:seed=${flags.seed + i}`);
   const dirs = await resolveDirections(specs, directionContext(m));

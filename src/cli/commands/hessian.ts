@@ -78,7 +78,7 @@ async function atPoint(flags: HessianFlags): Promise<void> {
   if (flags.trace && flags.traceMethod === 'hutch++' && flags.traceSamples < 6) throw new UsageError(`--trace-samples ${flags.traceSamples}: hutch++ needs at least 6 products`);
   const m = loadModelFile(flags.model!);
   checkParams(m.theta.layout, flags.params);
-  const data = prepareData(flags);
+  const data = prepareData(flags, m);
   checkCompatible(m, data.selected);
   const run = await RunDir.open(flags.out, {
     kind: 'hessian',
@@ -181,7 +181,7 @@ async function overTraining(flags: HessianFlags): Promise<void> {
   const paths = trainingCheckpoints(flags.checkpoints!);
   const first = loadModelFile(paths[0]!);
   checkParams(first.theta.layout, flags.params);
-  const data = prepareData(flags);
+  const data = prepareData(flags, first);
   checkCompatible(first, data.selected);
   const run = await RunDir.open(flags.out, {
     kind: 'hessian-checkpoints',

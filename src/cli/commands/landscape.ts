@@ -58,7 +58,7 @@ function addLandscapeOptions(cmd: Command): Command {
 
 async function prepare(flags: LandscapeFlags, specs: string[], orthogonal = false) {
   const m = loadModelFile(flags.model, { weights: flags.weights });
-  const data = prepareData(flags);
+  const data = prepareData(flags, m);
   checkCompatible(m, data.selected);
   const ctx = directionContext(m, gradientProvider(m, data.batches, flags.threads), eigenvectorProvider(m, data.batches, flags.hessian, flags.threads));
   const dirs = await resolveDirections(specs, ctx);

@@ -6,7 +6,7 @@ import { checkJudgeRange, isNamedShape, loadTemplate, MINE_BIAS_BN, MINE_NORMS, 
 import { parseRange, type Range } from '../../core/runs/grid.js';
 import type { SplitName } from '../../core/data/index.js';
 import { curvesPlot, writePlot } from '../../plot/index.js';
-import { addModelOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, loadModel, numberOption } from '../common.js';
+import { addModelOptions, addRuntimeOptions, announceNormalization, checkCompatible, choiceOption, commandLine, intOption, loadModel, NORMALIZE_HELP, numberOption } from '../common.js';
 import { UsageError } from '../errors.js';
 import { makeOutput } from '../output.js';
 import { VERSION } from '../version.js';
@@ -36,6 +36,7 @@ interface MineFlags {
   judgeSamples?: number;
   inSample: number;
   dataSeed: number;
+  normalize?: string;
   judgeRange?: string;
   batch: number;
   threads: number;
@@ -83,7 +84,9 @@ export async function mineCommand(flags: MineFlags): Promise<void> {
   const data = prepareMiningData({
     spec: flags.data, split: flags.split, judgeSplit: flags.judgeSplit, judgeFraction: flags.judgeFraction, samples: flags.samples,
     judgeSamples: flags.judgeSamples, inSampleSamples: flags.inSample, seed: flags.dataSeed, evalBatch: flags.batch,
+    normalize: flags.normalize,
   });
+  announceNormalization(data.resolved);
   checkCompatible(m, data.mining.dataset);
   if (data.mining.dataset.count < flags.mineBatch) throw new UsageError(`--mine-batch ${flags.mineBatch}: the mining data has only ${data.mining.dataset.count} samples`);
   const seeds = Array.from({ length: flags.restarts }, (_, k) => flags.seed + k);
@@ -189,6 +192,7 @@ export function registerMine(program: Command): void {
     .option('--judge-samples <n>', 'a seeded, stratified subset of N held-out samples', intOption('--judge-samples', 1))
     .option('--in-sample <n>', 'also draw the curve on N mining samples (0: no)', intOption('--in-sample'), 2000)
     .option('--data-seed <n>', 'seed of partitions and subsets', intOption('--data-seed'), 0)
+    .option('--normalize <how>', NORMALIZE_HELP)
     .option('--judge-range <A:B:N>', 'judging grid (N ≥ 51; default: the shape\'s interval, 51 points)')
     .option('--batch <n>', 'evaluation batch size of the judging curves', intOption('--batch', 1), 256);
   addRuntimeOptions(cmd)

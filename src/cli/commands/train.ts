@@ -5,7 +5,7 @@ import { SCHEDULES, type ScheduleName } from '../../core/train/schedule.js';
 import { train } from '../../core/train/train.js';
 import type { OptimizerOptions } from '../../core/train/optimizer.js';
 import { buildModel, zooNames } from '../../ir/zoo/index.js';
-import { choiceOption, commandLine, intOption, numberOption } from '../common.js';
+import { announceNormalization, choiceOption, commandLine, intOption, NORMALIZE_HELP, numberOption } from '../common.js';
 import { UsageError } from '../errors.js';
 import { makeOutput } from '../output.js';
 import { VERSION } from '../version.js';
@@ -14,6 +14,7 @@ interface TrainFlags {
   model: string;
   modelOptions?: string;
   data: string;
+  normalize?: string;
   samples?: number;
   epochs: number;
   batch: number;
@@ -45,7 +46,8 @@ function parseModelOptions(text: string | undefined): Record<string, unknown> {
 export async function trainCommand(flags: TrainFlags): Promise<void> {
   const out = makeOutput(!!flags.json);
   if (!zooNames().includes(flags.model)) throw new UsageError(`--model '${flags.model}' is not in the zoo; choose one of ${zooNames().join(', ')}`);
-  const data = resolveData(flags.data, { split: 'train', samples: flags.samples, seed: flags.seed });
+  const data = resolveData(flags.data, { split: 'train', samples: flags.samples, seed: flags.seed, normalize: flags.normalize });
+  announceNormalization(data);
   const trainSet = data.selected;
   let model;
   try {
@@ -64,7 +66,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
     model, train: trainSet, test: data.test, outDir: flags.out,
     config: { epochs: flags.epochs, batch: flags.batch, lr: flags.lr, optimizer, schedule: flags.schedule, seed: flags.seed, saveEvery: flags.saveEvery, saveSteps: flags.saveSteps, threads: flags.threads },
     meta: {
-      dataset: data.source, datasetHash: data.hash, trainHash: trainSet.hash, testHash: data.test.hash, samples: flags.samples ?? null,
+      dataset: data.source, normalize: data.normalize, datasetHash: data.hash, trainHash: trainSet.hash, testHash: data.test.hash, samples: flags.samples ?? null,
       command: ['terrain', ...commandLine()], version: VERSION,
     },
     onStep: (s) => bar.update(s, s > 0 ? ((Date.now() - t0) / s) * (steps - s) : undefined),
@@ -90,6 +92,7 @@ export function registerTrain(program: Command): void {
     .requiredOption('--model <arch>', `zoo architecture: ${zooNames().join(', ')}`)
     .option('--model-options <json>', 'architecture options as JSON, e.g. \'{"widths":[128,64],"activation":"tanh"}\'')
     .requiredOption('--data <spec>', 'digits | fashion-mnist[:DIR] | mnist:DIR | cifar10:DIR | cifar100:DIR | npy:X.npy,Y.npy')
+    .option('--normalize <how>', NORMALIZE_HELP)
     .option('--samples <n>', 'train on a seeded, stratified subset of N training samples', intOption('--samples', 1))
     .option('--epochs <n>', 'epochs', intOption('--epochs', 1), 10)
     .option('--batch <n>', 'batch size', intOption('--batch', 2), 128)

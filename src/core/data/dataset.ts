@@ -18,6 +18,11 @@ export interface Dataset {
   readonly split: SplitName;
   /** count × prod(shape) values, sample-major, each sample C×H×W row-major (NCHW). */
   readonly x: Float32Array;
+  /**
+   * 'int64' when the samples are integers (token ids from an integer npy/npz array): x holds them exactly (|v| < 2^24)
+   * and the engine feeds them as int64. Absent for ordinary float samples. Part of the content hash.
+   */
+  readonly xDtype?: 'int64';
   /** count labels, each in 0..classes−1. */
   readonly y: Int32Array;
   /** Shape of one sample: [C, H, W] for images, [D] for flat feature vectors. */
@@ -54,7 +59,7 @@ export type DatasetFields = Omit<Dataset, 'hash' | 'count'>;
 
 /** Checks sizes and labels, then returns a Dataset whose hash is computed lazily. */
 export function makeDataset(fields: DatasetFields): Dataset {
-  const { x, y, shape, classes, name } = fields;
+  const { x, y, shape, classes, name, xDtype } = fields;
   const per = sampleSize(shape);
   if (!Number.isInteger(classes) || classes < 1) throw new DataError(`${name}: class count must be a positive integer, got ${classes}`);
   if (x.length !== y.length * per) {
@@ -67,7 +72,7 @@ export function makeDataset(fields: DatasetFields): Dataset {
     shape: Object.freeze([...shape]),
     count: y.length,
     get hash(): string {
-      hash ??= contentHash(x, y, shape, classes);
+      hash ??= contentHash(x, y, shape, classes, xDtype);
       return hash;
     },
   });
@@ -98,9 +103,10 @@ export function classCounts(y: Int32Array, classes: number): number[] {
   return counts;
 }
 
-function contentHash(x: Float32Array, y: Int32Array, shape: readonly number[], classes: number): string {
+function contentHash(x: Float32Array, y: Int32Array, shape: readonly number[], classes: number, xDtype?: 'int64'): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify({ shape, classes, count: y.length }) + '\n');
+  // xDtype only when present, so the hashes of float data sets stay what they were.
+  h.update(JSON.stringify({ shape, classes, count: y.length, ...(xDtype ? { xDtype } : {}) }) + '\n');
   h.update(new Uint8Array(y.buffer, y.byteOffset, y.byteLength));
   h.update(new Uint8Array(x.buffer, x.byteOffset, x.byteLength));
   return h.digest('hex');
@@ -125,6 +131,7 @@ export interface DatasetSummary {
   shape: number[];
   classes: number;
   hash: string;
+  xDtype?: 'int64';
   standardisation?: Standardisation;
   note?: string;
 }
@@ -132,6 +139,7 @@ export interface DatasetSummary {
 export function summariseDataset(ds: Dataset): DatasetSummary {
   return {
     name: ds.name, split: ds.split, count: ds.count, shape: [...ds.shape], classes: ds.classes, hash: ds.hash,
+    ...(ds.xDtype ? { xDtype: ds.xDtype } : {}),
     ...(ds.standardisation ? { standardisation: ds.standardisation } : {}),
     ...(ds.note ? { note: ds.note } : {}),
   };

@@ -1,11 +1,13 @@
 // Data sets from NumPy files: `npy:X.npy,Y.npy` (no split: train and test are the same samples) and
 // `npz:FILE.npz` (arrays x/y, or x_train/y_train/x_test/y_test as in Keras' mnist.npz, which do give a split).
-// Values are taken as stored (no ÷255); x is (N, D), (N, H, W) → 1×H×W, or (N, C, H, W).
+// Values are taken as stored (no ÷255); float x is (N, D), (N, H, W) → 1×H×W, or (N, C, H, W). Integer x (<i4, <i8:
+// token ids) keeps its sample shape exactly ((N, T) → [T], (N, T, D) → [T, D]) and is marked xDtype 'int64'.
 
 import { makeDataset, filesHash, type DataSplits, type Dataset, type SplitName } from './dataset.js';
 import { DataError, formatCount as count } from './errors.js';
 import { readDataFile, type ReadOptions } from './files.js';
 import { npyToFloat32, npyToLabels, parseNpy, type NpyArray } from './npy.js';
+import { isIntegerNpy, npyToIntegerSamples } from './npy-int.js';
 import { parseNpz } from './npz.js';
 
 export const NPZ_X_NAMES = ['x', 'X', 'images', 'inputs', 'data', 'features'] as const;
@@ -68,6 +70,9 @@ function numpyDataset(
   if (y.shape[0] !== n) throw new DataError(`${yLabel} holds ${count(y.shape[0]!)} labels but ${xLabel} holds ${count(n)} samples`);
   if (n === 0) throw new DataError(`${xLabel} holds no samples`);
   if (x.shape.slice(1).some((d) => d === 0)) throw new DataError(`${xLabel} has an empty sample shape (${x.shape.join(', ')})`);
+  if (isIntegerNpy(x)) {
+    return makeDataset({ name, split, x: npyToIntegerSamples(x, xLabel), xDtype: 'int64', y: labels, shape: x.shape.slice(1), classes, ...(note ? { note } : {}) });
+  }
   const shape = x.shape.length === 3 ? [1, ...x.shape.slice(1)] : x.shape.slice(1);
   return makeDataset({ name, split, x: npyToFloat32(x), y: labels, shape, classes, ...(note ? { note } : {}) });
 }

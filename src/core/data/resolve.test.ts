@@ -24,7 +24,7 @@ test('digits: train standardised to mean 0, std 1; test uses the training statis
   assert.ok(Math.abs(train.mean) < 1e-6 && Math.abs(train.std - 1) < 1e-6, JSON.stringify(train));
   assert.ok(Math.abs(test.mean) > 1e-4, 'test is not standardised with its own statistics');
   assert.deepEqual(d.test.standardisation, d.train.standardisation);
-  const raw = resolveData('digits', { standardise: false }).train;
+  const raw = resolveData('digits', { normalize: 'none' }).train;
   const rawMoments = moments(raw, 0, 1);
   assert.ok(Math.abs(d.train.standardisation!.mean[0]! - rawMoments.mean) < 1e-9);
   assert.ok(Math.abs(d.train.standardisation!.std[0]! - rawMoments.std) < 1e-9);
@@ -46,20 +46,25 @@ test('samples: seeded stratified subsets; the hash follows content and subset', 
   assert.notEqual(resolveData('digits', { samples: 101, seed: 1 }).selected.hash, a.hash);
   const full = resolveData('digits');
   assert.equal(resolveData('digits', { samples: 1437 }).selected.hash, full.train.hash);
-  assert.notEqual(resolveData('digits', { standardise: false }).train.hash, full.train.hash);
+  assert.notEqual(resolveData('digits', { normalize: 'none' }).train.hash, full.train.hash);
   assert.equal(full.test.hash, resolveData('digits', { split: 'test', samples: 10 }).test.hash, 'subsets leave the splits alone');
   assert.throws(() => resolveData('digits', { split: 'test', samples: 400 }), (e: unknown) => e instanceof DataError && /asked for 400 samples but the test split holds 360 \(use --samples 360 or fewer/.test(e.message));
   assert.throws(() => resolveData('digits', { samples: 0 }), DataError);
   assert.throws(() => resolveData('digits', { split: 'valid' as 'train' }), DataError);
 });
 
-test('npy: one set for every split, standardised once, marked as having no split', (t) => {
+test('npy: one set for every split, used as given by default, standardised once on request, marked as having no split', (t) => {
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
   writeFileSync(join(dir, 'x.npy'), npyBytes('<f4', [4, 2], [1, 2, 3, 4, 5, 6, 7, 8]));
   writeFileSync(join(dir, 'y.npy'), npyBytes('<i8', [4], [0, 1, 0, 1]));
   const spec = `npy:${join(dir, 'x.npy')},${join(dir, 'y.npy')}`;
-  const r = resolveData(spec, { split: 'all' });
+  const given = resolveData(spec, { split: 'all' });
+  assert.deepEqual([...given.selected.x], [1, 2, 3, 4, 5, 6, 7, 8], 'npy values untouched by default');
+  assert.equal(given.selected.standardisation, undefined);
+  assert.equal(given.normalize, 'none');
+  const r = resolveData(spec, { split: 'all', normalize: 'per-channel' });
+  assert.equal(r.normalize, 'per-channel');
   assert.equal(r.train, r.test);
   assert.equal(r.selected, r.train);
   assert.equal(r.selected.count, 4);

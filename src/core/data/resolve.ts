@@ -1,5 +1,5 @@
-// From a spec string to ready data: read the splits, standardise both with training statistics, then pick
-// the requested split and (optionally) a seeded stratified subset of it.
+// From a spec string to ready data: read the splits, normalise both (by default: known data sets with their training
+// statistics, user arrays as given), then pick the requested split and (optionally) a seeded stratified subset of it.
 
 import { createRng } from '../rng.js';
 import { loadCifar10, loadCifar100 } from './cifar.js';
@@ -9,8 +9,9 @@ import { DataError } from './errors.js';
 import type { ReadOptions } from './files.js';
 import { loadMnistLike } from './mnist.js';
 import { loadNpy, loadNpz } from './numpy.js';
+import { formatNormalization, toNormalization, type Normalization } from './normalize.js';
 import { parseDataSpec, type DataSpec } from './spec.js';
-import { channelStatistics, standardise } from './standardise.js';
+import { channelStatistics, channelsOf, standardise } from './standardise.js';
 import { concatDatasets, sampleSubset } from './subset.js';
 
 export interface ResolveOptions extends ReadOptions {
@@ -20,13 +21,15 @@ export interface ResolveOptions extends ReadOptions {
   samples?: number;
   /** Seed of that subset (default 0). */
   seed?: number;
-  /** Standardise per channel with training statistics (default true). */
-  standardise?: boolean;
+  /** --normalize: 'per-channel', 'none', 'MEAN,STD' or the parsed form (default: per source, see defaultNormalization). */
+  normalize?: Normalization | string;
 }
 
 export interface ResolvedData extends DataSplits {
-  /** The chosen split, standardised, reduced to `samples` when asked. */
+  /** The chosen split, normalised, reduced to `samples` when asked. */
   selected: Dataset;
+  /** The normalisation in force, canonical text ('per-channel', 'none', 'm1;m2,s1;s2'): part of a run's identity. */
+  normalize: string;
 }
 
 const SPLITS: readonly SplitName[] = ['train', 'test', 'all'];
@@ -34,11 +37,30 @@ const SPLITS: readonly SplitName[] = ['train', 'test', 'all'];
 export function resolveData(spec: string | DataSpec, options: ResolveOptions = {}): ResolvedData {
   const split = options.split ?? 'train';
   if (!SPLITS.includes(split)) throw new DataError(`split '${split}' is not one of ${SPLITS.join(', ')}`);
-  const raw = readSplits(typeof spec === 'string' ? parseDataSpec(spec) : spec, options);
-  const splits = options.standardise === false ? raw : standardiseSplits(raw);
+  const parsed = typeof spec === 'string' ? parseDataSpec(spec) : spec;
+  const normalization = toNormalization(options.normalize, parsed);
+  const splits = normalizeSplits(readSplits(parsed, options), normalization);
   const chosen = pickSplit(splits, split);
   const selected = options.samples === undefined ? chosen : sampleSubset(chosen, options.samples, createRng(options.seed ?? 0));
-  return { ...splits, selected };
+  return { ...splits, selected, normalize: formatNormalization(normalization) };
+}
+
+/** Both splits normalised as asked; integer samples (token ids) are refused anything but 'none'. */
+export function normalizeSplits(splits: DataSplits, n: Normalization): DataSplits {
+  if (n.kind === 'none') return splits;
+  if (splits.train.xDtype === 'int64') {
+    throw new DataError(`${splits.source}: the samples are integers (token ids, fed as int64) and cannot be normalised; use --normalize none (the default for npy/npz)`);
+  }
+  if (n.kind === 'per-channel') return standardiseSplits(splits);
+  const channels = channelsOf(splits.train.shape);
+  if (n.mean.length !== 1 && n.mean.length !== channels) {
+    throw new DataError(`--normalize ${formatNormalization(n)}: ${n.mean.length} means and stds, but ${splits.source} has ${channels} channel(s) (samples [${splits.train.shape}]); give one pair or one per channel`);
+  }
+  const spread = (v: number[]) => (v.length === channels ? [...v] : new Array<number>(channels).fill(v[0]!));
+  const stats = { mean: spread(n.mean), std: spread(n.std) };
+  const train = standardise(splits.train, stats);
+  const test = splits.test === splits.train ? train : standardise(splits.test, stats);
+  return { ...splits, train, test };
 }
 
 /** Reads a spec's files without any preprocessing beyond scaling bytes to [0, 1]. */

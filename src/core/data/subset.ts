@@ -34,7 +34,7 @@ export function sampleSubset(ds: Dataset, samples: number, rng: Rng): Dataset {
 
 /** a's samples followed by b's, as split 'all'. Shapes and class counts must agree. */
 export function concatDatasets(a: Dataset, b: Dataset): Dataset {
-  if (a.shape.join() !== b.shape.join()) throw new DataError(`${a.name}: cannot join samples of shape [${a.shape}] and [${b.shape}]`);
+  if (a.shape.join() !== b.shape.join() || a.xDtype !== b.xDtype) throw new DataError(`${a.name}: cannot join samples of shape [${a.shape}] and [${b.shape}]`);
   const x = new Float32Array(a.x.length + b.x.length);
   x.set(a.x); x.set(b.x, a.x.length);
   const y = new Int32Array(a.count + b.count);
@@ -44,9 +44,10 @@ export function concatDatasets(a: Dataset, b: Dataset): Dataset {
 
 /** The stored fields of a data set, without the derived count and hash. */
 export function fieldsOf(ds: Dataset): DatasetFields {
-  const { name, split, x, y, shape, classes, classNames, standardisation, note } = ds;
+  const { name, split, x, y, shape, classes, classNames, xDtype, standardisation, note } = ds;
   return {
     name, split, x, y, shape, classes,
+    ...(xDtype ? { xDtype } : {}),
     ...(classNames ? { classNames } : {}),
     ...(standardisation ? { standardisation } : {}),
     ...(note ? { note } : {}),

@@ -23,6 +23,8 @@ export interface DataSelection {
   /** Hash of the exact samples evaluated. */
   hash: string;
   count: number;
+  /** The --normalize in force ('per-channel', 'none', 'MEAN,STD'): recorded in run.json as part of the identity. */
+  normalize?: string;
 }
 
 export interface LandscapeJob {
