@@ -51,17 +51,50 @@ export function differentiate(graph: Graph, opts: DifferentiateOptions): Differe
     if (!isFloat(env.dtype(w))) throw new Error(`cannot differentiate with respect to '${w}' of type ${env.dtype(w)}`);
   }
 
-  const active = activeNodes(g.nodes, opts.of, opts.wrt, env);
+  const active = activeNodes(g.nodes, [opts.of], opts.wrt, env);
   const contributions = new Map<string, string[]>();
   if (opts.seed) contributions.set(opts.of, [opts.seed]);
   if (opts.seed && !eqShape(env.shape(opts.seed), env.shape(opts.of))) {
     throw new Error(`seed '${opts.seed}' has shape ${showShape(env.shape(opts.seed))}, '${opts.of}' has ${showShape(env.shape(opts.of))}`);
   }
+  const gradOf = reverseSweep(e, active, contributions, (v) => (v === opts.of ? onesLike(e, v) : undefined));
 
+  const grads = new Map<string, string>();
+  for (const w of opts.wrt) {
+    e.stem = `${w}_grad`;
+    grads.set(w, gradOf(w) ?? zerosLike(e, w));
+  }
+  return { graph: g, grads, env };
+}
+
+/**
+ * Gradients of the values `seeds` names (value → its gradient) with respect to `wrt`, by a reverse sweep over the
+ * nodes of `e.graph` between them, emitted through `e`. The sweep stops at `wrt`: nodes that produce a wrt value are
+ * not entered. A rule whose forward is a composite (LSTM, GRU, RNN) emits that forward in primitives and calls this
+ * on them. Undefined where a wrt value does not influence the seeded values.
+ */
+export function backpropagate(e: Emitter, seeds: ReadonlyMap<string, string>, wrt: readonly string[]): Map<string, string | undefined> {
+  const active = activeNodes(e.graph.nodes, [...seeds.keys()], wrt, e.env, new Set(wrt));
+  const contributions = new Map([...seeds].map(([v, g]) => [v, [g]]));
+  const gradOf = reverseSweep(e, active, contributions, () => undefined);
+  return new Map(wrt.map((w) => [w, gradOf(w)]));
+}
+
+type Active = ReturnType<typeof activeNodes>;
+
+/**
+ * Runs the rules of the active nodes in reverse, adding their input gradients to `contributions`; returns the
+ * accessor of a value's summed gradient. `start` supplies the gradient of a value that has none yet (ones for `of`).
+ */
+function reverseSweep(e: Emitter, active: Active, contributions: Map<string, string[]>, start: (v: string) => string | undefined) {
+  const env = e.env;
   // Contributions may be smaller than their value and broadcast to it (a ReduceMean gradient before its Expand):
   // a Sum with a full-size contribution broadcasts for free, and Mul's rule takes a broadcastable dY as it is.
   const gradOf = (v: string, broadcastOk = false): string | undefined => {
-    if (v === opts.of && !contributions.has(v)) contributions.set(v, [onesLike(e, v)]);
+    if (!contributions.has(v)) {
+      const s = start(v);
+      if (s) contributions.set(v, [s]);
+    }
     const list = contributions.get(v);
     if (!list || list.length === 0) return undefined;
     e.stem = `${v}_grad`;
@@ -105,28 +138,26 @@ export function differentiate(graph: Graph, opts: DifferentiateOptions): Differe
       contributions.set(input, list);
     });
   }
-
-  const grads = new Map<string, string>();
-  for (const w of opts.wrt) {
-    e.stem = `${w}_grad`;
-    grads.set(w, gradOf(w) ?? zerosLike(e, w));
-  }
-  return { graph: g, grads, env };
+  return gradOf;
 }
 
-/** Nodes on a path from some wrt value to `of`, in graph order, and the float values reachable from wrt. */
-function activeNodes(nodes: readonly Node[], of: string, wrt: readonly string[], env: ShapeEnv) {
+/**
+ * Nodes on a path from some wrt value to one of `of`, in graph order, and the float values reachable from wrt;
+ * nodes that produce a value in `stop` are left out (with their ancestors, unless on another path).
+ */
+function activeNodes(nodes: readonly Node[], of: readonly string[], wrt: readonly string[], env: ShapeEnv, stop?: ReadonlySet<string>) {
   const reach = new Set(wrt);
   for (const n of nodes) {
     if (n.inputs.some((i) => i && reach.has(i))) {
       for (const o of n.outputs) if (o && isFloat(env.dtype(o))) reach.add(o);
     }
   }
-  const needed = new Set([of]);
+  const needed = new Set(of);
   const onPath: Node[] = [];
   for (let k = nodes.length - 1; k >= 0; k--) {
     const n = nodes[k]!;
     if (!n.outputs.some((o) => needed.has(o) && reach.has(o))) continue;
+    if (stop && n.outputs.some((o) => stop.has(o))) continue;
     onPath.push(n);
     for (const i of n.inputs) if (i) needed.add(i);
   }

@@ -61,8 +61,12 @@ export interface CheckOptions {
   fill?: Fill;
   /** Rewrites the one-op graph before differentiation (e.g. bnToTrainMode), keeping the op's output names. */
   rewrite?: (g: Graph) => Graph;
+  /** Opset of the one-op graph (default 13; HardSwish needs 14, LayerNormalization 17). */
+  opset?: number;
   /** 2 also checks Hessian-vector products of f. */
   order?: 1 | 2;
+  /** Rewrites each graph just before ORT runs it (e.g. fused ops ORT runs only in float32 into primitives). */
+  lower?: (g: Graph) => Graph;
   h?: number;
   rtol?: number;
   atol?: number;
@@ -85,7 +89,7 @@ interface Built {
 }
 
 function buildOneOp(op: string, o: CheckOptions, dtype: DType): Built {
-  const b = new GraphBuilder(`check ${op}`, 13);
+  const b = new GraphBuilder(`check ${op}`, o.opset ?? 13);
   const random: Built['random'] = [];
   const names = o.inputs.map((spec, i) => {
     if (isTensor(spec)) {
@@ -152,8 +156,9 @@ export async function checkGrad(op: string, o: CheckOptions): Promise<CheckRepor
     return feeds;
   };
   const feeds = feedsAt(batch, o.rng);
-  const forward = await Session.create(built.graph);
-  const backward = await Session.create(graph);
+  const lower = o.lower ?? ((g: Graph) => g);
+  const forward = await Session.create(lower(built.graph));
+  const backward = await Session.create(lower(graph));
   try {
     const f = async (fd: Record<string, Tensor>): Promise<number> => {
       const out = await forward.run(fd);
@@ -220,8 +225,9 @@ async function checkSecondOrder(
   g2.nodes.push({ name: 'hvcheck/q', op: 'Sum', inputs: terms, outputs: ['hvcheck/q'], attrs: {} });
   const second = differentiate(g2, { of: 'hvcheck/q', wrt: [...grads.keys()] });
   for (const [x, hv] of second.grads) second.graph.outputs.push({ name: hv, dtype, shape: second.env.shape(x) });
-  const hvSession = await Session.create(second.graph);
-  const gSession = await Session.create({ ...b, outputs: [...grads].map(([x, g]) => ({ name: g, dtype, shape: env.shape(x) })) });
+  const lower = o.lower ?? ((g: Graph) => g);
+  const hvSession = await Session.create(lower(second.graph));
+  const gSession = await Session.create(lower({ ...b, outputs: [...grads].map(([x, g]) => ({ name: g, dtype, shape: env.shape(x) })) }));
   try {
     const vFeeds: Record<string, Tensor> = {};
     for (const [x, v] of vs) vFeeds[v] = randomTensor(dtype, feeds[x]!.dims, () => o.rng.normal());

@@ -3,6 +3,9 @@ import type { ShapeRule } from '../shapes.js';
 import { binary, cast, comparison, dropout, sameAsInput, variadic, where } from './elementwise.js';
 import { batchNorm, conv, convTranspose, flatten, gemm, globalPool, matmul, oneHot, pool } from './nn.js';
 import { argReduce, reduce } from './reduce.js';
+import { einsum } from './einsum.js';
+import { groupNorm, instanceNorm, layerNorm } from './normalization.js';
+import { rnn } from './rnn.js';
 import {
   concat, constant, constantOfShape, expand, gather, pad, range, reshape, shapeOp, size, slice, split, squeeze, tile, transpose, unsqueeze,
 } from './tensor-ops.js';
@@ -10,6 +13,7 @@ import {
 const unary = [
   'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Exp', 'Log', 'Neg', 'Sqrt', 'Reciprocal', 'Abs', 'Identity', 'Softmax', 'LogSoftmax',
   'Erf', 'Floor', 'Ceil', 'Sign', 'Clip', 'Elu', 'Selu', 'Softplus', 'HardSigmoid',
+  'HardSwish', 'Mish', 'Gelu',
 ];
 
 export const SHAPE_RULES: Record<string, ShapeRule> = {
@@ -29,4 +33,6 @@ export const SHAPE_RULES: Record<string, ShapeRule> = {
   Reshape: reshape, Transpose: transpose, Concat: concat, Slice: slice, Pad: pad, Split: split,
   Squeeze: squeeze, Unsqueeze: unsqueeze, Expand: expand, Shape: shapeOp, Size: size,
   ConstantOfShape: constantOfShape, Constant: constant, Gather: gather, Range: range, Tile: tile,
+  LSTM: rnn, GRU: rnn, RNN: rnn,
+  LayerNormalization: layerNorm, InstanceNormalization: instanceNorm, GroupNormalization: groupNorm, Einsum: einsum,
 };
