@@ -1,8 +1,10 @@
 // Every zoo model's gradient graph (buildGradientGraph + ORT) against PyTorch (test/python/crosscheck.py) on the same
 // weights and batch, BatchNorm in eval and in train mode: loss, correct count, every parameter gradient, and the
 // updated running statistics. Acceptance (issue 2): loss relative error ≤ 1e-5, gradient ‖Δ‖/‖g‖ ≤ 1e-4.
-// PyTorch is also run in float64; failure messages report how far each float32 result is from it, which tells a
-// wrong gradient rule (terrain far, PyTorch close) from float32 round-off (both equally far).
+// The reference is PyTorch in float64 (exact up to 1e-16): judging against float32 PyTorch would add its own round-off,
+// which depends on the machine's BLAS and kernels (mobilenetv2 in train-mode BN failed that way on an AMD CPU while
+// terrain was within tolerance of float64). Failure messages also report float32 PyTorch's own distance from float64,
+// which tells a wrong gradient rule (terrain far, float32 PyTorch close) from an ill-conditioned case (both far).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -104,26 +106,26 @@ function relativeError(got: ArrayLike<number>, want: ArrayLike<number>): number 
  * gradient's norm. Merely small gradients (vanishing early layers, ~1e-9 of the whole) are still compared per tensor.
  */
 function compareGradients(params: readonly string[], got: (p: string) => Float32Array, ref: Reference, ref64: Reference) {
-  let num = 0, den = 0, den64 = 0;
+  let num = 0, den = 0;
   for (const p of params) {
-    const g = got(p), want = ref.grads.get(p)!.data as Float32Array, want64 = ref64.grads.get(p)!.data as Float64Array;
-    for (let i = 0; i < want.length; i++) { num += (g[i]! - want[i]!) ** 2; den += want[i]! ** 2; den64 += want64[i]! ** 2; }
+    const g = got(p), want = ref64.grads.get(p)!.data as Float64Array;
+    for (let i = 0; i < want.length; i++) { num += (g[i]! - want[i]!) ** 2; den += want[i]! ** 2; }
   }
-  const total = Math.sqrt(den), total64 = Math.sqrt(den64);
+  const total = Math.sqrt(den);
   const failures: string[] = [], zeros: string[] = [];
   let worst = 0, worstName = '';
   for (const p of params) {
-    const g = got(p), want = ref.grads.get(p)!.data as Float32Array, want64 = ref64.grads.get(p)!.data as Float64Array;
-    if (norm(want64) <= 1e-12 * total64) {
+    const g = got(p), want32 = ref.grads.get(p)!.data as Float32Array, want = ref64.grads.get(p)!.data as Float64Array;
+    if (norm(want) <= 1e-12 * total) {
       zeros.push(p);
-      const abs = relativeError(g, want) * Math.max(norm(want), 1e-300) / total;
-      if (!(abs <= GRAD_TOL)) failures.push(`${p} (exact gradient 0): ‖Δ‖/‖whole g‖ ${abs.toExponential(2)}`);
+      const abs = norm(g) / total;
+      if (!(abs <= GRAD_TOL)) failures.push(`${p} (exact gradient 0): ‖g‖/‖whole g‖ ${abs.toExponential(2)}`);
       continue;
     }
     const err = relativeError(g, want);
     if (err > worst) { worst = err; worstName = p; }
     if (!(err <= GRAD_TOL)) {
-      failures.push(`${p}: ‖Δ‖/‖g‖ ${err.toExponential(2)} (terrain vs float64 PyTorch ${relativeError(g, want64).toExponential(2)}, float32 vs float64 PyTorch ${relativeError(want, want64).toExponential(2)})`);
+      failures.push(`${p}: ‖Δ‖/‖g‖ ${err.toExponential(2)} against float64 PyTorch (float32 PyTorch: ${relativeError(want32, want).toExponential(2)})`);
     }
   }
   return { global: Math.sqrt(num) / total, worst, worstName, failures, zeros };
@@ -167,9 +169,9 @@ for (const c of cases) {
     const { gg, out } = await terrainStep(c);
 
     const loss = out[gg.lossName]!.data[0] as number;
-    const lossErr = Math.abs(loss - ref.loss) / Math.abs(ref.loss);
-    assert.ok(lossErr <= LOSS_TOL, `loss ${loss} vs PyTorch ${ref.loss} (relative ${lossErr.toExponential(2)}; float64 PyTorch ${ref64.loss})`);
-    assert.equal(out[gg.correctName]!.data[0], ref.correct, 'number correct');
+    const lossErr = Math.abs(loss - ref64.loss) / Math.abs(ref64.loss);
+    assert.ok(lossErr <= LOSS_TOL, `loss ${loss} vs float64 PyTorch ${ref64.loss} (relative ${lossErr.toExponential(2)}; float32 PyTorch ${ref.loss})`);
+    assert.equal(out[gg.correctName]!.data[0], ref64.correct, "number correct");
 
     const cmp = compareGradients(c.model.params, (p) => out[gg.gradOf.get(p)!]!.data as Float32Array, ref, ref64);
     assert.deepEqual(cmp.failures, [], `gradients differ from PyTorch's beyond ${GRAD_TOL}`);
@@ -180,9 +182,9 @@ for (const c of cases) {
       assert.equal(gg.runningStatOutputs.size, c.model.buffers.length, 'one updated running stat per buffer');
       let worst = 0;
       for (const b of c.model.buffers) {
-        const err = relativeError(out[gg.runningStatOutputs.get(b)!]!.data as Float32Array, ref.running_stats![b]!);
+        const err = relativeError(out[gg.runningStatOutputs.get(b)!]!.data as Float32Array, ref64.running_stats![b]!);
         worst = Math.max(worst, err);
-        assert.ok(err <= STAT_TOL, `${b}: updated running stat ‖Δ‖/‖v‖ ${err.toExponential(2)} against PyTorch`);
+        assert.ok(err <= STAT_TOL, `${b}: updated running stat ‖Δ‖/‖v‖ ${err.toExponential(2)} against float64 PyTorch`);
       }
       if (c.model.buffers.length) t.diagnostic(`running stats: worst ‖Δ‖/‖v‖ ${worst.toExponential(2)} over ${c.model.buffers.length} buffers`);
     } else {

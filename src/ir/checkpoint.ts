@@ -126,7 +126,8 @@ function parseSpec(path: string, text: string): ModelSpec {
   if (typeof s.options !== 'object' || s.options === null || Array.isArray(s.options)) bad('needs "options" (an object)');
   if (!Array.isArray(s.inputShape) || !s.inputShape.every((d) => Number.isInteger(d) && d > 0)) bad('needs "inputShape" (positive integers)');
   if (!Number.isInteger(s.classes) || (s.classes as number) < 1) bad('needs "classes" (a positive integer)');
-  return { arch: s.arch!, options: s.options!, inputShape: s.inputShape!, classes: s.classes! };
+  if (s.inputDtype !== undefined && s.inputDtype !== 'int64' && s.inputDtype !== 'int32') bad('has "inputDtype" other than "int64" or "int32"');
+  return { arch: s.arch!, options: s.options!, inputShape: s.inputShape!, classes: s.classes!, ...(s.inputDtype ? { inputDtype: s.inputDtype } : {}) };
 }
 
 export { SafetensorsError };
