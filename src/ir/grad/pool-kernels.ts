@@ -17,11 +17,15 @@ export function onesKernel(channels: number, kernel: number[], dtype: DType): Te
   return floatTensor(dtype, [channels, 1, ...kernel], new Array<number>(channels * volume(kernel)).fill(1));
 }
 
-/** 1 / (number of non-padding elements) of each output window, shaped [...output]. */
-export function inverseCounts(input: number[], output: number[], kernel: number[], strides: number[], padsBegin: number[], dtype: DType): Tensor {
+/**
+ * 1 / (number of counted elements) of each output window, shaped [...output]: a window counts the positions it
+ * covers inside [lo, hi) per axis (the input for count_include_pad=0; input and declared pads otherwise, which
+ * leaves out only a ceil_mode overhang).
+ */
+export function inverseCounts(lo: number[], hi: number[], output: number[], kernel: number[], strides: number[], padsBegin: number[], dtype: DType): Tensor {
   const perAxis = output.map((o, i) => Array.from({ length: o }, (_, j) => {
     const start = j * strides[i]! - padsBegin[i]!;
-    return Math.min(start + kernel[i]!, input[i]!) - Math.max(start, 0);
+    return Math.min(start + kernel[i]!, hi[i]!) - Math.max(start, lo[i]!);
   }));
   const total = volume(output);
   const data = new Array<number>(total);

@@ -92,13 +92,28 @@ export function convTransposeWindow(node: Node, xShape: readonly Dim[], wShape: 
   return { ...w, output, outputPadding };
 }
 
-/** MaxPool / AveragePool (ceil_mode must be 0). */
-export function poolWindow(node: Node, xShape: readonly Dim[]): Window {
+/**
+ * MaxPool / AveragePool. With ceil_mode=1 the last window may hang over the end: the output size rounds up (as
+ * PyTorch and ORT do, dropping a window that would start beyond the input and its begin pad), and padsEnd grows by
+ * `overhang` so that every consumer of the window (the gradient rules' Pad/Conv/ConvTranspose) sees floor geometry.
+ */
+export function poolWindow(node: Node, xShape: readonly Dim[]): Window & { overhang: number[] } {
   const input = staticSpatial(xShape, `${node.op} input`);
   const kernel = getInts(node, 'kernel_shape', undefined);
   if (!kernel) throw new Error('attribute kernel_shape is required');
-  if (getInt(node, 'ceil_mode', 0) !== 0) throw new Error('ceil_mode=1 is not supported');
   if (getInt(node, 'storage_order', 0) !== 0) throw new Error('storage_order=1 is not supported');
   const w = windowOf(node, input, kernel, node.op === 'MaxPool');
-  return { ...w, output: forwardOutput(w) };
+  const floor = forwardOutput(w);
+  if (getInt(node, 'ceil_mode', 0) === 0) return { ...w, output: floor, overhang: floor.map(() => 0) };
+  const output = w.input.map((n, i) => {
+    const span = w.dilations[i]! * (w.kernel[i]! - 1) + 1;
+    let out = Math.ceil((n + w.padsBegin[i]! + w.padsEnd[i]! - span) / w.strides[i]!) + 1;
+    if ((out - 1) * w.strides[i]! >= n + w.padsBegin[i]!) out--;
+    return out;
+  });
+  const overhang = w.input.map((n, i) => {
+    const span = w.dilations[i]! * (w.kernel[i]! - 1) + 1;
+    return Math.max(0, (output[i]! - 1) * w.strides[i]! + span - n - w.padsBegin[i]! - w.padsEnd[i]!);
+  });
+  return { ...w, padsEnd: w.padsEnd.map((p, i) => p + overhang[i]!), output, overhang };
 }
