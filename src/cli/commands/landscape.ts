@@ -10,6 +10,8 @@ import { makeBatches } from '../../core/data/index.js';
 import { orthogonalize } from '../../core/directions/plane.js';
 import { addDataOptions, addModelOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, prepareData, type DataOptions } from '../common.js';
 import { makeOutput } from '../output.js';
+import { UsageError } from '../errors.js';
+import { parseTolerance, type AdaptiveOptions, type Tolerance } from '../../core/landscape/adaptive.js';
 import { VERSION } from '../version.js';
 import { eigenvectorProvider } from './eigen-provider.js';
 import { gradientProvider } from './gradient-provider.js';
@@ -27,6 +29,31 @@ interface LandscapeFlags extends DataOptions, QueueFlags {
   workers?: number;
   json?: boolean;
   plots: boolean;
+  tolerance?: Tolerance;
+  minSamples?: number;
+  sampleSeed?: number;
+}
+
+/** --tolerance's value, checked when the flag is parsed. */
+function toleranceOption(value: string): Tolerance {
+  try {
+    return parseTolerance(value);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+const DEFAULT_MIN_SAMPLES = 256;
+
+/** The adaptive options of --tolerance; --min-samples and --sample-seed without it are refused rather than ignored. */
+function adaptiveOptions(flags: LandscapeFlags): AdaptiveOptions | undefined {
+  if (!flags.tolerance) {
+    const stray = flags.minSamples !== undefined ? '--min-samples' : flags.sampleSeed !== undefined ? '--sample-seed' : undefined;
+    if (stray) throw new UsageError(`${stray} only applies with --tolerance; add --tolerance T (loss units) or P% (of the loss range), or drop ${stray}`);
+    return undefined;
+  }
+  if (flags.queue) throw new UsageError('--tolerance does not work with --queue yet (queue tasks are whole points); drop one of them');
+  return { tolerance: flags.tolerance, minSamples: flags.minSamples ?? DEFAULT_MIN_SAMPLES, seed: flags.sampleSeed ?? 0 };
 }
 
 export function directionContext(m: LoadedModel, gradient?: () => Promise<import('../../core/params.js').ParamVector>, eigenvector?: (k: number) => Promise<import('../../core/params.js').ParamVector>): DirectionContext {
@@ -51,6 +78,9 @@ function addLandscapeOptions(cmd: Command): Command {
     .option('--bn <mode>', 'BatchNorm statistics: eval (running, default) | perturb (move with the direction) | recompute (re-estimate at every point)', choiceOption('--bn', BN_MODES), 'eval')
     .option('--bn-batches <n>', 'training batches used by --bn recompute', intOption('--bn-batches', 1), 10)
     .option('--workers <n>', 'points evaluated at once, each on its own thread with --threads ORT threads (default: cores ÷ threads; --threads 0 means 1 per point here)', intOption('--workers', 1))
+    .option('--tolerance <T|P%>', 'adaptive samples: grow each point until the standard error of its loss is T (loss units) or P% of the loss range (first pass); results gain samples, lossSampleStderr, accuracyStderr', toleranceOption)
+    .option('--min-samples <n>', `with --tolerance: samples every point sees first (default ${DEFAULT_MIN_SAMPLES}, rounded up to whole batches)`, intOption('--min-samples', 2))
+    .option('--sample-seed <n>', 'with --tolerance: seed of the permutation of the split shared by every point (default 0)', intOption('--sample-seed'))
     .option('--hessian <dir>', 'a terrain hessian output directory holding the eigen-K.safetensors of eigen:K directions (default: computed here)')
     .option('--no-plots', 'skip the SVG/PNG figures')
     .requiredOption('--out <dir>', 'run directory (created, or resumed when it holds the same run)');
@@ -75,6 +105,7 @@ async function prepare(flags: LandscapeFlags, specs: string[], orthogonal = fals
 async function run(kind: 'curve' | 'surface', flags: LandscapeFlags, specs: string[], ranges: string[], orthogonal: boolean): Promise<void> {
   const out = makeOutput(!!flags.json);
   const grid = ranges.map((r, k) => parseRange(r, kind === 'curve' ? '--range' : k === 0 ? '--x-range' : '--y-range'));
+  const adaptive = adaptiveOptions(flags);
   const p = await prepare(flags, specs, orthogonal);
   const total = grid.reduce((n, r) => n * r.count, 1);
   const bar = out.progress(kind, total);
@@ -87,7 +118,7 @@ async function run(kind: 'curve' | 'surface', flags: LandscapeFlags, specs: stri
     res = await landscapeRunner(flags)({
       kind, model: p.m, data: p.data.selection, batches: p.data.batches, batchSize: flags.batch, directions: p.dirs,
       bufferDeltas: p.bufferDeltas, bn: flags.bn, recomputeBatches: p.recomputeBatches, ranges: grid, outDir: flags.out,
-      threads: flags.threads, workers: flags.workers, info: { command: ['terrain', ...commandLine()], cwd: process.cwd(), version: VERSION, started: new Date().toISOString() },
+      threads: flags.threads, workers: flags.workers, adaptive, info: { command: ['terrain', ...commandLine()], cwd: process.cwd(), version: VERSION, started: new Date().toISOString() },
       onProgress: (pr) => bar.update(pr.done, pr.etaMs), signal: ac.signal,
     });
   } finally {
@@ -105,6 +136,8 @@ async function run(kind: 'curve' | 'surface', flags: LandscapeFlags, specs: stri
     const r = res.result as SurfaceResult;
     out.say(`surface ${r.x.length}×${r.y.length}, cos(x, y) = ${r.cosineXY.toFixed(4)}`);
   }
+  const a = res.result.adaptive;
+  if (a) out.say(`--tolerance ${a.tolerance}: standard error ≤ ${a.target.toPrecision(3)} per point, ${a.passes} passes, ${a.sampleEvaluations} sample evaluations (${(100 * a.sampleEvaluations / a.exhaustiveEvaluations).toFixed(1)}% of the whole split at every point)`);
   if (res.resumed > 0) out.say(`resumed: ${res.resumed} points were already in ${res.run.dir}`);
   out.say(`results in ${res.run.dir}/result.json${plots.length ? `, figures: ${plots.join(', ')}` : ''}`);
   out.result({ ...res.result, dir: res.run.dir, resumed: res.resumed, plots });

@@ -1,2 +1,3 @@
 export * from './metrics.js';
 export * from './point.js';
+export * from './sample-stats.js';

@@ -4,6 +4,8 @@ import type { Tensor } from '../../ir/tensor.js';
 export interface BatchStats {
   /** Sum over the batch of the per-sample softmax cross-entropy. */
   lossSum: number;
+  /** Sum over the batch of the squared per-sample losses (float64), for per-sample standard errors. */
+  lossSqSum?: number;
   correct: number;
   size: number;
 }
@@ -14,7 +16,7 @@ export function crossEntropyStats(logits: Tensor, labels: Tensor): BatchStats {
   const z = logits.data as Float32Array;
   const y = labels.data;
   if (y.length !== n) throw new Error(`logits hold ${n} samples but labels hold ${y.length}`);
-  let lossSum = 0, correct = 0;
+  let lossSum = 0, lossSqSum = 0, correct = 0;
   for (let s = 0; s < n; s++) {
     const row = s * k;
     let max = -Infinity, arg = 0;
@@ -23,10 +25,13 @@ export function crossEntropyStats(logits: Tensor, labels: Tensor): BatchStats {
     for (let c = 0; c < k; c++) sum += Math.exp(z[row + c]! - max);
     const label = Number(y[s]!);
     if (!(label >= 0 && label < k)) throw new Error(`label ${label} of sample ${s} is outside 0..${k - 1}`);
-    lossSum += Math.log(sum) + max - z[row + label]!;
+    // The same float64 expression summed in the same order as before the squares were added: loss values unchanged.
+    const l = Math.log(sum) + max - z[row + label]!;
+    lossSum += l;
+    lossSqSum += l * l;
     if (arg === label) correct++;
   }
-  return { lossSum, correct, size: n };
+  return { lossSum, lossSqSum, correct, size: n };
 }
 
 export interface PointStats {

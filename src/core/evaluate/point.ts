@@ -25,6 +25,16 @@ export async function evaluateWeights(
   batches: readonly LabeledBatch[],
   opts: EvalOptions = {},
 ): Promise<PointStats> {
+  return combineBatches(await evaluateBatches(model, weights, batches, opts));
+}
+
+/** Per-batch statistics (loss sum, sum of squared losses, hits) of `model` with the given initializers replaced. */
+export async function evaluateBatches(
+  model: Model,
+  weights: ReadonlyMap<string, Tensor>,
+  batches: readonly LabeledBatch[],
+  opts: EvalOptions = {},
+): Promise<BatchStats[]> {
   if (batches.length === 0) throw new Error('no data to evaluate: the selected split is empty');
   const session = await Session.create(withInitializers(model.graph, weights), { threads: opts.threads ?? 0 });
   try {
@@ -33,7 +43,7 @@ export async function evaluateWeights(
       const out = await session.run({ [INPUT]: b.x }, [LOGITS]);
       stats.push(crossEntropyStats(out[LOGITS]!, b.y));
     }
-    return combineBatches(stats);
+    return stats;
   } finally {
     await session.dispose();
   }

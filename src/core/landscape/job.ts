@@ -6,7 +6,8 @@ import { classifyCurve } from '../classify/index.js';
 import { cosine } from '../directions/plane.js';
 import { saveDirection } from '../directions/io.js';
 import type { ResolvedDirection } from '../directions/resolve.js';
-import { evaluateWeights, type LabeledBatch } from '../evaluate/point.js';
+import { evaluateBatches, evaluateWeights, type LabeledBatch } from '../evaluate/point.js';
+import type { BatchStats } from '../evaluate/metrics.js';
 import type { LoadedModel } from '../model-file.js';
 import { combine, toTensors } from '../params.js';
 import { executePoints, type Progress } from '../runs/execute.js';
@@ -14,17 +15,19 @@ import { linspace, formatRange, type Range } from '../runs/grid.js';
 import { RunDir, type PointRecord } from '../runs/run-dir.js';
 import { pointBuffers, type BnMode } from './bn.js';
 import { startPointWorkers } from './point-pool.js';
+import { formatTolerance, type AdaptiveOptions } from './adaptive.js';
+import { runAdaptive, type AdaptiveSummary } from './adaptive-run.js';
 
 export interface DataSelection {
   source: string;
   split: string;
   samples?: number;
   seed: number;
+  /** The --normalize in force ('per-channel', 'none', 'MEAN,STD'): recorded in run.json as part of the identity. */
+  normalize?: string;
   /** Hash of the exact samples evaluated. */
   hash: string;
   count: number;
-  /** The --normalize in force ('per-channel', 'none', 'MEAN,STD'): recorded in run.json as part of the identity. */
-  normalize?: string;
 }
 
 export interface LandscapeJob {
@@ -46,6 +49,8 @@ export interface LandscapeJob {
   threads?: number;
   /** Points evaluated at once, the main thread and worker threads (default: cores ÷ threads). */
   workers?: number;
+  /** --tolerance: each point's sample count grows until its loss has the stated error (absent: the whole split). */
+  adaptive?: AdaptiveOptions;
   /** Command line and other provenance; not part of the run's identity. */
   info: Record<string, unknown>;
   onProgress?: (p: Progress) => void;
@@ -62,6 +67,11 @@ export interface CurveResult {
   features: unknown;
   direction: string;
   bn: BnMode;
+  /** --tolerance runs only: per point the samples used and the per-sample standard errors (finite-population corrected). */
+  samples?: number[];
+  lossSampleStderr?: number[];
+  accuracyStderr?: number[];
+  adaptive?: AdaptiveSummary;
 }
 
 export interface SurfaceResult {
@@ -75,6 +85,11 @@ export interface SurfaceResult {
   directions: string[];
   cosineXY: number;
   bn: BnMode;
+  /** --tolerance runs only: per point the samples used and the per-sample standard errors, as loss[j][i]. */
+  samples?: number[][];
+  lossSampleStderr?: number[][];
+  accuracyStderr?: number[][];
+  adaptive?: AdaptiveSummary;
 }
 
 export function vectorHash(v: Float32Array): string {
@@ -118,6 +133,8 @@ export async function openLandscapeRun(job: LandscapeJob): Promise<{ run: RunDir
     bn: job.bn,
     grid: job.ranges.map(formatRange),
     threads: landscapeThreads(job),
+    // Only --tolerance runs carry the key, so run.json of a plain run is as before.
+    ...(job.adaptive ? { adaptive: { tolerance: formatTolerance(job.adaptive.tolerance), minSamples: job.adaptive.minSamples, permutationSeed: job.adaptive.seed } } : {}),
   };
   const run = await RunDir.open(job.outDir, { kind: job.kind, identity, info: { ...job.info, directionInfo: job.directions.map((d) => d.info) } });
   const resumed = run.finished.size;
@@ -127,10 +144,13 @@ export async function openLandscapeRun(job: LandscapeJob): Promise<{ run: RunDir
 }
 
 /** What one grid point needs: the model, directions, BN handling, batches and threads (no run directory). */
-export type PointJob = Pick<LandscapeJob, 'kind' | 'model' | 'batches' | 'directions' | 'bufferDeltas' | 'bn' | 'recomputeBatches' | 'ranges' | 'threads'>;
+export type PointJob = Pick<LandscapeJob, 'kind' | 'model' | 'batches' | 'directions' | 'bufferDeltas' | 'bn' | 'recomputeBatches' | 'ranges' | 'threads'> & {
+  /** --tolerance: the split re-batched in the run's permutation order (blocks are read from here). */
+  sampleBatches?: readonly LabeledBatch[];
+};
 
-/** Evaluates grid point `index` of a job: θ + Σ cₖ·dₖ with its BN buffers, on the job's batches. Deterministic in index. */
-export function pointEvaluator(job: PointJob): (index: number) => Promise<Omit<PointRecord, 'index'>> {
+/** Weights (parameters and BN buffers) of grid point `index`: θ + Σ cₖ·dₖ. Deterministic in index. */
+function pointWeights(job: PointJob): (index: number) => Promise<Map<string, Tensor>> {
   const threads = landscapeThreads(job);
   const axes = landscapeAxes(job);
   const nx = axes[0]!.length;
@@ -142,13 +162,43 @@ export function pointEvaluator(job: PointJob): (index: number) => Promise<Omit<P
     const weights = toTensors(point);
     const buffers = await pointBuffers({ ...job, threads }, point, c);
     for (const [k, t] of buffers) weights.set(k, t);
-    const s = await evaluateWeights(job.model.model, weights, job.batches, { threads });
+    return weights;
+  };
+}
+
+/** Evaluates grid point `index` of a job: θ + Σ cₖ·dₖ with its BN buffers, on the job's batches. Deterministic in index. */
+export function pointEvaluator(job: PointJob): (index: number) => Promise<Omit<PointRecord, 'index'>> {
+  const threads = landscapeThreads(job);
+  const weightsOf = pointWeights(job);
+  return async (index) => {
+    const s = await evaluateWeights(job.model.model, await weightsOf(index), job.batches, { threads });
     return { loss: s.loss, accuracy: s.accuracy, lossStderr: s.lossStderr };
   };
 }
 
+/** Part of a point's samples: `count` batches of the permutation from batch `from`, or the whole split in its order. */
+export type BlockTask = { index: number; from: number; count: number } | { index: number; full: true };
+
+/** Per-batch statistics of one block task; deterministic in the task, whichever thread runs it. */
+export function blockEvaluator(job: PointJob): (task: BlockTask) => Promise<BatchStats[]> {
+  const threads = landscapeThreads(job);
+  const weightsOf = pointWeights(job);
+  return async (task) => {
+    let batches = job.batches;
+    if (!('full' in task)) {
+      if (!job.sampleBatches) throw new Error('block tasks need the permuted batches of a --tolerance run');
+      batches = job.sampleBatches.slice(task.from, task.from + task.count);
+      if (batches.length !== task.count) throw new Error(`point ${task.index}: batches ${task.from}…${task.from + task.count - 1} are past the ${job.sampleBatches.length} of the split`);
+    }
+    return evaluateBatches(job.model.model, await weightsOf(task.index), batches, { threads });
+  };
+}
+
 /** The result file of a finished run, from its point records; written to result.json. */
-export async function finishLandscape(job: Pick<LandscapeJob, 'kind' | 'ranges' | 'directions' | 'bn'>, run: RunDir): Promise<CurveResult | SurfaceResult> {
+/** Result fields of a --tolerance run: per point samples used and per-sample errors; the run's target and cost. */
+const ADAPTIVE_FIELDS = ['samples', 'lossSampleStderr', 'accuracyStderr'] as const;
+
+export async function finishLandscape(job: Pick<LandscapeJob, 'kind' | 'ranges' | 'directions' | 'bn'>, run: RunDir, adaptive?: AdaptiveSummary): Promise<CurveResult | SurfaceResult> {
   const axes = landscapeAxes(job);
   const nx = axes[0]!.length;
   const total = axes.reduce((n, a) => n * a.length, 1);
@@ -179,6 +229,11 @@ export async function finishLandscape(job: Pick<LandscapeJob, 'kind' | 'ranges' 
       directions: job.directions.map((d) => d.spec), cosineXY: cosine(job.directions[0]!.vector, job.directions[1]!.vector), bn: job.bn,
     };
   }
+  if (adaptive) {
+    const column = (f: string): number[] | number[][] => (job.kind === 'curve' ? axes[0]!.map((_, i) => rec(i)[f] as number) : axes[1]!.map((_, j) => axes[0]!.map((_, i) => rec(j * nx + i)[f] as number)));
+    const extra = Object.fromEntries(ADAPTIVE_FIELDS.map((f) => [f, column(f)]));
+    result = { ...result, ...extra, adaptive };
+  }
   await run.writeResult(result);
   return result;
 }
@@ -186,6 +241,18 @@ export async function finishLandscape(job: Pick<LandscapeJob, 'kind' | 'ranges' 
 export async function runLandscape(job: LandscapeJob): Promise<{ result: CurveResult | SurfaceResult; run: RunDir; resumed: number }> {
   const { run, resumed, total } = await openLandscapeRun(job);
   const lanes = landscapeLanes(job);
+  if (job.adaptive) {
+    const summary = await runAdaptive({
+      job: { ...job, adaptive: job.adaptive }, run, total, signal: job.signal, onProgress: job.onProgress,
+      helpers: async (blockSeconds, left, sampleBatches) => {
+        const count = Math.min(lanes - 1, left - 1);
+        if (count < 1 || blockSeconds * left < WORKERS_PAY_AFTER_SECONDS) return { blockEvaluators: [], close: async () => {} };
+        return startPointWorkers({ ...job, sampleBatches }, count, landscapeThreads(job));
+      },
+    });
+    if (job.signal?.aborted && run.finished.size < total) throw new Error('interrupted');
+    return { result: await finishLandscape(job, run, summary), run, resumed };
+  }
   await executePoints(run, {
     total, signal: job.signal, onProgress: job.onProgress, evaluate: pointEvaluator(job),
     helpers: async (pointSeconds, left) => {

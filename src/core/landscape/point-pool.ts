@@ -7,7 +7,8 @@ import type { Graph } from '../../ir/graph.js';
 import type { Tensor } from '../../ir/tensor.js';
 import type { LabeledBatch } from '../evaluate/point.js';
 import type { PointEvaluate } from '../runs/execute.js';
-import type { PointJob } from './job.js';
+import type { BatchStats } from '../evaluate/metrics.js';
+import type { BlockTask, PointJob } from './job.js';
 
 /** What a worker rebuilds its PointJob from (structured-cloned; every array lives in a SharedArrayBuffer). */
 export interface PointWorkerData {
@@ -23,11 +24,14 @@ export interface PointWorkerData {
   bn: PointJob['bn'];
   batches: LabeledBatch[];
   recomputeBatches?: LabeledBatch[];
+  sampleBatches?: LabeledBatch[];
   ranges: PointJob['ranges'];
   threads: number;
 }
 
-type Reply = { index: number; record?: Awaited<ReturnType<PointEvaluate>>; error?: string };
+/** A worker is sent a point index (its whole record) or a block task (its per-batch statistics). */
+export type Reply = { index: number; record?: Awaited<ReturnType<PointEvaluate>>; stats?: BatchStats[]; error?: string };
+export type BlockEvaluate = (task: BlockTask) => Promise<BatchStats[]>;
 
 function shared<T extends Float32Array | Int32Array | BigInt64Array | Uint8Array | Float64Array>(a: T): T {
   const ctor = a.constructor as { new (b: SharedArrayBuffer, o: number, n: number): T };
@@ -57,17 +61,18 @@ export function pointWorkerData(job: PointJob, threads: number): PointWorkerData
     bn: job.bn,
     batches: sharedBatches(job.batches),
     recomputeBatches: job.recomputeBatches ? sharedBatches(job.recomputeBatches) : undefined,
+    sampleBatches: job.sampleBatches ? sharedBatches(job.sampleBatches) : undefined,
     ranges: job.ranges,
     threads,
   };
 }
 
-/** Starts `count` worker threads evaluating points of `job`; each is one evaluator. */
-export async function startPointWorkers(job: PointJob, count: number, threads: number): Promise<{ evaluators: PointEvaluate[]; close: () => Promise<void> }> {
+/** Starts `count` worker threads evaluating points (or block tasks) of `job`; each is one evaluator. */
+export async function startPointWorkers(job: PointJob, count: number, threads: number): Promise<{ evaluators: PointEvaluate[]; blockEvaluators: BlockEvaluate[]; close: () => Promise<void> }> {
   const data = pointWorkerData(job, threads);
   const workers = Array.from({ length: count }, () => new Worker(new URL('./point-worker.js', import.meta.url), { workerData: data }));
-  const evaluators = workers.map((w, k): PointEvaluate => {
-    const waiting = new Map<number, { resolve: (r: NonNullable<Reply['record']>) => void; reject: (e: Error) => void }>();
+  const senders = workers.map((w, k) => {
+    const waiting = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
     let dead: Error | undefined;
     const failAll = (e: Error): void => {
       dead ??= e;
@@ -79,15 +84,19 @@ export async function startPointWorkers(job: PointJob, count: number, threads: n
       waiting.delete(m.index);
       if (!p) return;
       if (m.error !== undefined) p.reject(new Error(m.error));
-      else p.resolve(m.record!);
+      else p.resolve(m);
     });
     w.on('error', (e) => failAll(new Error(`point worker ${k + 1}: ${e.message}`)));
     w.on('exit', (code) => failAll(new Error(`point worker ${k + 1} exited (code ${code})`)));
-    return (index) => new Promise((resolve, reject) => {
+    return (index: number, message: number | BlockTask) => new Promise<Reply>((resolve, reject) => {
       if (dead) return reject(dead);
       waiting.set(index, { resolve, reject });
-      w.postMessage(index);
+      w.postMessage(message);
     });
   });
-  return { evaluators, close: async () => { await Promise.all(workers.map((w) => w.terminate())); } };
+  return {
+    evaluators: senders.map((send): PointEvaluate => async (index) => (await send(index, index)).record!),
+    blockEvaluators: senders.map((send): BlockEvaluate => async (task) => (await send(task.index, task)).stats!),
+    close: async () => { await Promise.all(workers.map((w) => w.terminate())); },
+  };
 }

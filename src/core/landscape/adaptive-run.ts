@@ -1,0 +1,148 @@
+// A --tolerance run in passes: pass 1 evaluates every point on the first block of the shared permutation (a whole
+// picture early), each later pass extends only the points whose error misses the target. A point is appended to
+// points.jsonl once it is done; its blocks go to samples.jsonl as they finish, so kill -9 loses at most the blocks
+// in flight and a resume continues with bit-identical sums. Values do not depend on threads or on the order blocks
+// finish in: a point's sums are its blocks in permutation order, and the next block depends only on those sums.
+import type { Progress } from '../runs/execute.js';
+import type { RunDir, PointRecord } from '../runs/run-dir.js';
+import { sampleStats } from '../evaluate/sample-stats.js';
+import type { LabeledBatch } from '../evaluate/point.js';
+import { nextSampleCount, permutedBatches, targetOf, formatTolerance, type AdaptiveOptions } from './adaptive.js';
+import { blockEvaluator, type BlockTask, type PointJob } from './job.js';
+import type { BlockEvaluate } from './point-pool.js';
+import { appendBlock, applyBlock, readBlocks, SAMPLES_FILE, type PointSums } from './sample-log.js';
+
+export interface AdaptiveSummary {
+  tolerance: string;
+  /** The standard error every point was held to (loss units). */
+  target: number;
+  minSamples: number;
+  /** Seed of the permutation of the selected split shared by every point. */
+  seed: number;
+  /** Samples in the selected split. */
+  population: number;
+  passes: number;
+  /** Sample evaluations spent, and what evaluating every point on the whole split costs. */
+  sampleEvaluations: number;
+  exhaustiveEvaluations: number;
+}
+
+export interface AdaptiveRunOptions {
+  job: PointJob & { adaptive: AdaptiveOptions; batchSize: number };
+  run: RunDir;
+  total: number;
+  /** Worker evaluators worth starting, given one block's seconds, the blocks left in this pass and the permuted batches. */
+  helpers?: (blockSeconds: number, left: number, sampleBatches: readonly LabeledBatch[]) => Promise<{ blockEvaluators: BlockEvaluate[]; close: () => Promise<void> }>;
+  onProgress?: (p: Progress) => void;
+  signal?: AbortSignal;
+}
+
+/** The point record of a --tolerance run: today's three fields plus the per-sample statistics. */
+export function adaptiveRecord(sums: PointSums, population: number): Omit<PointRecord, 'index'> {
+  const s = sampleStats(sums.batches, population);
+  return { loss: s.loss, accuracy: s.accuracy, lossStderr: s.lossStderr, samples: s.samples, lossSampleStderr: s.lossSampleStderr, accuracyStderr: s.accuracyStderr };
+}
+
+function variance(sums: PointSums): number {
+  let sum = 0, sq = 0, n = 0;
+  for (const b of sums.batches) { sum += b.lossSum; sq += b.lossSqSum!; n += b.size; }
+  return n > 1 ? Math.max(0, (sq - (sum * sum) / n) / (n - 1)) : Infinity;
+}
+
+export async function runAdaptive(o: AdaptiveRunOptions): Promise<AdaptiveSummary> {
+  const { job, run, total } = o;
+  const opts = job.adaptive;
+  const sampleBatches = permutedBatches(job.batches, job.batchSize, opts.seed);
+  const population = sampleBatches.reduce((n, b) => n + b.size, 0);
+  const pjob: PointJob = { ...job, sampleBatches };
+  const local = blockEvaluator(pjob);
+  const logPath = run.path(SAMPLES_FILE);
+  const sums = new Map<number, PointSums>();
+  for (const r of await readBlocks(logPath)) applyBlock(sums, r);
+  for (const i of run.finished.keys()) if (!sums.has(i)) throw new Error(`${logPath}: point ${i} is in points.jsonl but has no blocks; remove the run directory or use another --out`);
+
+  const firstBatches = Math.max(1, Math.ceil(opts.minSamples / job.batchSize));
+  const start = Date.now();
+  let computedNow = 0, lanes = 1;
+  const report = (): void => o.onProgress?.({ done: run.finished.size, total, computedNow, elapsedMs: Date.now() - start, etaMs: undefined, lanes });
+  let helpers: Awaited<ReturnType<NonNullable<AdaptiveRunOptions['helpers']>>> | undefined;
+  let askedHelpers = false;
+
+  const runPass = async (tasks: BlockTask[]): Promise<void> => {
+    let next = 0, failed = false;
+    const lane = async (evaluate: BlockEvaluate, limit = Infinity): Promise<void> => {
+      try {
+        for (let n = 0; n < limit && next < tasks.length && !o.signal?.aborted && !failed; n++) {
+          const task = tasks[next++]!;
+          const batches = await evaluate(task);
+          const rec = 'full' in task ? { index: task.index, full: true as const, batches } : { index: task.index, from: task.from, batches };
+          await appendBlock(logPath, rec);
+          applyBlock(sums, rec);
+          computedNow++;
+          report();
+        }
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    };
+    if (!askedHelpers && o.helpers) {
+      // As for whole points: the second block's time (the first pays the engine's warm-up) says whether workers pay.
+      await lane(local, 1);
+      const t0 = performance.now();
+      await lane(local, 1);
+      const left = tasks.length - next;
+      if (left > 1 && !o.signal?.aborted) {
+        askedHelpers = true;
+        helpers = await o.helpers((performance.now() - t0) / 1000, left, sampleBatches);
+        lanes = 1 + helpers.blockEvaluators.length;
+      }
+    }
+    const settled = await Promise.allSettled([lane(local), ...(helpers?.blockEvaluators ?? []).map((e) => lane(e))]);
+    const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failure) throw failure.reason;
+  };
+
+  const firstTask = (index: number): BlockTask => (firstBatches >= sampleBatches.length ? { index, full: true } : { index, from: 0, count: firstBatches });
+  let target = NaN;
+  try {
+    report();
+    const unstarted = Array.from({ length: total }, (_, i) => i).filter((i) => !sums.has(i));
+    if (unstarted.length > 0) await runPass(unstarted.map(firstTask));
+    if (o.signal?.aborted) return summary();
+    target = targetOf(opts.tolerance, Array.from({ length: total }, (_, i) => sums.get(i)!.firstLoss));
+    const limits = { target, minSamples: opts.minSamples, population, batchSize: job.batchSize };
+    for (;;) {
+      // Points that are done go to points.jsonl; the rest, fewest blocks first (an interrupted pass ends first).
+      const open: { index: number; want: number }[] = [];
+      for (let i = 0; i < total; i++) {
+        if (run.finished.has(i)) continue;
+        const s = sums.get(i)!;
+        const stats = sampleStats(s.batches, population);
+        const want = nextSampleCount({ samples: stats.samples, loss: stats.loss, lossSampleStderr: stats.lossSampleStderr, variance: variance(s) }, limits);
+        if (want === undefined) await run.append({ index: i, ...adaptiveRecord(s, population) });
+        else open.push({ index: i, want });
+      }
+      report();
+      if (open.length === 0 || o.signal?.aborted) break;
+      const fewest = Math.min(...open.map((p) => sums.get(p.index)!.evaluations));
+      const tasks = open.filter((p) => sums.get(p.index)!.evaluations === fewest).map(({ index, want }): BlockTask => {
+        const have = sums.get(index)!.batches.length;
+        return want >= population ? { index, full: true } : { index, from: have, count: Math.ceil(want / job.batchSize) - have };
+      });
+      await runPass(tasks);
+    }
+  } finally {
+    await helpers?.close();
+  }
+  return summary();
+
+  function summary(): AdaptiveSummary {
+    let spent = 0, passes = 0;
+    for (const s of sums.values()) { spent += s.cost; passes = Math.max(passes, s.evaluations); }
+    return {
+      tolerance: formatTolerance(opts.tolerance), target, minSamples: opts.minSamples, seed: opts.seed, population, passes,
+      sampleEvaluations: spent, exhaustiveEvaluations: population * total,
+    };
+  }
+}
