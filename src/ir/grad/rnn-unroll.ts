@@ -63,7 +63,8 @@ function cols(e: Emitter, v: string, from: number, to: number): string {
 /** Zeros [N, H] for an omitted initial state, N read from X at run time when it is symbolic. */
 function zeroState(e: Emitter, x: string, batchAxis: number, hidden: number): string {
   const n = e.shape(x)[batchAxis]!;
-  if (isStatic(n)) return e.tensor(floatTensor(e.dtype(x), [n, hidden], new Array(n * hidden).fill(0)));
+  // Named by content, so that differentiating the gradient graph again finds it and reuses the unrolled steps.
+  if (isStatic(n)) return e.namedTensor(`const/rnn-zeros/${e.dtype(x)}/${n}x${hidden}`, () => floatTensor(e.dtype(x), [n, hidden], new Array(n * hidden).fill(0)));
   const dims = e.op('Concat', [e.op('Slice', [e.op('Shape', [x]), e.ints([batchAxis]), e.ints([batchAxis + 1])]), e.ints([hidden])], { axis: attr.int(0) });
   return e.op('ConstantOfShape', [dims], { value: attr.tensor(floatTensor(e.dtype(x), [1], [0])) });
 }
