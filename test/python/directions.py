@@ -3,8 +3,9 @@
   directions.py normalize IN.safetensors OUT.safetensors
       IN: theta/<name>, noise/<name> (float32), the same names and shapes as the model.
       OUT: <norm>,<bias-bn>,<scale>/<name> (float64) for every norm × bias-bn × scale in {1, -0.75}:
-      Norm / LayNorm / FilNorm (Li et al. 2018) and the bias-bn policies, written in PyTorch in the
-      style of the reference code (loop over tensors, then over output filters), in float64.
+      Norm / LayNorm / FilNorm (Li et al. 2018), loss-landscape's weight / dfilter / dlayer, and the bias-bn
+      policies (copy: loss-landscape's d.copy_(w) for 1-D tensors), written in PyTorch in the style of the
+      reference code (loop over tensors, then over output filters), in float64.
   directions.py pca IN.safetensors OUT.safetensors
       IN: center (float32 [P]), points (float32 [n, P]).
       OUT: singular_values, explained_variance_ratio, directions [2, P], coordinates [n, 2], distances [n]
@@ -73,6 +74,8 @@ def normalized(noise, theta, norm, bias_bn, scale):
                 dk.zero_()
             elif bias_bn == "norm":
                 dk.mul_(safe_ratio(wk.norm().item(), dk.norm().item()))
+            elif bias_bn == "copy":
+                dk.copy_(wk)
         elif norm == "filter":
             for df, wf in zip(dk, wk):
                 df.mul_(safe_ratio(wf.norm().item(), df.norm().item()))
@@ -80,6 +83,13 @@ def normalized(noise, theta, norm, bias_bn, scale):
             dk.mul_(safe_ratio(wk.norm().item(), dk.norm().item()))
         elif norm == "norm":
             dk.mul_(safe_ratio(w_all, d_all))
+        elif norm == "weight":
+            dk.mul_(wk)
+        elif norm == "dfilter":
+            for df in dk:
+                df.mul_(safe_ratio(1.0, df.norm().item()))
+        elif norm == "dlayer":
+            dk.mul_(safe_ratio(1.0, dk.norm().item()))
         out[k] = (dk * scale).numpy()
     return out
 
@@ -89,8 +99,8 @@ def cmd_normalize(src, dst):
     theta = {k[len("theta/"):]: v for k, v in t.items() if k.startswith("theta/")}
     noise = {k[len("noise/"):]: v for k, v in t.items() if k.startswith("noise/")}
     result = {}
-    for norm in ["filter", "layer", "norm", "none"]:
-        for bias_bn in ["zero", "keep", "norm"]:
+    for norm in ["filter", "layer", "norm", "none", "weight", "dfilter", "dlayer"]:
+        for bias_bn in ["zero", "keep", "norm", "copy"]:
             for scale in [1.0, -0.75]:
                 for name, arr in normalized(noise, theta, norm, bias_bn, scale).items():
                     result[f"{norm},{bias_bn},{scale:g}/{name}"] = arr

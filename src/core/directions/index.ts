@@ -7,4 +7,5 @@ export * from './jacobi.js';
 export * from './pca.js';
 export * from './trajectory.js';
 export * from './io.js';
+export * from './states.js';
 export * from './resolve.js';

@@ -1,27 +1,47 @@
 // Directions on disk: safetensors with one float32 entry per parameter name (same names and shapes as the model),
 // so a direction can be inspected or reused by PyTorch (`safetensors.torch.load_file`) as a state-dict-like delta.
+// A states direction (loss-landscape's dir_type='states') also holds one entry per BN running statistic, after the
+// parameters, and says so in its metadata (`dir_type: states`), so a weights file is never mistaken for one.
 import { readSafetensors, writeSafetensors } from '../../ir/safetensors.js';
+import type { Tensor } from '../../ir/tensor.js';
 import { fromTensors, toTensors, type ParamLayout, type ParamVector } from '../params.js';
 
 /** String metadata stored in the file header (spec, model hash, creation info). */
 export type DirectionMetadata = Record<string, string>;
 
-/** Written atomically (temporary file, then rename). */
-export function saveDirection(path: string, vector: ParamVector, meta: DirectionMetadata = {}): void {
-  writeSafetensors(path, toTensors(vector), { format: 'terrain-direction', ...meta });
+export const STATES_META = { dir_type: 'states' } as const;
+
+/** Written atomically (temporary file, then rename); `buffers`: the running-statistics part of a states direction. */
+export function saveDirection(path: string, vector: ParamVector, meta: DirectionMetadata = {}, buffers?: ReadonlyMap<string, Tensor>): void {
+  const tensors = toTensors(vector);
+  for (const [name, t] of buffers ?? []) {
+    if (tensors.has(name)) throw new Error(`direction ${path}: buffer '${name}' has the name of a parameter`);
+    tensors.set(name, t);
+  }
+  writeSafetensors(path, tensors, { format: 'terrain-direction', ...meta, ...(buffers ? STATES_META : {}) });
 }
 
-export function loadDirection(path: string, layout: ParamLayout): { vector: ParamVector; metadata: DirectionMetadata } {
+export interface LoadedDirection {
+  vector: ParamVector;
+  metadata: DirectionMetadata;
+  /** The running-statistics entries of a states direction (file order), unchecked against any model. */
+  buffers?: Map<string, Tensor>;
+}
+
+export function loadDirection(path: string, layout: ParamLayout): LoadedDirection {
   const { tensors, metadata } = readSafetensors(path);
+  const states = metadata['dir_type'] === STATES_META.dir_type;
   const extra = [...tensors.keys()].filter((name) => !layout.has(name));
-  if (extra.length > 0) {
+  if (extra.length > 0 && !states) {
     const names = extra.slice(0, 5).map((n) => `'${n}'`).join(', ') + (extra.length > 5 ? ` and ${extra.length - 5} more` : '');
     throw new Error(`direction file ${path}: entries ${names} are not parameters of this model (was it saved for another model?)`);
   }
   for (const [name, t] of tensors) {
+    if (!layout.has(name)) continue;
     const want = layout.slot(name).shape;
     // fromTensors compares sizes only; a transposed [in, out] tensor would load silently.
     if (t.dims.join() !== want.join()) throw new Error(`direction file ${path}: parameter '${name}' has shape [${t.dims}], expected [${want}]`);
   }
-  return { vector: fromTensors(layout, tensors, `direction file ${path}`), metadata: { ...metadata } };
+  const vector = fromTensors(layout, tensors, `direction file ${path}`);
+  return { vector, metadata: { ...metadata }, ...(states ? { buffers: new Map(extra.map((n) => [n, tensors.get(n)!])) } : {}) };
 }

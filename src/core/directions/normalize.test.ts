@@ -101,3 +101,31 @@ test('layouts must match', () => {
   const other = gaussianNoise(new ParamLayout([{ name: 'x', shape: [3] }]), 0);
   assert.throws(() => normalizeDirection(other, theta, { norm: 'filter', biasBn: 'zero', scale: 1 }), /direction has 3 entries, the model has/);
 });
+
+test('loss-landscape weight: d = ε ⊙ θ entry by entry on the weight tensors', () => {
+  const d = run('weight', 'zero', 2);
+  for (const s of weights) for (let i = s.offset; i < s.offset + s.size; i++) close(d.data[i]!, 2 * noise.data[i]! * theta.data[i]!, 1e-6, `${s.name}[${i}]`);
+  for (const s of oneDim) assert.ok(view(d, s.name).every((v) => v === 0), `${s.name} follows bias-bn=zero`);
+});
+
+test('loss-landscape dfilter / dlayer: unit filters / unit tensors along ε, whatever θ', () => {
+  const df = run('dfilter'), dl = run('dlayer');
+  for (const s of weights) {
+    const per = s.size / s.filters;
+    for (let f = 0; f < s.filters; f++) {
+      close(filterNorms(df, s.name)[f]!, 1, 1e-6, `${s.name} filter ${f}`);
+      parallel(df, s.offset + f * per, s.offset + (f + 1) * per, `${s.name} filter ${f}`);
+    }
+    close(tensorNorms(dl)[testLayout.slots.indexOf(s)]!, 1, 1e-6, s.name);
+    parallel(dl, s.offset, s.offset + s.size, s.name);
+  }
+  // θ's dead filter does not matter: dfilter does not look at θ
+  close(rangeNorm(df.data, 54, 81), 1, 1e-6, 'dead filter of conv1');
+});
+
+test('bias-bn=copy: 1-D tensors are θ itself (times scale), as loss-landscape without --xignore biasbn', () => {
+  for (const norm of ['filter', 'weight', 'dlayer'] as const) {
+    const d = run(norm, 'copy', -0.5);
+    for (const s of oneDim) view(d, s.name).forEach((v, i) => assert.equal(v, Math.fround(-0.5 * view(theta, s.name)[i]!), `${norm} ${s.name}[${i}]`));
+  }
+});

@@ -5,12 +5,15 @@
 //   layer   d_t ← ε_t · ‖θ_t‖/‖ε_t‖  for every tensor t
 //   norm    d   ← ε   · ‖θ‖/‖ε‖      with both norms over all tensors of rank ≥ 2
 //   none    d   ← ε
-// Tensors of rank < 2 (biases, BatchNorm γ/β) follow `biasBn`:
-//   zero    d_t ← 0   (Li et al.: these are left unperturbed)
+//   weight  d   ← ε ⊙ θ     (elementwise; loss-landscape's norm='weight')
+//   dfilter d_f ← ε_f/‖ε_f‖ for every output filter f (loss-landscape's 'dfilter': unit filters, θ not used)
+//   dlayer  d_t ← ε_t/‖ε_t‖ for every tensor t      (loss-landscape's 'dlayer': unit tensors, θ not used)
+// Tensors of rank < 2 (biases, BatchNorm γ/β, and the running statistics of a states direction) follow `biasBn`:
+//   zero    d_t ← 0   (Li et al.: these are left unperturbed; LL's --xignore biasbn)
 //   keep    d_t ← ε_t (raw, unscaled)
 //   norm    d_t ← ε_t · ‖θ_t‖/‖ε_t‖ (each 1-D tensor as a whole)
-// We never copy θ_t into d_t, as some reference code does for 1-D tensors: that makes the bias direction equal the
-// biases themselves, so moving along it scales the biases by (1+λ) — a deterministic, θ-dependent move, not noise.
+//   copy    d_t ← θ_t (LL without --xignore: the direction is the tensor itself, so moving along it scales the
+//           tensor by (1+λ) — a deterministic, θ-dependent move, not noise; never a default, only asked for)
 // Where ‖θ_·‖ = 0 or ‖ε_·‖ = 0 the slice of the direction is 0: a zero filter has no scale to match, and we add no
 // hidden epsilon. Factors are computed in float64 and every entry is rounded to float32 once. `scale` multiplies last.
 import { rangeNorm, type ParamVector } from '../params.js';
@@ -32,6 +35,7 @@ export function normalizeDirection(raw: ParamVector, theta: ParamVector, scaling
     const end = s.offset + s.size;
     if (s.filters === 0) {
       if (biasBn === 'keep') put(s.offset, end, scale);
+      else if (biasBn === 'copy') for (let i = s.offset; i < end; i++) out[i] = t[i]! * scale;
       else if (biasBn === 'norm') put(s.offset, end, ratio(rangeNorm(t, s.offset, end), rangeNorm(e, s.offset, end)));
       // 'zero': out is already 0
       continue;
@@ -40,14 +44,17 @@ export function normalizeDirection(raw: ParamVector, theta: ParamVector, scaling
       case 'none': put(s.offset, end, scale); break;
       case 'norm': put(s.offset, end, ratio(global!.theta, global!.raw)); break;
       case 'layer': put(s.offset, end, ratio(rangeNorm(t, s.offset, end), rangeNorm(e, s.offset, end))); break;
-      case 'filter': {
+      case 'filter':
+      case 'dfilter': {
         const per = s.size / s.filters;
         for (let f = 0; f < s.filters; f++) {
           const a = s.offset + f * per, b = a + per;
-          put(a, b, ratio(rangeNorm(t, a, b), rangeNorm(e, a, b)));
+          put(a, b, ratio(norm === 'filter' ? rangeNorm(t, a, b) : 1, rangeNorm(e, a, b)));
         }
         break;
       }
+      case 'dlayer': put(s.offset, end, ratio(1, rangeNorm(e, s.offset, end))); break;
+      case 'weight': for (let i = s.offset; i < end; i++) out[i] = e[i]! * t[i]! * scale; break;
     }
   }
   return { layout: raw.layout, data: out };

@@ -1,11 +1,13 @@
 // Spec → direction vector, against an injected context: this module knows nothing of engines, sessions or the CLI.
 // The caller supplies θ, a checkpoint loader and, where it can, the gradient, Hessian eigenvectors and mined directions.
+import type { Tensor } from '../../ir/tensor.js';
 import { cosine, norm, sub, type ParamVector } from '../params.js';
 import { gaussianNoise } from './gaussian.js';
 import { loadDirection } from './io.js';
 import { normalizeDirection } from './normalize.js';
 import { trajectoryPca, type TrajectoryPca } from './pca.js';
 import { formatDirectionSpec, toDirectionSpec, type DirectionKind, type DirectionSpec } from './spec.js';
+import { bufferLayout, buffersVector, gaussianBufferNoise, vectorToBuffers } from './states.js';
 import { listSafetensors, selectTrajectory } from './trajectory.js';
 
 export interface DirectionContext {
@@ -21,6 +23,10 @@ export interface DirectionContext {
   eigenvector?: (k: number) => Promise<ParamVector>;
   /** A direction produced by the mining command. */
   mined?: (path: string) => Promise<ParamVector>;
+  /** θ's buffers (BN running statistics), for states directions (`type=states`). */
+  buffers?: ReadonlyMap<string, Tensor>;
+  /** A checkpoint's buffers, for `to:CKPT:type=states`. */
+  loadBuffers?: (path: string) => Promise<ReadonlyMap<string, Tensor>>;
 }
 
 export interface PcaInfo {
@@ -56,6 +62,8 @@ export interface ResolvedDirection {
   /** Canonical spec, defaults filled in. */
   spec: string;
   info: DirectionInfo;
+  /** A states direction's part over the buffers (applied with --bn perturb); absent for weights directions. */
+  buffers?: Map<string, Tensor>;
 }
 
 type Extra = Partial<Pick<DirectionInfo, 'seed' | 'path' | 'eigenIndex' | 'pca'>>;
@@ -84,6 +92,7 @@ async function resolveWith(spec: DirectionSpec, ctx: DirectionContext, pcaCache:
   };
   let raw: ParamVector;
   let extra: Extra = {};
+  let fileBuffers: Map<string, Tensor> | undefined;
   switch (spec.kind) {
     case 'gaussian':
       raw = gaussianNoise(theta.layout, spec.seed);
@@ -100,7 +109,8 @@ async function resolveWith(spec: DirectionSpec, ctx: DirectionContext, pcaCache:
       extra = { path: spec.path };
       break;
     case 'file':
-      raw = loadDirection(spec.path, theta.layout).vector;
+      ({ vector: raw, buffers: fileBuffers } = loadDirection(spec.path, theta.layout));
+      if (fileBuffers && spec.dirType !== 'states') throw new Error(`direction '${text}': ${spec.path} is a states direction (it also moves the BN running statistics); add ':type=states' and --bn perturb to use it as it is`);
       extra = { path: spec.path };
       break;
     case 'pca': {
@@ -125,11 +135,30 @@ async function resolveWith(spec: DirectionSpec, ctx: DirectionContext, pcaCache:
       break;
   }
   const vector = normalizeDirection(raw, theta, spec);
+  const buffers = spec.dirType === 'states' ? await statesBuffers(spec, ctx, text, fileBuffers) : undefined;
   return {
     vector,
     spec: text,
     info: { kind: spec.kind, norm: norm(vector), rawNorm: norm(raw), thetaNorm: norm(theta), cosineToTheta: cosine(vector, theta), ...extra },
+    ...(buffers ? { buffers } : {}),
   };
+}
+
+/** The buffer part of a states direction, rescaled by the spec's rules against θ's own buffers. */
+async function statesBuffers(spec: DirectionSpec, ctx: DirectionContext, text: string, fileBuffers?: Map<string, Tensor>): Promise<Map<string, Tensor>> {
+  if (!ctx.buffers) throw new Error(`direction '${text}' moves the BN running statistics, and this command does not provide the model's buffers; drop ':type=states'`);
+  const layout = bufferLayout(ctx.buffers);
+  const own = buffersVector(layout, ctx.buffers, 'model');
+  let raw: ParamVector;
+  if (spec.kind === 'gaussian') raw = gaussianBufferNoise(ctx.theta.layout.size, layout, spec.seed);
+  else if (spec.kind === 'to') {
+    if (!ctx.loadBuffers) throw new Error(`direction '${text}' needs the checkpoint's buffers, which this command cannot load`);
+    raw = sub(buffersVector(layout, await ctx.loadBuffers(spec.path), `checkpoint ${spec.path}`), own);
+  } else if (spec.kind === 'file') {
+    if (!fileBuffers) throw new Error(`direction '${text}': ${spec.path} holds no running statistics (a weights direction); drop ':type=states'`);
+    raw = buffersVector(layout, fileBuffers, `direction file ${spec.path}`);
+  } else throw new Error(`direction '${text}': type=states applies to gaussian, to: and file: directions only`);
+  return vectorToBuffers(normalizeDirection(raw, own, spec));
 }
 
 interface PcaResult {

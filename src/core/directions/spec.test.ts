@@ -33,17 +33,20 @@ test('errors name the bad part and list the valid choices', () => {
   const bad: [string, RegExp][] = [
     ['', /empty; expected one of: gaussian/],
     ['gausian', /unknown kind 'gausian'; valid kinds: gaussian, gradient, to, file, pca, eigen, mined/],
-    ['gaussian:norm=filters', /norm='filters' is not valid; choices: filter, layer, norm, none/],
-    ['gaussian:bias-bn=copy', /bias-bn='copy' is not valid; choices: zero, keep, norm/],
+    ['gaussian:norm=filters', /norm='filters' is not valid; choices: filter, layer, norm, none, weight, dfilter, dlayer/],
+    ['gaussian:bias-bn=ignore', /bias-bn='ignore' is not valid; choices: zero, keep, norm, copy/],
+    ['gaussian:type=state', /type='state' is not valid; choices: weights, states/],
+    ['gradient:type=states', /unknown option 'type' for 'gradient'/],
+    ['pca:runs:type=states', /unknown option 'type' for 'pca'/],
     ['gaussian:seed=-1', /seed='-1' is not an integer in 0\.\.4294967295/],
     ['gaussian:seed=1.5', /seed='1\.5'/],
     ['gaussian:seed=4294967296', /seed='4294967296'/],
     ['gaussian:scale=abc', /scale='abc' is not a nonzero finite number/],
     ['gaussian:scale=0', /scale='0'/],
     ['gaussian:scale=', /scale=''/],
-    ['gaussian:sed=3', /unknown option 'sed' for 'gaussian'; valid options: norm, seed, bias-bn, scale/],
+    ['gaussian:sed=3', /unknown option 'sed' for 'gaussian'; valid options: norm, seed, bias-bn, scale, type/],
     ['gaussian:seed=1:seed=2', /option 'seed' given twice/],
-    ['gaussian:filter', /option 'filter' is not key=value; options for 'gaussian': norm, seed, bias-bn, scale/],
+    ['gaussian:filter', /option 'filter' is not key=value; options for 'gaussian': norm, seed, bias-bn, scale, type/],
     ['gradient:seed=1', /unknown option 'seed' for 'gradient'; valid options: norm, bias-bn, scale/],
     ['to:', /'to' needs a file path: to:PATH/],
     ['to:scale=2', /'to' needs a file path/],
@@ -60,5 +63,21 @@ test('errors name the bad part and list the valid choices', () => {
       assert.ok(e.message.startsWith(`direction spec '${text}'`), e.message);
       return true;
     });
+  }
+});
+
+test('loss-landscape options: weight, dfilter, dlayer, bias-bn=copy and type=states parse and print back', () => {
+  const cases: [string, DirectionSpec, string][] = [
+    ['gaussian:norm=weight:bias-bn=copy', { kind: 'gaussian', seed: 0, norm: 'weight', biasBn: 'copy', scale: 1 }, 'gaussian:norm=weight:seed=0:bias-bn=copy:scale=1'],
+    ['gaussian:norm=dfilter:type=states', { kind: 'gaussian', seed: 0, norm: 'dfilter', biasBn: 'zero', scale: 1, dirType: 'states' }, 'gaussian:norm=dfilter:seed=0:bias-bn=zero:scale=1:type=states'],
+    ['gaussian:norm=dlayer:type=weights', { kind: 'gaussian', seed: 0, norm: 'dlayer', biasBn: 'zero', scale: 1 }, 'gaussian:norm=dlayer:seed=0:bias-bn=zero:scale=1'],
+    ['to:a/b.safetensors:type=states', { kind: 'to', path: 'a/b.safetensors', norm: 'none', biasBn: 'keep', scale: 1, dirType: 'states' }, 'to:a/b.safetensors:norm=none:bias-bn=keep:scale=1:type=states'],
+    ['file:x:y.safetensors:type=states', { kind: 'file', path: 'x:y.safetensors', norm: 'none', biasBn: 'keep', scale: 1, dirType: 'states' }, 'file:x:y.safetensors:norm=none:bias-bn=keep:scale=1:type=states'],
+  ];
+  for (const [text, expected, canonical] of cases) {
+    const spec = parseDirectionSpec(text);
+    assert.deepEqual(spec, expected, text);
+    assert.equal(formatDirectionSpec(spec), canonical);
+    assert.deepEqual(parseDirectionSpec(canonical), spec, `round trip of ${text}`);
   }
 });

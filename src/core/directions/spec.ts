@@ -2,19 +2,26 @@
 // Parsing is strict: an unknown kind, option or value is an error that names the bad part and lists the choices,
 // because a silently ignored typo would map a different landscape than the one the user asked for.
 
-export const NORM_MODES = ['filter', 'layer', 'norm', 'none'] as const;
-export const BIAS_BN_MODES = ['zero', 'keep', 'norm'] as const;
+// 'weight', 'dfilter' and 'dlayer' are loss-landscape's (Li et al. 2018) other normalisations, 'copy' its 1-D policy
+// without --xignore biasbn (docs/directions.md maps every LL option onto these).
+export const NORM_MODES = ['filter', 'layer', 'norm', 'none', 'weight', 'dfilter', 'dlayer'] as const;
+export const BIAS_BN_MODES = ['zero', 'keep', 'norm', 'copy'] as const;
+/** LL's dir_type: 'states' extends the direction to the BN running statistics (applied with --bn perturb). */
+export const DIR_TYPES = ['weights', 'states'] as const;
 export const DIRECTION_KINDS = ['gaussian', 'gradient', 'to', 'file', 'pca', 'eigen', 'mined'] as const;
 
 export type NormMode = (typeof NORM_MODES)[number];
 export type BiasBnMode = (typeof BIAS_BN_MODES)[number];
 export type DirectionKind = (typeof DIRECTION_KINDS)[number];
+export type DirType = (typeof DIR_TYPES)[number];
 
 /** How a raw vector becomes the direction: per-tensor/filter rescaling, 1-D tensor policy, final factor. */
 export interface Scaling {
   norm: NormMode;
   biasBn: BiasBnMode;
   scale: number;
+  /** Present only for a states direction (`type=states`), so that every weights spec reads and prints as before. */
+  dirType?: 'states';
 }
 
 export type DirectionSpec =
@@ -35,18 +42,18 @@ export function defaultScaling(kind: DirectionKind): Scaling {
 
 const COMMON_OPTIONS = ['norm', 'bias-bn', 'scale'];
 const OPTIONS: Record<DirectionKind, readonly string[]> = {
-  gaussian: ['norm', 'seed', 'bias-bn', 'scale'],
+  gaussian: ['norm', 'seed', 'bias-bn', 'scale', 'type'],
   gradient: COMMON_OPTIONS,
-  to: COMMON_OPTIONS,
-  file: COMMON_OPTIONS,
+  to: [...COMMON_OPTIONS, 'type'],
+  file: [...COMMON_OPTIONS, 'type'],
   pca: ['k', ...COMMON_OPTIONS],
   eigen: COMMON_OPTIONS,
   mined: COMMON_OPTIONS,
 };
 
 const SYNTAX =
-  'gaussian[:norm=filter|layer|norm|none][:seed=N][:bias-bn=zero|keep|norm][:scale=S], gradient[:norm=…][:bias-bn=…], ' +
-  'to:CKPT, file:PATH, pca:DIR[:k=1|2], eigen:K, mined:PATH';
+  'gaussian[:norm=filter|layer|norm|none|weight|dfilter|dlayer][:seed=N][:bias-bn=zero|keep|norm|copy][:scale=S][:type=weights|states], ' +
+  'gradient[:norm=…][:bias-bn=…], to:CKPT[:type=states], file:PATH[:type=states], pca:DIR[:k=1|2], eigen:K, mined:PATH';
 
 export class DirectionSpecError extends Error {
   constructor(spec: string, problem: string) {
@@ -106,6 +113,8 @@ export function parseDirectionSpec(text: string): DirectionSpec {
     if (scale.trim() === '' || !Number.isFinite(v) || v === 0) fail(`scale='${scale}' is not a nonzero finite number`);
     scaling.scale = v;
   }
+  const dirType = options.get('type');
+  if (dirType !== undefined && oneOf(dirType, DIR_TYPES, 'type', fail) === 'states') scaling.dirType = 'states';
 
   switch (kind) {
     case 'gaussian': {
@@ -137,9 +146,10 @@ function oneOf<T extends string>(value: string, choices: readonly T[], key: stri
 
 /** Canonical text: every option written out, in a fixed order, so equal specs print equally (run.json, caches). */
 export function formatDirectionSpec(spec: DirectionSpec): string {
-  const tail = `norm=${spec.norm}:bias-bn=${spec.biasBn}:scale=${spec.scale}`;
+  const states = spec.dirType === 'states' ? ':type=states' : '';
+  const tail = `norm=${spec.norm}:bias-bn=${spec.biasBn}:scale=${spec.scale}${states}`;
   switch (spec.kind) {
-    case 'gaussian': return `gaussian:norm=${spec.norm}:seed=${spec.seed}:bias-bn=${spec.biasBn}:scale=${spec.scale}`;
+    case 'gaussian': return `gaussian:norm=${spec.norm}:seed=${spec.seed}:bias-bn=${spec.biasBn}:scale=${spec.scale}${states}`;
     case 'gradient': return `gradient:${tail}`;
     case 'to': return `to:${spec.path}:${tail}`;
     case 'file': return `file:${spec.path}:${tail}`;
