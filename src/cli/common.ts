@@ -73,7 +73,8 @@ export interface PreparedData {
  * (npy (N, T, D) loaded as [1, T, D] for a model taking [T, D]) are reshaped to it.
  */
 export function prepareData(o: DataOptions, model?: LoadedModel): PreparedData {
-  const d = resolveData(o.data, { split: o.split, samples: o.samples, seed: o.dataSeed, normalize: o.normalize });
+  const inputs = model?.model.spec.inputs;
+  const d = resolveData(o.data, { split: o.split, samples: o.samples, seed: o.dataSeed, normalize: o.normalize, ...(inputs ? { inputs } : {}) });
   announceNormalization(d);
   const fit = (ds: Dataset) => (model ? fitSampleShape(ds, model.model.spec.inputShape) : ds);
   const selected = fit(d.selected);
@@ -100,6 +101,9 @@ export function loadModel(path: string, weights?: string): LoadedModel {
 export function checkCompatible(m: LoadedModel, data: Dataset, dataFlag = '--data'): void {
   const want = m.model.spec.inputShape, got = data.shape;
   if (want.join() !== got.join()) throw new UsageError(`${dataFlag} ${data.name}: samples are [${got}] but the model ${m.path} takes [${want}]; use data of that shape or a model built for it`);
+  if (m.model.spec.inputDtype && data.xDtype !== 'int64' && !m.model.spec.inputs) {
+    throw new UsageError(`${dataFlag} ${data.name}: the model ${m.path} takes integer token ids (${m.model.spec.inputDtype}) but the samples are floats; save X as an integer array (numpy: x.astype('int64'))`);
+  }
   if (data.classes > m.model.spec.classes) throw new UsageError(`${dataFlag} ${data.name}: ${data.classes} classes but the model ${m.path} has ${m.model.spec.classes} outputs`);
 }
 

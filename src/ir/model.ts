@@ -12,6 +12,11 @@ export interface ModelSpec {
   classes: number;
   /** Integer inputs (token ids) of imported models: samples hold ids as exact float32 values, cast in the graph. */
   inputDtype?: 'int64' | 'int32';
+  /**
+   * Imported graphs with several inputs: their names, sample shapes and types, in the order their values are packed
+   * side by side into one float32 sample of `inputShape` [Σ sizes] (the graph slices them apart again).
+   */
+  inputs?: { name: string; shape: number[]; dtype: 'float32' | 'int64' }[];
 }
 
 export interface Model {

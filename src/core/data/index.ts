@@ -18,3 +18,4 @@ export * from './standardise.js';
 export * from './batches.js';
 export * from './spec.js';
 export * from './resolve.js';
+export * from './packed.js';

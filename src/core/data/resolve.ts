@@ -9,8 +9,9 @@ import { DataError } from './errors.js';
 import type { ReadOptions } from './files.js';
 import { loadMnistLike } from './mnist.js';
 import { loadNpy, loadNpz } from './numpy.js';
+import { loadPackedNpz, type PackedInput } from './packed.js';
 import { formatNormalization, toNormalization, type Normalization } from './normalize.js';
-import { parseDataSpec, type DataSpec } from './spec.js';
+import { formatDataSpec, parseDataSpec, type DataSpec } from './spec.js';
 import { channelStatistics, channelsOf, standardise } from './standardise.js';
 import { concatDatasets, sampleSubset } from './subset.js';
 
@@ -23,6 +24,8 @@ export interface ResolveOptions extends ReadOptions {
   seed?: number;
   /** --normalize: 'per-channel', 'none', 'MEAN,STD' or the parsed form (default: per source, see defaultNormalization). */
   normalize?: Normalization | string;
+  /** A model with several inputs: npz arrays named after them are packed side by side (./packed.ts). */
+  inputs?: readonly PackedInput[];
 }
 
 export interface ResolvedData extends DataSplits {
@@ -64,14 +67,17 @@ export function normalizeSplits(splits: DataSplits, n: Normalization): DataSplit
 }
 
 /** Reads a spec's files without any preprocessing beyond scaling bytes to [0, 1]. */
-export function readSplits(spec: DataSpec, options: ReadOptions = {}): DataSplits {
+export function readSplits(spec: DataSpec, options: ReadOptions & { inputs?: readonly PackedInput[] } = {}): DataSplits {
+  if (options.inputs && spec.kind !== 'npz') {
+    throw new DataError(`data '${formatDataSpec(spec)}': the model takes ${options.inputs.length} inputs (${options.inputs.map((v) => `'${v.name}'`).join(', ')}); give them as npz:FILE.npz with one array per input name and y`);
+  }
   switch (spec.kind) {
     case 'digits': return loadDigits(options);
     case 'fashion-mnist': case 'mnist': return loadMnistLike(spec.kind, spec.dir, options);
     case 'cifar10': return loadCifar10(spec.dir, options);
     case 'cifar100': return loadCifar100(spec.dir, spec.labels, options);
     case 'npy': return loadNpy(spec.x, spec.y, options);
-    case 'npz': return loadNpz(spec.file, options);
+    case 'npz': return options.inputs ? loadPackedNpz(spec.file, options.inputs, options) : loadNpz(spec.file, options);
   }
 }
 

@@ -99,10 +99,10 @@ function simple(inputShape: (number | string)[], opset = 13): Graph {
 }
 
 test('clear errors: opset, several inputs, non-logits output, garbage bytes', () => {
-  assert.throws(() => importGraph(simple(['N', 4], 11), 'f.onnx'), /opset 11; terrain differentiates opsets 13–17/);
+  assert.throws(() => importGraph(simple(['N', 4], 11), 'f.onnx'), /opset 11; terrain imports opsets 13–20: export with opset_version=17/);
   const two = simple(['N', 4]);
-  two.inputs.push({ name: 'y', dtype: 'float32', shape: ['N', 4] });
-  assert.throws(() => importGraph(two, 'f.onnx'), /the graph has 2 inputs \('x', 'y'\)/);
+  two.inputs.push({ name: 'y', dtype: 'float32', shape: ['M', 4] });
+  assert.throws(() => importGraph(two, 'f.onnx'), /inputs 'x' and 'y' have different batch dims \(N and M\)/);
   const b = new GraphBuilder('vec', 13);
   b.output(b.op('ReduceSum', [b.input('x', 'float32', ['N', 4])], { keepdims: attr.int(0) }), 'float32', []);
   assert.throws(() => importGraph(b.build(), 'f.onnx'), /the output should be logits \[batch, classes\], got \[\]/);
@@ -209,5 +209,29 @@ test('token ids: an int64 input is fed as float32 ids and cast in the graph; the
     let want = 0;
     for (let t = 0; t < 3; t++) for (let k = 0; k < 4; k++) want += emb[tokens[n * 3 + t]! * 4 + k]! * w[c * 4 + k]!;
     assert.ok(Math.abs(out[n * 2 + c]! - want) < 1e-5, `logit ${n},${c}`);
+  }
+});
+
+test('several inputs (ids and a mask): packed side by side into one float32 input, sliced apart in the graph', async () => {
+  const b = new GraphBuilder('two', 13);
+  const ids = b.input('input_ids', 'int64', ['N', 3]);
+  const mask = b.input('mask', 'float32', ['N', 3, 1]);
+  b.initializer('emb', randn([7, 2]));
+  b.initializer('axes', int64([1], [1]));
+  const pooled = b.op('ReduceSum', [b.op('Mul', [b.op('Gather', ['emb', ids]), mask]), 'axes'], { keepdims: attr.int(0) });
+  b.output(pooled, 'float32', ['N', 2]);
+  const { model } = importGraph(b.build(), 'two.onnx');
+  assert.deepEqual(model.spec.inputShape, [6]);
+  assert.deepEqual(model.spec.inputs, [{ name: 'input_ids', shape: [3], dtype: 'int64' }, { name: 'mask', shape: [3, 1], dtype: 'float32' }]);
+  assert.deepEqual(model.params, ['emb']);
+  const rows = [[6, 0, 2, 1, 0, 0.5], [1, 1, 3, 0.25, 1, 1]];
+  const session = await Session.create(model.graph, { threads: 1 });
+  const out = (await session.run({ input: float32([2, 6], rows.flat()) }, ['logits']))['logits']!.data as Float32Array;
+  await session.dispose();
+  const emb = model.graph.initializers.get('emb')!.data as Float32Array;
+  for (let n = 0; n < 2; n++) for (let c = 0; c < 2; c++) {
+    let want = 0;
+    for (let t = 0; t < 3; t++) want += emb[rows[n]![t]! * 2 + c]! * rows[n]![3 + t]!;
+    assert.ok(Math.abs(out[n * 2 + c]! - want) < 1e-6, `output ${n},${c}: ${out[n * 2 + c]} vs ${want}`);
   }
 });

@@ -2,12 +2,13 @@
 // differentiate, simplified, its I/O renamed to "input"/"logits", and its initializers split into parameters,
 // buffers and constants (./roles.ts). Every problem is one ImportError naming the file and the node or value.
 import { attr, type Dim, type Graph, type Node, type ValueInfo } from '../graph.js';
-import { MAX_OPSET, MIN_OPSET } from '../autodiff.js';
 import { INPUT, LOGITS, type Model } from '../model.js';
+import { int64 } from '../tensor.js';
 import { fromOnnxBytes, OnnxFormatError } from '../onnx.js';
 import { inferShapes, type ShapeEnv } from '../shapes.js';
 import { isStatic, showShape } from '../shapes/dims.js';
 import { classifyInitializers } from './roles.js';
+import { OpsetError, toInternalOpset } from './opset.js';
 import { simplifyGraph } from './simplify.js';
 import { describeUnsupported, unsupportedAfterImport, unsupportedBeforeImport } from './support.js';
 
@@ -64,11 +65,12 @@ export function importOnnx(bytes: Uint8Array, source = 'model.onnx'): Imported {
 export function importGraph(file: Graph, source: string): Imported {
   let graph = file;
   const fail = (what: string): never => { throw new ImportError(`${source}: ${what}`); };
-  if (graph.opset < MIN_OPSET || graph.opset > MAX_OPSET) {
-    fail(`opset ${graph.opset}; terrain differentiates opsets ${MIN_OPSET}–${MAX_OPSET}: export with opset_version=13`);
-  }
-  const input = checkInput(graph, fail);
-  if (INTEGER_INPUTS.has(input.dtype)) graph = feedIdsAsFloat(graph, input);
+  // Opsets 18–20 are brought to opset 17, the one form autodiff, the loss and the BN rewrite emit (./opset.ts).
+  try { graph = toInternalOpset(file); } catch (e) { if (e instanceof OpsetError) fail(e.message); throw e; }
+  const inputs = checkInputs(graph, fail);
+  let input = inputs[0]!;
+  if (inputs.length > 1) ({ graph, input } = packInputs(graph, inputs));
+  else if (INTEGER_INPUTS.has(input.dtype)) graph = feedIdsAsFloat(graph, input);
   const bakedBatch = isStatic(input.shape[0]!) ? input.shape[0] as number : undefined;
   if (bakedBatch !== undefined) graph = withSymbolicBatch(graph);
   if (graph.outputs.length === 0) fail('the graph has no outputs');
@@ -77,7 +79,7 @@ export function importGraph(file: Graph, source: string): Imported {
   const focused: Graph = { ...graph, outputs: [output] };
   const before = unsupportedBeforeImport(graph);
   const unknown = before.filter((u) => u.kind === 'unknown');
-  if (unknown.length > 0) return importForwardOnly(focused, input, output, source, describeUnsupported(source, unknown), fail);
+  if (unknown.length > 0) return importForwardOnly(focused, input, output, source, describeUnsupported(source, unknown), inputs, fail);
 
   const s = guarded(source, 'simplifying', () => simplifyGraph(focused, { bakedBatch }));
   const [g, renamed] = renameIo(s.graph, input.name, output.name);
@@ -89,12 +91,12 @@ export function importGraph(file: Graph, source: string): Imported {
 
   g.outputs = [{ name: LOGITS, dtype: 'float32', shape: [BATCH, classes] }];
   const report: ImportReport = {
-    source, opset: graph.opset, ...roles, aliases: s.aliases, folded: s.folded, removed: s.removed, unused: s.unused,
+    source, opset: file.opset, ...roles, aliases: s.aliases, folded: s.folded, removed: s.removed, unused: s.unused,
     inputName: input.name, outputName: output.name, ignoredOutputs: graph.outputs.slice(1).map((o) => o.name),
     ...(bakedBatch !== undefined ? { bakedBatch } : {}),
   };
   const forwardOnly = after.length > 0 ? { forwardOnly: describeUnsupported(source, after) } : {};
-  return { model: { spec: specOf(input, classes), graph: g, params: roles.params, buffers: roles.buffers, ...forwardOnly }, report };
+  return { model: { spec: specOf(input, classes, inputs), graph: g, params: roles.params, buffers: roles.buffers, ...forwardOnly }, report };
 }
 
 /**
@@ -102,7 +104,7 @@ export function importGraph(file: Graph, source: string): Imported {
  * forward; the classes come from the file's declared output shape. Differentiating such a model is refused with
  * `reason` (Model.forwardOnly).
  */
-function importForwardOnly(graph: Graph, input: ValueInfo, output: ValueInfo, source: string, reason: string, fail: (w: string) => never): Imported {
+function importForwardOnly(graph: Graph, input: ValueInfo, output: ValueInfo, source: string, reason: string, inputs: ValueInfo[], fail: (w: string) => never): Imported {
   const classes = output.shape[1];
   if (output.shape.length !== 2 || classes === undefined || !isStatic(classes) || output.dtype !== 'float32') {
     fail(`the graph's output '${output.name}' is declared ${output.dtype} ${showShape(output.shape)}, but terrain cannot infer shapes through ${reason.split('\n').slice(1).join('; ')}; give the output as float32 logits [batch, classes]`);
@@ -112,7 +114,7 @@ function importForwardOnly(graph: Graph, input: ValueInfo, output: ValueInfo, so
   const roles = classifyInitializers(g, new Set([...s.fromFile].map(renamed)));
   g.outputs = [{ name: LOGITS, dtype: 'float32', shape: [BATCH, classes as number] }];
   return {
-    model: { spec: specOf(input, classes as number), graph: g, params: roles.params, buffers: roles.buffers, forwardOnly: reason },
+    model: { spec: specOf(input, classes as number, inputs), graph: g, params: roles.params, buffers: roles.buffers, forwardOnly: reason },
     report: {
       source, opset: graph.opset, ...roles, aliases: s.aliases, folded: 0, removed: s.removed, unused: s.unused,
       inputName: input.name, outputName: output.name, ignoredOutputs: [],
@@ -120,10 +122,49 @@ function importForwardOnly(graph: Graph, input: ValueInfo, output: ValueInfo, so
   };
 }
 
-function specOf(input: ValueInfo, classes: number): Model['spec'] {
+function specOf(input: ValueInfo, classes: number, inputs: readonly ValueInfo[]): Model['spec'] {
   const inputShape = input.shape.slice(1) as number[];
   const ids = INTEGER_INPUTS.has(input.dtype) ? { inputDtype: input.dtype as 'int64' | 'int32' } : {};
-  return { arch: 'onnx', options: {}, inputShape, classes, ...ids };
+  const packed = inputs.length > 1
+    ? { inputs: inputs.map((v) => ({ name: v.name, shape: v.shape.slice(1) as number[], dtype: v.dtype === 'float32' ? 'float32' as const : 'int64' as const })) }
+    : {};
+  return { arch: 'onnx', options: {}, inputShape, classes, ...ids, ...packed };
+}
+
+/**
+ * Several inputs (token ids and an attention mask, say) become one float32 input [batch, Σ sample sizes]: each
+ * original input is a Slice of it, reshaped to its own sample shape and cast back to integers where it was, so
+ * every batch path still feeds one tensor. The data side packs the arrays in the same order (ModelSpec.inputs).
+ */
+function packInputs(graph: Graph, inputs: readonly ValueInfo[]): { graph: Graph; input: ValueInfo } {
+  const taken = new Set([...graph.initializers.keys(), ...graph.nodes.flatMap((n) => [...n.inputs, ...n.outputs]), ...inputs.map((v) => v.name)]);
+  const fresh = (stem: string): string => {
+    let name = stem;
+    for (let k = 1; taken.has(name); k++) name = `${stem}_${k}`;
+    taken.add(name);
+    return name;
+  };
+  const packedName = fresh('packed_input');
+  const initializers = new Map(graph.initializers);
+  const ints = (stem: string, values: number[]): string => {
+    const name = fresh(stem);
+    initializers.set(name, int64([values.length], values));
+    return name;
+  };
+  const unpack: Node[] = [];
+  const axis = ints('packed_input/axis', [1]);
+  let start = 0;
+  for (const v of inputs) {
+    const dims = v.shape.slice(1) as number[];
+    const size = dims.reduce((p, d) => p * d, 1);
+    const flat = fresh(`${v.name}/flat`), shaped = INTEGER_INPUTS.has(v.dtype) ? fresh(`${v.name}/float`) : v.name;
+    unpack.push({ name: fresh(`${v.name}/slice`), op: 'Slice', inputs: [packedName, ints(`${v.name}/start`, [start]), ints(`${v.name}/end`, [start + size]), axis], outputs: [flat], attrs: {} });
+    unpack.push({ name: fresh(`${v.name}/reshape`), op: 'Reshape', inputs: [flat, ints(`${v.name}/shape`, [0, ...dims])], outputs: [shaped], attrs: {} });
+    if (shaped !== v.name) unpack.push({ name: fresh(`${v.name}/as_ids`), op: 'Cast', inputs: [shaped], outputs: [v.name], attrs: { to: attr.int(v.dtype === 'int64' ? 7 : 6) } });
+    start += size;
+  }
+  const input: ValueInfo = { name: packedName, dtype: 'float32', shape: [inputs[0]!.shape[0]!, start] };
+  return { graph: { ...graph, inputs: [input], nodes: [...unpack, ...graph.nodes], initializers }, input };
 }
 
 /** A graph whose exporter fixed the batch size (no dynamic_axes): the input's and outputs' first dim become symbolic. */
@@ -159,18 +200,20 @@ function guarded<T>(source: string, stage: string, f: () => T): T {
   }
 }
 
-function checkInput(graph: Graph, fail: (w: string) => never): ValueInfo {
-  if (graph.inputs.length !== 1) {
-    fail(`the graph has ${graph.inputs.length} inputs (${graph.inputs.map((v) => `'${v.name}'`).join(', ') || 'none'}); terrain feeds one batch of samples`);
+function checkInputs(graph: Graph, fail: (w: string) => never): ValueInfo[] {
+  if (graph.inputs.length === 0) fail('the graph has no inputs; terrain feeds batches of samples');
+  for (const input of graph.inputs) {
+    if (input.dtype !== 'float32' && !INTEGER_INPUTS.has(input.dtype)) {
+      fail(`input '${input.name}' is ${input.dtype}; terrain feeds float32 samples or int64/int32 token ids`);
+    }
+    if (input.shape.length < 2) fail(`input '${input.name}' has shape ${showShape(input.shape)}; expected [batch, …sample dims]`);
+    const rest = input.shape.slice(1);
+    if (!rest.every((d) => isStatic(d) && d > 0)) fail(`input '${input.name}' has shape ${showShape(input.shape)}; every dim after the batch must be fixed`);
   }
-  const input = graph.inputs[0]!;
-  if (input.dtype !== 'float32' && !INTEGER_INPUTS.has(input.dtype)) {
-    fail(`input '${input.name}' is ${input.dtype}; terrain feeds float32 samples or int64/int32 token ids`);
-  }
-  if (input.shape.length < 2) fail(`input '${input.name}' has shape ${showShape(input.shape)}; expected [batch, …sample dims]`);
-  const rest = input.shape.slice(1);
-  if (!rest.every((d) => isStatic(d) && d > 0)) fail(`input '${input.name}' has shape ${showShape(input.shape)}; every dim after the batch must be fixed`);
-  return input;
+  const batch = graph.inputs[0]!.shape[0];
+  const other = graph.inputs.find((v) => v.shape[0] !== batch);
+  if (other) fail(`inputs '${graph.inputs[0]!.name}' and '${other.name}' have different batch dims (${batch} and ${other.shape[0]}); export them with one batch axis`);
+  return graph.inputs;
 }
 
 function checkOutput(env: ShapeEnv, bakedBatch: number | undefined, fail: (w: string) => never): number {
