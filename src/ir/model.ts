@@ -42,7 +42,7 @@ export class UnsupportedOpError extends Error {
 /** Throws UnsupportedOpError when `model` cannot be differentiated; `what` names the computation that needs it. */
 export function requireDifferentiable(model: Model, what: string): void {
   if (model.forwardOnly === undefined) return;
-  throw new UnsupportedOpError(`${what} needs derivatives of the model, and ${model.forwardOnly.replace(/^[^:]*: /, '')}\n`
+  throw new UnsupportedOpError(`cannot compute ${what} of this model: ${model.forwardOnly.replace(/^[^:]*: /, '')}\n`
     + 'Forward-only commands (eval, curve and surface along gaussian, to: and file: directions) work on this model.');
 }
 

@@ -47,7 +47,7 @@ export function buildGradientGraph(model: Model, opts: GradientGraphOptions): Gr
  * parameters as inputs or initializers. Shared by the gradient graph and the HVP graph.
  */
 export function lossGraph(model: Model, opts: GradientGraphOptions): { graph: Graph; runningStatOutputs: Map<string, string> } {
-  requireDifferentiable(model, opts.bn === 'train' ? 'a train-mode BatchNormalization graph' : 'the gradient');
+  requireDifferentiable(model, 'gradients or Hessian-vector products');
   let graph = opts.batch === undefined ? model.graph : withStaticBatch(model.graph, opts.batch);
   let runningStatOutputs = new Map<string, string>();
   if (opts.bn === 'train') ({ graph, runningStatOutputs } = bnToTrainMode(graph, { momentum: opts.momentum }));
