@@ -80,8 +80,8 @@ test('a known op without a gradient rule on the parameter path: imported whole, 
   const { model } = importGraph(b.build(), 't.onnx');
   assert.throws(() => requireDifferentiable(model, 'the gradient'), /cannot compute the gradient of this model: 1 unsupported op:\n {2}- Tile \(no gradient rule\): node 'tile1'/);
   const session = await Session.create(model.graph, { threads: 1 });
-  const x = float32([1, 4], [1, -2, 0.5, 3]);
-  const out = (await session.run({ input: x }, ['logits']))['logits']!.data as Float32Array;
+  const sample = float32([1, 4], [1, -2, 0.5, 3]);
+  const out = (await session.run({ input: sample }, ['logits']))['logits']!.data as Float32Array;
   await session.dispose();
   const w = model.graph.initializers.get('w')!.data as Float32Array;
   for (let c = 0; c < 4; c++) {
