@@ -32,6 +32,14 @@ export async function runLandscapeOnQueue(job: LandscapeJob, opts: QueueRunOptio
   const url = typeof opts.url === 'string' ? parseQueueUrl(opts.url) : opts.url;
   await checkReachable(url); // before the run directory is created
   const { run, resumed, total } = await openLandscapeRun(job);
+  try {
+    return await driveAndFinish(job, opts, url, run, resumed, total);
+  } finally {
+    run.close();
+  }
+}
+
+async function driveAndFinish(job: LandscapeJob, opts: QueueRunOptions, url: QueueUrl, run: RunDir, resumed: number, total: number): Promise<LandscapeOutcome> {
   if (run.finished.size < total) {
     const dir = resolve(run.dir);
     const bundle = await writeBundle(job, dir);
@@ -81,8 +89,9 @@ export async function collectRun(dirArg: string, opts: CollectOptions = {}): Pro
   const url = opts.url === undefined ? parseQueueUrl(record.url) : typeof opts.url === 'string' ? parseQueueUrl(opts.url) : opts.url;
   const run = await RunDir.open(dir, config);
   const resumed = run.finished.size;
-  const conn = run.finished.size < record.total ? await connect(url, opts.log) : undefined;
+  let conn: Awaited<ReturnType<typeof connect>> | undefined;
   try {
+    conn = run.finished.size < record.total ? await connect(url, opts.log) : undefined;
     const src = { dir, runKey: record.runKey, redis: conn?.redis };
     const bundle = await loadBundle(record.manifest, src);
     const identity = config.identity as { directions?: { sha256: string }[] };
@@ -95,6 +104,7 @@ export async function collectRun(dirArg: string, opts: CollectOptions = {}): Pro
     const result = await finishLandscape(bundle, run);
     return { result, run, resumed };
   } finally {
+    run.close();
     await conn?.close();
   }
 }

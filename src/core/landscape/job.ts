@@ -241,27 +241,31 @@ export async function finishLandscape(job: Pick<LandscapeJob, 'kind' | 'ranges' 
 export async function runLandscape(job: LandscapeJob): Promise<{ result: CurveResult | SurfaceResult; run: RunDir; resumed: number }> {
   const { run, resumed, total } = await openLandscapeRun(job);
   const lanes = landscapeLanes(job);
-  if (job.adaptive) {
-    const summary = await runAdaptive({
-      job: { ...job, adaptive: job.adaptive }, run, total, signal: job.signal, onProgress: job.onProgress,
-      helpers: async (blockSeconds, left, sampleBatches) => {
+  try {
+    if (job.adaptive) {
+      const summary = await runAdaptive({
+        job: { ...job, adaptive: job.adaptive }, run, total, signal: job.signal, onProgress: job.onProgress,
+        helpers: async (blockSeconds, left, sampleBatches) => {
+          const count = Math.min(lanes - 1, left - 1);
+          if (count < 1 || blockSeconds * left < WORKERS_PAY_AFTER_SECONDS) return { blockEvaluators: [], close: async () => {} };
+          return startPointWorkers({ ...job, sampleBatches }, count, landscapeThreads(job));
+        },
+      });
+      if (job.signal?.aborted && run.finished.size < total) throw new Error('interrupted');
+      return { result: await finishLandscape(job, run, summary), run, resumed };
+    }
+    await executePoints(run, {
+      total, signal: job.signal, onProgress: job.onProgress, evaluate: pointEvaluator(job),
+      helpers: async (pointSeconds, left) => {
         const count = Math.min(lanes - 1, left - 1);
-        if (count < 1 || blockSeconds * left < WORKERS_PAY_AFTER_SECONDS) return { blockEvaluators: [], close: async () => {} };
-        return startPointWorkers({ ...job, sampleBatches }, count, landscapeThreads(job));
+        if (count < 1 || pointSeconds * left < WORKERS_PAY_AFTER_SECONDS) return { evaluators: [], close: async () => {} };
+        return startPointWorkers(job, count, landscapeThreads(job));
       },
     });
     if (job.signal?.aborted && run.finished.size < total) throw new Error('interrupted');
-    return { result: await finishLandscape(job, run, summary), run, resumed };
+    const result = await finishLandscape(job, run);
+    return { result, run, resumed };
+  } finally {
+    run.close();
   }
-  await executePoints(run, {
-    total, signal: job.signal, onProgress: job.onProgress, evaluate: pointEvaluator(job),
-    helpers: async (pointSeconds, left) => {
-      const count = Math.min(lanes - 1, left - 1);
-      if (count < 1 || pointSeconds * left < WORKERS_PAY_AFTER_SECONDS) return { evaluators: [], close: async () => {} };
-      return startPointWorkers(job, count, landscapeThreads(job));
-    },
-  });
-  if (job.signal?.aborted && run.finished.size < total) throw new Error('interrupted');
-  const result = await finishLandscape(job, run);
-  return { result, run, resumed };
 }

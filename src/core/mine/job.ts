@@ -167,6 +167,9 @@ export async function runMining(job: MineJob): Promise<{ result: MineResult; run
       await run.append({ index: k, ...outcome } as unknown as PointRecord);
       job.onSeed?.(outcome);
     }
+  } catch (e) {
+    run.close();
+    throw e;
   } finally {
     await probe?.dispose();
   }
@@ -183,6 +186,7 @@ export async function runMining(job: MineJob): Promise<{ result: MineResult; run
     best: best ? { seed: best.seed, success: best.success, direction: bestPath } : null,
   };
   await run.writeResult(result);
+  run.close();
   return { result, run, resumed };
 }
 

@@ -1,6 +1,8 @@
 // A run directory never loses finished work: run.json (identity), points.jsonl (append-only), result.json (at the end).
 import { mkdir, readFile, writeFile, rename, open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { acquireRunLock, type RunLock } from './lock.js';
+import { RunMismatchError } from './run-dir-errors.js';
 
 export interface RunConfig {
   kind: string;
@@ -15,18 +17,32 @@ export interface PointRecord {
   [field: string]: number | number[] | string | null;
 }
 
-export class RunMismatchError extends Error {}
+export { RunMismatchError };
 
 export const RUN_FILE = 'run.json';
 export const POINTS_FILE = 'points.jsonl';
 export const RESULT_FILE = 'result.json';
 
 export class RunDir {
-  private constructor(readonly dir: string, readonly config: RunConfig, readonly finished: Map<number, PointRecord>) {}
+  private constructor(readonly dir: string, readonly config: RunConfig, readonly finished: Map<number, PointRecord>, private readonly lock: RunLock) {}
 
-  /** Creates the directory, or reopens it to resume when its identity is the same; a different identity is refused. */
+  /**
+   * Creates the directory, or reopens it to resume when its identity is the same; a different identity is refused.
+   * The directory's lock is taken first (another live writer: RunLockedError), so that two processes racing into
+   * one new directory cannot both pass the identity check; close() or the end of the process releases it.
+   */
   static async open(dir: string, config: RunConfig): Promise<RunDir> {
     await mkdir(dir, { recursive: true });
+    const lock = acquireRunLock(dir, commandOf(config));
+    try {
+      return await RunDir.openLocked(dir, config, lock);
+    } catch (e) {
+      lock.release();
+      throw e;
+    }
+  }
+
+  private static async openLocked(dir: string, config: RunConfig, lock: RunLock): Promise<RunDir> {
     const runPath = join(dir, RUN_FILE);
     const existing = await readJson(runPath);
     if (existing) {
@@ -34,10 +50,15 @@ export class RunDir {
       if (old.kind !== config.kind) throw new RunMismatchError(`${runPath}: holds a '${old.kind}' run, this is a '${config.kind}' run; use another --out directory`);
       const diff = firstDifference(old.identity, config.identity);
       if (diff) throw new RunMismatchError(`${runPath}: '${diff}' differs from the existing run (${JSON.stringify(valueAt(old.identity, diff))} there, ${JSON.stringify(valueAt(config.identity, diff))} now); use another --out directory or the same options`);
-      return new RunDir(dir, old, await readPoints(join(dir, POINTS_FILE)));
+      return new RunDir(dir, old, await readPoints(join(dir, POINTS_FILE)), lock);
     }
     await writeJsonAtomic(runPath, config);
-    return new RunDir(dir, config, new Map());
+    return new RunDir(dir, config, new Map(), lock);
+  }
+
+  /** Releases this handle's hold on the directory's lock (the process's last handle removes the lock file). */
+  close(): void {
+    this.lock.release();
   }
 
   static async load(dir: string): Promise<{ config: RunConfig; points: Map<number, PointRecord> }> {
@@ -68,6 +89,11 @@ export class RunDir {
   path(name: string): string {
     return join(this.dir, name);
   }
+}
+
+function commandOf(config: RunConfig): string[] {
+  const c = config.info['command'];
+  return Array.isArray(c) ? c.map(String) : process.argv.slice(1);
 }
 
 export async function readJson(path: string): Promise<unknown | undefined> {
