@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createRng } from '../rng.js';
 import { float32, int64 } from '../../ir/tensor.js';
 import { combineBatches, crossEntropyStats, type BatchStats } from './metrics.js';
-import { finiteStderr, sampleStats } from './sample-stats.js';
+import { batchStatsFromSamples, finiteStderr, sampleStats } from './sample-stats.js';
 
 /** Two-pass float64 reference: sample variance about the mean, s²/n·(1 − n/N). */
 function reference(values: readonly number[], population: number): number {
@@ -70,4 +70,14 @@ test('crossEntropyStats: the sum of squares is the sum of the squared per-sample
   const { stats, losses } = randomBatches(2, [12]);
   const want = losses.reduce((a, l) => a + l * l, 0);
   assert.ok(Math.abs(stats[0]!.lossSqSum! - want) <= 1e-12 * want);
+});
+
+test('per-sample outputs of a loss graph give the same sums as crossEntropyStats on the logits', () => {
+  const { stats, losses, hits } = randomBatches(4, [10]);
+  const b = batchStatsFromSamples(Float64Array.from(losses), hits);
+  assert.equal(b.lossSum, stats[0]!.lossSum);
+  assert.equal(b.lossSqSum, stats[0]!.lossSqSum);
+  assert.equal(b.correct, stats[0]!.correct);
+  assert.equal(b.size, 10);
+  assert.throws(() => batchStatsFromSamples([1, 2], [1]), /sample_loss holds 2 values but sample_correct 1/);
 });

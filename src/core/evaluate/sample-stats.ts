@@ -31,6 +31,22 @@ export function finiteStderr(sum: number, sumSq: number, n: number, population: 
   return Math.sqrt((variance / n) * (1 - n / population));
 }
 
+/**
+ * Batch statistics from a loss graph's per-sample outputs (sample_loss [N], sample_correct [N]), summed in float64
+ * in sample order like crossEntropyStats, so either source gives a point the same kind of sums.
+ */
+export function batchStatsFromSamples(sampleLoss: ArrayLike<number>, sampleCorrect: ArrayLike<number>): BatchStats {
+  if (sampleLoss.length !== sampleCorrect.length) throw new Error(`sample_loss holds ${sampleLoss.length} values but sample_correct ${sampleCorrect.length}`);
+  let lossSum = 0, lossSqSum = 0, correct = 0;
+  for (let s = 0; s < sampleLoss.length; s++) {
+    const l = sampleLoss[s]!;
+    lossSum += l;
+    lossSqSum += l * l;
+    correct += sampleCorrect[s]!;
+  }
+  return { lossSum, lossSqSum, correct, size: sampleLoss.length };
+}
+
 /** Combines the batches of one point (in evaluation order) into its mean values and both kinds of error. */
 export function sampleStats(batches: readonly BatchStats[], population: number): SampleStats {
   const p = combineBatches(batches);

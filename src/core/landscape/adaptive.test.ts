@@ -24,6 +24,9 @@ test('next sample count: done when the error is met, exhausted or diverged; else
   assert.equal(nextSampleCount({ samples: 256, loss: 1, lossSampleStderr: 0.03, variance: 0.25 }, lim), 1024);
   // From 1024 the same s² asks for 2000 → 2016 (whole batches).
   assert.equal(nextSampleCount({ samples: 1024, loss: 1, lossSampleStderr: 0.014, variance: 0.25 }, lim), 2016);
+  // s² = 1 → n* = 1/(1e-4 + 1e-4) = 5000, half the split: all of it at once.
+  assert.equal(nextSampleCount({ samples: 256, loss: 1, lossSampleStderr: 0.06, variance: 1 }, lim), 10_000);
+  assert.equal(nextSampleCount({ samples: 256, loss: 1, lossSampleStderr: 0.06, variance: 0.99 }, lim), 1024);
   // A target the split cannot meet: the whole split.
   assert.equal(nextSampleCount({ samples: 4096, loss: 1, lossSampleStderr: 0.5, variance: 1e4 }, lim), 10_000);
 });

@@ -61,11 +61,17 @@ export interface GrowthLimits {
 
 /** Growth per pass at most ×4: a variance estimated from few samples can be far off. */
 const MAX_GROWTH = 4;
+/**
+ * A point that needs at least this share of the split is evaluated on all of it at once, in the split's own order
+ * (today's value bit for bit, error 0): growing it to n* would cost about as much and might take another pass.
+ */
+const WHOLE_SPLIT_FROM = 0.5;
 
 /**
  * What a point needs next: nothing (its error meets the target with at least minSamples, its split is exhausted, or
  * its loss is not finite, which more samples cannot fix), or `samples` in all — `population` meaning the whole split.
- * From s² the samples needed are n* = 1 / (T²/s² + 1/N); the next size is n* clamped to [n + one batch, 4n].
+ * From s² the samples needed are n* = 1 / (T²/s² + 1/N); the next size is n* clamped to [n + one batch, 4n], or
+ * the whole split when n* is at least half of it.
  */
 export function nextSampleCount(p: PointProgress, lim: GrowthLimits): number | undefined {
   const n = p.samples;
@@ -74,6 +80,7 @@ export function nextSampleCount(p: PointProgress, lim: GrowthLimits): number | u
   const T = lim.target;
   // Met already (only --min-samples is missing): n; no target to meet (T = 0): the whole split.
   const needed = p.lossSampleStderr <= T ? n : T > 0 ? 1 / ((T * T) / p.variance + 1 / lim.population) : lim.population;
+  if (needed >= WHOLE_SPLIT_FROM * lim.population) return lim.population;
   const want = Math.min(Math.max(needed, n + lim.batchSize, lim.minSamples), MAX_GROWTH * n);
   const rounded = Math.ceil(want / lim.batchSize) * lim.batchSize;
   return Math.min(rounded, lim.population);
