@@ -11,6 +11,8 @@ export function mean(e: Emitter, x: string, axes: number[]): string {
 }
 
 export interface Normalized {
+  /** X − μ, like X. */
+  centered: string;
   /** (X − μ)·r, like X. */
   xhat: string;
   /** 1/√(σ² + ε), reduced axes kept as 1s. */
@@ -21,7 +23,7 @@ export function normalize(e: Emitter, x: string, axes: number[], epsilon: number
   const centered = e.op('Sub', [x, mean(e, x, axes)]);
   const variance = mean(e, e.op('Mul', [centered, centered]), axes);
   const invStd = e.op('Reciprocal', [e.op('Sqrt', [e.op('Add', [variance, e.scalar(epsilon, x)])])]);
-  return { xhat: e.op('Mul', [centered, invStd]), invStd };
+  return { centered, xhat: e.op('Mul', [centered, invStd]), invStd };
 }
 
 /** dX for dY and the scale γ broadcast to X's shape (or undefined for γ = 1). */

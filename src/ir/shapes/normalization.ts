@@ -22,7 +22,9 @@ export const layerNorm: ShapeRule = (node, env) => {
     if (typeof b === 'string' || !eqShape(b, tail)) throw new Error(`input ${i} ${showShape(s)} does not broadcast to the normalised dims ${showShape(tail)}`);
   }
   env.output(node, 0, x);
-  const stat = { dtype: x.dtype, shape: x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) };
+  // Mean and InvStdDev have the stash type (float32 by default), whatever X's type.
+  const stash = getInt(node, 'stash_type', 1);
+  const stat = { dtype: stash === 1 ? 'float32' as const : stash === 11 ? 'float64' as const : x.dtype, shape: x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) };
   env.output(node, 1, stat);
   env.output(node, 2, stat);
 };
