@@ -68,6 +68,22 @@ test('hessian --checkpoints: tr(H) and λ_max at init, every saved epoch and fin
   for (const x of rows) assert.ok(Number.isFinite(x.trace.mean) && x.lambdaMax > 0, x.name);
 });
 
+test('hessian --weights: a state_dict put into the model gives the Hessian of those weights', () => {
+  const epoch3 = join(trained, 'epoch-003.safetensors');
+  const args = [...data, '--top', '1', '--no-plots', '--json'];
+  const direct = terrain(['hessian', '--model', epoch3, ...args, '--out', join(work, 'w-direct')]);
+  const viaWeights = terrain(['hessian', '--model', model, '--weights', epoch3, ...args, '--out', join(work, 'w-weights')]);
+  assert.equal(direct.status, 0, direct.stderr);
+  assert.equal(viaWeights.status, 0, viaWeights.stderr);
+  const top = (r: { json: Record<string, unknown> }) => (r.json['eigenvalues'] as number[])[0]!;
+  assert.ok(Math.abs(top(viaWeights) - top(direct)) <= 1e-6 * Math.abs(top(direct)), `λ₁ ${top(viaWeights)} vs ${top(direct)}`);
+  const final = terrain(['hessian', '--model', model, ...args, '--out', join(work, 'w-final')]);
+  assert.ok(Math.abs(top(final) - top(direct)) > 1e-3 * Math.abs(top(direct)), 'the weights file changes the point');
+  const both = terrain(['hessian', '--checkpoints', trained, '--weights', epoch3, ...data, '--out', join(work, 'w-x')]);
+  assert.equal(both.status, 2);
+  assert.match(both.stderr, /--weights goes with --model/);
+});
+
 test('explain: prediction and measured curve side by side, within 5% for |λ| ≤ 0.1', () => {
   const out = join(work, 'e');
   const r = terrain(['explain', '--model', model, ...data, '--direction', 'gaussian:norm=filter:seed=3', '--range', '-0.1:0.1:5', '--no-plots', '--out', out, '--json']);

@@ -19,6 +19,7 @@ import { productProgress } from './hessian-progress.js';
 
 export interface HessianFlags extends DataOptions {
   model?: string;
+  weights?: string;
   checkpoints?: string;
   top: number;
   bottom: number;
@@ -51,6 +52,7 @@ export function addHvpOptions(cmd: Command): Command {
 export function registerHessian(program: Command): void {
   const cmd = program.command('hessian').description('top/bottom eigenvalues, trace and spectral density of the loss Hessian (or tr(H) and λ_max over training with --checkpoints)')
     .option('--model <file>', 'a terrain checkpoint (.safetensors) or an ONNX model (.onnx)')
+    .option('--weights <file>', 'with --model: a PyTorch state_dict (.pt/.pth from torch.save, or .safetensors) put into the model by name')
     .option('--checkpoints <dir>', 'a training directory: tr(H) and λ_max at init, every epoch-N and final checkpoint');
   addDataOptions(cmd, 'train');
   addHvpOptions(cmd)
@@ -67,6 +69,7 @@ export function registerHessian(program: Command): void {
     .requiredOption('--out <dir>', 'output directory');
   addRuntimeOptions(cmd).action(async (flags: HessianFlags) => {
     if (!!flags.model === !!flags.checkpoints) throw new UsageError('give either --model CKPT (one point) or --checkpoints DIR (every checkpoint of a training run)');
+    if (flags.checkpoints && flags.weights) throw new UsageError('--weights goes with --model (one point); --checkpoints reads every checkpoint as saved');
     if (flags.checkpoints) await overTraining(flags);
     else await atPoint(flags);
   });
@@ -76,7 +79,7 @@ async function atPoint(flags: HessianFlags): Promise<void> {
   const out = makeOutput(!!flags.json);
   if (flags.top === 0 && flags.bottom === 0 && !flags.trace && !flags.density) throw new UsageError('nothing to compute: ask for --top K, --bottom K, --trace or --density');
   if (flags.trace && flags.traceMethod === 'hutch++' && flags.traceSamples < 6) throw new UsageError(`--trace-samples ${flags.traceSamples}: hutch++ needs at least 6 products`);
-  const m = loadModelFile(flags.model!);
+  const m = loadModelFile(flags.model!, { weights: flags.weights });
   checkParams(m.theta.layout, flags.params);
   const data = prepareData(flags, m);
   checkCompatible(m, data.selected);

@@ -46,3 +46,23 @@ test('entries for initializers the imported graph dropped are ignored', () => {
   const state = new Map<string, Tensor>([['fc.weight', float32([2, 3])], ['fc.bias', float32([2])], ['bn.running_mean', float32([2])], ['aux.weight', float32([4])]]);
   assert.deepEqual(applyStateDict(model(), state, 'w.pt', { unused: ['aux.weight'] }).report.ignored, ['aux.weight']);
 });
+
+test('a model exported with constant folding (BN folded, onnx:: names): the error names the export setting', () => {
+  const b = new GraphBuilder('folded', 13);
+  b.initializer('onnx::Gemm_12', float32([2, 3]));
+  b.initializer('onnx::Gemm_13', float32([2]));
+  b.output(b.rename(b.op('Gemm', [b.input('input', 'float32', ['N', 3]), 'onnx::Gemm_12', 'onnx::Gemm_13'], { transB: attr.int(1) }), 'logits'), 'float32', ['N', 2]);
+  const folded: Model = { spec: { arch: 'onnx', options: {}, inputShape: [3], classes: 2 }, graph: b.build(), params: ['onnx::Gemm_12', 'onnx::Gemm_13'], buffers: [] };
+  const state = new Map<string, Tensor>([['fc.weight', float32([2, 3])], ['fc.bias', float32([2])], ['bn.running_mean', float32([2])], ['bn.running_var', float32([2])]]);
+  assert.throws(() => applyStateDict(folded, state, 'w.pt'), (e: Error) => e instanceof StateDictError
+    && /exporter-generated names such as 'onnx::Gemm_12': the \.onnx file was exported in eval mode with constant folding/.test(e.message)
+    && /training=torch\.onnx\.TrainingMode\.PRESERVE, do_constant_folding=False/.test(e.message));
+  // Same names, BN statistics in the file and none in the model: the folding is named too.
+  const renamed: Model = { ...folded, params: ['fc.weight', 'fc.bias'] };
+  const g = renamed.graph;
+  g.initializers.set('fc.weight', g.initializers.get('onnx::Gemm_12')!);
+  g.initializers.set('fc.bias', g.initializers.get('onnx::Gemm_13')!);
+  assert.throws(() => applyStateDict(renamed, new Map([...state].filter(([k]) => k.startsWith('fc') || k.startsWith('bn'))), 'w.pt'),
+    /the file has BatchNorm statistics \('bn\.running_mean'\) but the model has none/);
+  assert.doesNotThrow(() => applyStateDict(model(), new Map([['fc.weight', float32([2, 3])], ['fc.bias', float32([2])], ['bn.running_mean', float32([2])]]), 'w.pt'));
+});

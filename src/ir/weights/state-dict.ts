@@ -77,9 +77,25 @@ export function applyStateDict(model: Model, state: ReadonlyMap<string, Tensor>,
       unexpected.length ? `unexpected ${unexpected.length} (in the file, not in the model): ${list(unexpected)}` : '',
       misshaped.length ? `mis-shaped ${misshaped.length}: ${list(misshaped)}` : '',
     ].filter((p) => p);
-    throw new StateDictError(`${source}: the weights do not fit the model; ${parts.join('; ')}${prefixHint(missing, unexpected)}`);
+    throw new StateDictError(`${source}: the weights do not fit the model; ${parts.join('; ')}${prefixHint(missing, unexpected)}${foldingHint(missing, unexpected, model.buffers.length)}`);
   }
   return { model: { ...model, graph: g }, report: { loaded, ignored, converted } };
+}
+
+/**
+ * Parameters named like "onnx::Conv_123", or BatchNorm statistics in the file but none in the model: the ONNX file
+ * was exported in eval mode with constant folding, which folds BatchNorm into the convolutions and renames them.
+ */
+function foldingHint(missing: string[], unexpected: string[], modelBuffers: number): string {
+  const generated = missing.find((n) => n.startsWith('onnx::'));
+  const bnStats = modelBuffers === 0 ? unexpected.find((n) => /(^|\.)running_(mean|var)$/.test(n)) : undefined;
+  if (!generated && !bnStats) return '';
+  const why = generated
+    ? `the model's parameters carry exporter-generated names such as '${generated}'`
+    : `the file has BatchNorm statistics ('${bnStats}') but the model has none`;
+  return `. ${why}: the .onnx file was exported in eval mode with constant folding, which folds BatchNorm into the `
+    + 'convolutions and renames their weights; export it again with torch.onnx.export(..., '
+    + 'training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False) (docs/pytorch.md)';
 }
 
 /** "module.conv1.weight" vs "conv1.weight": a DataParallel or wrapper prefix, the commonest mismatch. */
