@@ -8,6 +8,7 @@ import { isFloat } from '../grad/emitter.js';
 import type { ShapeEnv } from '../shapes.js';
 import { SHAPE_RULES } from '../shapes/table.js';
 import { FOLDABLE_OPS } from './const-eval.js';
+import { IMPORT_MAX_OPSET, IMPORT_MIN_OPSET } from './opset.js';
 
 export interface UnsupportedOp {
   /** "Gather", or "com.microsoft.FusedConv" for other domains. */
@@ -86,6 +87,7 @@ export function describeUnsupported(source: string, ops: readonly UnsupportedOp[
   });
   const known = Object.keys(GRAD_RULES).filter((op) => GRAD_RULES[op] !== noGradient).sort().join(', ');
   return `${source}: ${ops.length} unsupported ${ops.length === 1 ? 'op' : 'ops'}:\n${lines.join('\n')}\n`
-    + `terrain differentiates ${known} (plus shape arithmetic folded at import); export with opset_version=13 and `
+    + `terrain differentiates ${known} (plus shape arithmetic folded at import, and GroupNormalization, Mish and Gelu `
+    + `of opsets 18–20, lowered to these); it imports opsets ${IMPORT_MIN_OPSET}–${IMPORT_MAX_OPSET}: export with opset_version=17 and `
     + 'do_constant_folding=False (docs/pytorch.md), or replace these layers';
 }
