@@ -41,3 +41,13 @@ test('shuffledBatches: every sample once per epoch, labels stay with their image
   assert.deepEqual(again, seen1, 'same seed, same order');
   assert.deepEqual([...shuffledBatches(ds, 2, createRng(3), { dropLast: true })].map((b) => b.size), [2, 2, 2]);
 });
+
+test('batches carry label sequences as int64 [n, T] and float targets as float32 [n, ...targetShape]', () => {
+  const seq = makeDataset({ name: 'seq', split: 'all', x: Float32Array.from([1, 2, 3]), y: Int32Array.from([0, 1, -100, 2, 2, 0]), labelShape: [2], shape: [1], classes: 3 });
+  const [b] = makeBatches(seq, 2);
+  assert.deepEqual([b!.y.dims, [...(b!.y.data as BigInt64Array)].map(Number), b!.targets], [[2, 2], [0, 1, -100, 2], undefined]);
+  const reg = makeDataset({ name: 'reg', split: 'all', x: Float32Array.from([1, 2, 3]), y: new Int32Array(3), targets: Float32Array.from([0.5, 1, 1.5, 2, 2.5, 3]), targetShape: [2], shape: [1], classes: 1 });
+  const bs = makeBatches(reg, 2);
+  assert.deepEqual(bs.map((x) => x.targets!.dims), [[2, 2], [1, 2]]);
+  assert.deepEqual([...(bs[1]!.targets!.data as Float32Array)], [2.5, 3]);
+});

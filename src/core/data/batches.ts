@@ -1,4 +1,5 @@
-// Batches as engine-ready tensors: x float32 [n, ...shape], y int64 [n]. makeBatches converts a data set
+// Batches as engine-ready tensors: x float32 [n, ...shape], y int64 [n] (or [n, ...labelShape]), and float targets
+// float32 [n, ...targetShape] where the data set has them. makeBatches converts a data set
 // once (every grid point reuses the same batches); shuffledBatches draws a fresh seeded order per epoch.
 
 import type { Tensor } from '../../ir/tensor.js';
@@ -9,6 +10,8 @@ import { DataError } from './errors.js';
 export interface Batch {
   x: Tensor;
   y: Tensor;
+  /** Float targets (regression, multi-label BCE), fed as the loss graph's "targets"; absent for class labels. */
+  targets?: Tensor;
   size: number;
 }
 
@@ -41,14 +44,23 @@ export function* shuffledBatches(ds: Dataset, batchSize: number, rng: Rng, optio
 
 function gather(ds: Dataset, n: number, index: (j: number) => number): Batch {
   const per = sampleSize(ds.shape);
+  const ly = ds.labelShape ? sampleSize(ds.labelShape) : 1;
+  const lt = ds.targets ? (ds.targetShape ? sampleSize(ds.targetShape) : 1) : 0;
   const x = new Float32Array(n * per);
-  const y = new BigInt64Array(n);
+  const y = new BigInt64Array(n * ly);
+  const t = ds.targets ? new Float32Array(n * lt) : undefined;
   for (let j = 0; j < n; j++) {
     const i = index(j);
     x.set(ds.x.subarray(i * per, (i + 1) * per), j * per);
-    y[j] = BigInt(ds.y[i]!);
+    for (let k = 0; k < ly; k++) y[j * ly + k] = BigInt(ds.y[i * ly + k]!);
+    if (t) t.set(ds.targets!.subarray(i * lt, (i + 1) * lt), j * lt);
   }
-  return { x: { dtype: 'float32', dims: [n, ...ds.shape], data: x }, y: { dtype: 'int64', dims: [n], data: y }, size: n };
+  return {
+    x: { dtype: 'float32', dims: [n, ...ds.shape], data: x },
+    y: { dtype: 'int64', dims: [n, ...(ds.labelShape ?? [])], data: y },
+    ...(t ? { targets: { dtype: 'float32' as const, dims: [n, ...(ds.targetShape ?? [])], data: t } } : {}),
+    size: n,
+  };
 }
 
 function checkBatchSize(batchSize: number): void {

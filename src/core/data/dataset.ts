@@ -23,8 +23,17 @@ export interface Dataset {
    * and the engine feeds them as int64. Absent for ordinary float samples. Part of the content hash.
    */
   readonly xDtype?: 'int64';
-  /** count labels, each in 0..classes−1. */
+  /**
+   * count × prod(labelShape) labels, each in 0..classes−1; with a labelShape, −100 marks an ignored position
+   * (PyTorch's ignore_index). Float-target data sets (regression) hold zeros here, with classes 1.
+   */
   readonly y: Int32Array;
+  /** Shape of one sample's labels when it has several, e.g. [T] for token targets; absent: one label per sample. */
+  readonly labelShape?: readonly number[];
+  /** Float targets (from a float Y array), count × prod(targetShape) values: MSE / BCE targets. Part of the hash. */
+  readonly targets?: Float32Array;
+  /** Shape of one sample's targets: [] for Y of shape (N,), [K] for (N, K). */
+  readonly targetShape?: readonly number[];
   /** Shape of one sample: [C, H, W] for images, [D] for flat feature vectors. */
   readonly shape: readonly number[];
   readonly count: number;
@@ -59,24 +68,33 @@ export type DatasetFields = Omit<Dataset, 'hash' | 'count'>;
 
 /** Checks sizes and labels, then returns a Dataset whose hash is computed lazily. */
 export function makeDataset(fields: DatasetFields): Dataset {
-  const { x, y, shape, classes, name, xDtype } = fields;
+  const { x, y, shape, classes, name, labelShape, targets, targetShape } = fields;
   const per = sampleSize(shape);
   if (!Number.isInteger(classes) || classes < 1) throw new DataError(`${name}: class count must be a positive integer, got ${classes}`);
-  if (x.length !== y.length * per) {
-    throw new DataError(`${name}: ${count(y.length)} labels need ${count(y.length * per)} values of shape [${shape}], got ${count(x.length)}`);
+  const labelsPer = labelShape ? sampleSize(labelShape) : 1;
+  const n = y.length / labelsPer;
+  if (!Number.isInteger(n)) throw new DataError(`${name}: ${count(y.length)} labels are not whole samples of shape [${labelShape}]`);
+  if (x.length !== n * per) {
+    throw new DataError(`${name}: ${count(n)} ${labelShape ? 'label sequences' : 'labels'} need ${count(n * per)} values of shape [${shape}], got ${count(x.length)}`);
   }
-  checkLabels(y, classes, name);
+  if (targets && targets.length !== n * (targetShape ? sampleSize(targetShape) : 1)) {
+    throw new DataError(`${name}: ${count(targets.length)} float targets do not fit ${count(n)} samples of target shape [${targetShape ?? []}]`);
+  }
+  checkLabels(y, classes, name, labelShape ? IGNORE_LABEL : undefined);
   let hash: string | undefined;
   return Object.freeze({
     ...fields,
     shape: Object.freeze([...shape]),
-    count: y.length,
+    count: n,
     get hash(): string {
-      hash ??= contentHash(x, y, shape, classes, xDtype);
+      hash ??= contentHash(fields, n);
       return hash;
     },
   });
 }
+
+/** A label that marks a position to ignore (PyTorch's ignore_index default), allowed in label sequences only. */
+export const IGNORE_LABEL = -100;
 
 export function sampleSize(shape: readonly number[]): number {
   let n = 1;
@@ -87,10 +105,10 @@ export function sampleSize(shape: readonly number[]): number {
   return n;
 }
 
-export function checkLabels(y: Int32Array, classes: number, what: string): void {
+export function checkLabels(y: Int32Array, classes: number, what: string, ignore?: number): void {
   for (let i = 0; i < y.length; i++) {
     const v = y[i]!;
-    if (v < 0 || v >= classes) {
+    if ((v < 0 || v >= classes) && v !== ignore) {
       throw new DataError(`${what}: label ${v} at index ${count(i)} is outside 0..${classes - 1}`);
     }
   }
@@ -99,16 +117,19 @@ export function checkLabels(y: Int32Array, classes: number, what: string): void 
 /** Counts per class, length `classes`. */
 export function classCounts(y: Int32Array, classes: number): number[] {
   const counts = new Array<number>(classes).fill(0);
-  for (let i = 0; i < y.length; i++) counts[y[i]!]!++;
+  for (let i = 0; i < y.length; i++) if (y[i]! >= 0) counts[y[i]!]!++;
   return counts;
 }
 
-function contentHash(x: Float32Array, y: Int32Array, shape: readonly number[], classes: number, xDtype?: 'int64'): string {
+function contentHash(f: DatasetFields, count: number): string {
+  const { x, y, shape, classes, xDtype, labelShape, targets, targetShape } = f;
   const h = createHash('sha256');
-  // xDtype only when present, so the hashes of float data sets stay what they were.
-  h.update(JSON.stringify({ shape, classes, count: y.length, ...(xDtype ? { xDtype } : {}) }) + '\n');
+  // Optional fields only when present, so the hashes of plain float data sets with class labels stay what they were.
+  const extra = { ...(xDtype ? { xDtype } : {}), ...(labelShape ? { labelShape } : {}), ...(targets ? { targetShape: targetShape ?? [] } : {}) };
+  h.update(JSON.stringify({ shape, classes, count, ...extra }) + '\n');
   h.update(new Uint8Array(y.buffer, y.byteOffset, y.byteLength));
   h.update(new Uint8Array(x.buffer, x.byteOffset, x.byteLength));
+  if (targets) h.update(new Uint8Array(targets.buffer, targets.byteOffset, targets.byteLength));
   return h.digest('hex');
 }
 
@@ -132,6 +153,8 @@ export interface DatasetSummary {
   classes: number;
   hash: string;
   xDtype?: 'int64';
+  labelShape?: number[];
+  targetShape?: number[];
   standardisation?: Standardisation;
   note?: string;
 }
@@ -140,6 +163,8 @@ export function summariseDataset(ds: Dataset): DatasetSummary {
   return {
     name: ds.name, split: ds.split, count: ds.count, shape: [...ds.shape], classes: ds.classes, hash: ds.hash,
     ...(ds.xDtype ? { xDtype: ds.xDtype } : {}),
+    ...(ds.labelShape ? { labelShape: [...ds.labelShape] } : {}),
+    ...(ds.targets ? { targetShape: [...(ds.targetShape ?? [])] } : {}),
     ...(ds.standardisation ? { standardisation: ds.standardisation } : {}),
     ...(ds.note ? { note: ds.note } : {}),
   };

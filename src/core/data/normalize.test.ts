@@ -63,3 +63,19 @@ test('known data sets keep their per-channel default; none turns it off', () => 
   assert.ok(d.train.standardisation);
   assert.equal(resolveData('digits', { normalize: 'none' }).train.standardisation, undefined);
 });
+
+test('Y arrays: float targets (N,) and (N, K), label sequences (N, T) with −100, whole-number floats stay labels', (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const spec = (y: Uint8Array) => { writeFileSync(join(dir, 'x.npy'), npyBytes('<f4', [4, 2], [1, 2, 3, 4, 5, 6, 7, 8])); writeFileSync(join(dir, 'y.npy'), y); return `npy:${join(dir, 'x.npy')},${join(dir, 'y.npy')}`; };
+  const reg = resolveData(spec(npyBytes('<f8', [4], [0.5, -1.25, 2, 3]))).selected;
+  assert.deepEqual([reg.classes, reg.targetShape, [...reg.targets!]], [1, [], [0.5, -1.25, 2, 3]]);
+  const seq = resolveData(spec(npyBytes('<i8', [4, 3], [1, 2, -100, 0, 0, 0, 4, -100, -100, 3, 2, 1]))).selected;
+  assert.deepEqual([seq.classes, seq.labelShape, seq.count], [5, [3], 4]);
+  const sub = resolveData(spec(npyBytes('<i8', [4, 3], [1, 2, -100, 0, 0, 0, 4, -100, -100, 3, 2, 1])), { samples: 2, seed: 3 }).selected;
+  assert.equal(sub.y.length, 6, 'a subset keeps whole label sequences');
+  const whole = resolveData(spec(npyBytes('<f4', [4], [0, 1, 2, 1]))).selected;
+  assert.deepEqual([whole.classes, [...whole.y], [...whole.targets!]], [3, [0, 1, 2, 1], [0, 1, 2, 1]]);
+  assert.notEqual(whole.hash, resolveData(spec(npyBytes('<i8', [4], [0, 1, 2, 1]))).selected.hash, 'targets are part of the content');
+  assert.throws(() => resolveData(spec(npyBytes('<i8', [4, 2], [1, 2, -5, 0, 0, 0, 1, 1]))), /label -5 at index 2; label sequences/);
+});

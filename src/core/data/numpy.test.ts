@@ -41,7 +41,9 @@ test('sample shapes: (N, D) stays flat, (N, H, W) gains a channel; labels may be
   writeFileSync(p('y2.npy'), npyBytes('<i8', [2], [0, 1]));
   assert.throws(() => loadNpy(p('flat.npy'), p('y2.npy')), isDataError(/y2\.npy holds 2 labels but npy: .*flat\.npy holds 3 samples/));
   writeFileSync(p('onehot.npy'), npyBytes('<f4', [3, 2], [1, 0, 0, 1, 1, 0]));
-  assert.throws(() => loadNpy(p('flat.npy'), p('onehot.npy')), isDataError(/shape \(3, 2\); expected \(N,\) integer class labels \(for one-hot labels save y\.argmax\(1\)\)/));
+  // A float (N, K) array is float targets (MSE/BCE), not labels: no class labels, one class.
+  const hot = loadNpy(p('flat.npy'), p('onehot.npy')).train;
+  assert.deepEqual([hot.classes, [...hot.y], hot.targetShape, [...hot.targets!]], [1, [0, 0, 0], [2], [1, 0, 0, 1, 1, 0]]);
   writeFileSync(p('vec.npy'), npyBytes('<f4', [3], [1, 2, 3]));
   assert.throws(() => loadNpy(p('vec.npy'), p('y.npy')), isDataError(/shape \(3\); expected \(N, D\)/));
 });
