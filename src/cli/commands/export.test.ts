@@ -100,7 +100,7 @@ test('export refuses, with exit code 2 and the fix, what it cannot write', async
       assert.equal(exitCodeFor(error), 2, error.message);
       assert.match(error.message, re);
     };
-    await refused([runs['surface']!, '--format', 'xlsx'], /^--format 'xlsx' is not one of csv, npy, vtp, h5; pick one of them$/);
+    await refused([runs['surface']!, '--format', 'xlsx'], /^--format 'xlsx' is not one of csv, npy, vtp, h5, ll-directions; pick one of them$/);
     await refused([runs['missing']!, '--format', 'csv'], /missing: no such run directory; give a directory written by 'terrain curve' or 'terrain surface'/);
     await refused([runs['empty']!, '--format', 'csv'], /empty: holds neither result\.json nor run\.json/);
     await refused([runs['hessian']!, '--format', 'h5'], /hessian\/result\.json: 'kind' is "hessian"; export writes 'curve' and 'surface' results/);

@@ -3,15 +3,16 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { h5OptionsOf, landscapeCsv, landscapeFromResult, landscapeNpy, landscapeVtp, pointCount, writeLandscapeH5, type Landscape } from '../../core/export/index.js';
+import { exportLlDirections, LlFormatError } from '../../core/interop/index.js';
 import { POINTS_FILE, readJson, RESULT_FILE, RUN_FILE, RunDir, type RunConfig } from '../../core/runs/run-dir.js';
 import { UsageError } from '../errors.js';
 import { makeOutput } from '../output.js';
 import { VERSION } from '../version.js';
 
-export const CLI_EXPORT_FORMATS = ['csv', 'npy', 'vtp', 'h5'] as const;
+export const CLI_EXPORT_FORMATS = ['csv', 'npy', 'vtp', 'h5', 'll-directions'] as const;
 type Format = (typeof CLI_EXPORT_FORMATS)[number];
 
-interface Flags { format: string; out?: string; json?: boolean }
+interface Flags { format: string; out?: string; json?: boolean; numBatchesTracked?: boolean }
 
 async function kindOf(path: string): Promise<'file' | 'dir' | undefined> {
   try {
@@ -45,16 +46,35 @@ async function write(format: Format, out: string, l: Landscape, config: RunConfi
   else await writeFile(out, format === 'csv' ? landscapeCsv(l) : format === 'npy' ? landscapeNpy(l) : landscapeVtp(l));
 }
 
+/** The run's directions in loss-landscape's direction-file layout (xdirection, ydirection). */
+async function exportDirections(arg: string, flags: Flags, out: ReturnType<typeof makeOutput>): Promise<void> {
+  const dir = (await kindOf(arg)) === 'file' ? dirname(arg) : arg;
+  if (!(await kindOf(dir))) throw new UsageError(`${arg}: no such run directory; give a directory written by 'terrain curve', 'terrain surface' or 'terrain import-ll'`);
+  const file = flags.out ?? join(dir, 'directions.h5');
+  await mkdir(dirname(file), { recursive: true });
+  let s;
+  try {
+    s = await exportLlDirections(dir, file, flags.numBatchesTracked !== false);
+  } catch (e) {
+    if (e instanceof LlFormatError) throw new UsageError(e.message);
+    throw e;
+  }
+  out.say(`${file}: ${s.directions} ${s.dirType} direction(s) of ${s.tensors} tensors in loss-landscape's direction-file layout (use with plot_surface.py --dir_file ${file}${s.dirType === 'states' ? ' --dir_type states' : ''})`);
+  out.result({ ...s, format: 'll-directions', source: dir });
+}
+
 export function registerExport(program: Command): void {
-  program.command('export').description('write a finished curve or surface run as CSV, NumPy .npy, VTK .vtp (ParaView) or loss-landscape HDF5')
+  program.command('export').description('write a finished curve or surface run as CSV, NumPy .npy, VTK .vtp (ParaView) or loss-landscape HDF5, or its directions as a loss-landscape direction file (ll-directions)')
     .argument('<run>', 'a curve or surface run directory (or its result.json)')
     .requiredOption('--format <format>', `one of ${CLI_EXPORT_FORMATS.join(', ')}`)
     .option('--out <file>', 'output file (default: RUN/result.<format>)')
+    .option('--no-num-batches-tracked', 'll-directions of a states run: leave out the 0-D num_batches_tracked entries (models saved by PyTorch < 0.4.1)')
     .option('--json', 'print one JSON object as the last line of stdout')
     .action(async (arg: string, flags: Flags) => {
       const out = makeOutput(!!flags.json);
       const format = flags.format as Format;
       if (!CLI_EXPORT_FORMATS.includes(format)) throw new UsageError(`--format '${flags.format}' is not one of ${CLI_EXPORT_FORMATS.join(', ')}; pick one of them`);
+      if (format === 'll-directions') return exportDirections(arg, flags, out);
       const run = await loadRun(arg);
       const file = flags.out ?? join(run.dir, `${basename(RESULT_FILE, '.json')}.${format}`);
       await mkdir(dirname(file), { recursive: true });

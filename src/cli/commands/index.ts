@@ -8,6 +8,7 @@ import { registerExport } from './export.js';
 import { registerExportOnnx } from './export-onnx.js';
 import { registerGmi } from './gmi.js';
 import { registerHessian } from './hessian.js';
+import { registerImportLl } from './import-ll.js';
 import { registerLandscape } from './landscape.js';
 import { registerMine } from './mine.js';
 import { registerReport } from './report.js';
@@ -30,6 +31,7 @@ export function registerCommands(program: Command): void {
   registerResume(program);
   registerExportOnnx(program);
   registerExport(program);
+  registerImportLl(program);
   registerDemo(program);
   registerReproduce(program);
   registerWorker(program);

@@ -1,6 +1,7 @@
 // terrain curve / terrain surface: thin wrappers around core/landscape.
 import type { Command } from 'commander';
-import { resolveDirections, type DirectionContext } from '../../core/directions/index.js';
+import { join } from 'node:path';
+import { resolveDirections, saveDirection, type DirectionContext } from '../../core/directions/index.js';
 import type { CurveResult, SurfaceResult } from '../../core/landscape/job.js';
 import { BN_MODES, bufferDelta, type BnMode } from '../../core/landscape/bn.js';
 import { loadMinedDirection } from '../../core/mine/load.js';
@@ -90,11 +91,16 @@ async function prepare(flags: LandscapeFlags, specs: string[], orthogonal = fals
   const m = loadModelFile(flags.model, { weights: flags.weights });
   const data = prepareData(flags, m);
   checkCompatible(m, data.selected);
-  const ctx = directionContext(m, gradientProvider(m, data.batches, flags.threads), eigenvectorProvider(m, data.batches, flags.hessian, flags.threads));
+  const ctx: DirectionContext = {
+    ...directionContext(m, gradientProvider(m, data.batches, flags.threads), eigenvectorProvider(m, data.batches, flags.hessian, flags.threads)),
+    buffers: m.buffers, loadBuffers: async (path) => loadModelFile(path).buffers,
+  };
   const dirs = await resolveDirections(specs, ctx);
   if (orthogonal && dirs.length === 2) dirs[1] = { ...dirs[1]!, vector: orthogonalize(dirs[0]!.vector, dirs[1]!.vector), spec: `${dirs[1]!.spec} (orthogonalized to x)` };
   const bufferDeltas = specs.map((_, k) => {
     const d = dirs[k]!;
+    if (d.buffers && flags.bn !== 'perturb') throw new UsageError(`direction '${d.spec}' is a states direction (it moves the BN running statistics); add --bn perturb, or drop ':type=states'`);
+    if (d.buffers) return d.buffers;
     if (flags.bn !== 'perturb' || d.info.kind !== 'to' || !d.info.path) return undefined;
     return bufferDelta(m.buffers, loadModelFile(d.info.path).buffers);
   });
@@ -127,6 +133,8 @@ async function run(kind: 'curve' | 'surface', flags: LandscapeFlags, specs: stri
     process.off('SIGTERM', onSignal);
   }
   const title = { model: p.m.path, data: `${p.data.selection.source} (${p.data.selection.split}, ${p.data.selection.count} samples)`, bn: flags.bn };
+  // A states direction's file also holds its buffer part, so that file:…:type=states and export --format ll-directions reuse it.
+  p.dirs.forEach((d, k) => d.buffers && saveDirection(join(res.run.dir, `${kind === 'curve' ? 'direction' : ['direction-x', 'direction-y'][k]}.safetensors`), d.vector, { spec: d.spec }, d.buffers));
   const plots = flags.plots ? await writeLandscapePlots(res.run.dir, res.result, title) : [];
   if (res.result.kind === 'curve') {
     const r = res.result as CurveResult;

@@ -1,7 +1,8 @@
 // Directions on disk: safetensors with one float32 entry per parameter name (same names and shapes as the model),
 // so a direction can be inspected or reused by PyTorch (`safetensors.torch.load_file`) as a state-dict-like delta.
 // A states direction (loss-landscape's dir_type='states') also holds one entry per BN running statistic, after the
-// parameters, and says so in its metadata (`dir_type: states`), so a weights file is never mistaken for one.
+// parameters, and says so in its metadata (`dir_type: states`, `buffers`: their names as a JSON list), so a weights
+// file is never mistaken for one and the file can be split without the model.
 import { readSafetensors, writeSafetensors } from '../../ir/safetensors.js';
 import type { Tensor } from '../../ir/tensor.js';
 import { fromTensors, toTensors, type ParamLayout, type ParamVector } from '../params.js';
@@ -18,7 +19,8 @@ export function saveDirection(path: string, vector: ParamVector, meta: Direction
     if (tensors.has(name)) throw new Error(`direction ${path}: buffer '${name}' has the name of a parameter`);
     tensors.set(name, t);
   }
-  writeSafetensors(path, tensors, { format: 'terrain-direction', ...meta, ...(buffers ? STATES_META : {}) });
+  const states = buffers ? { ...STATES_META, buffers: JSON.stringify([...buffers.keys()]) } : {};
+  writeSafetensors(path, tensors, { format: 'terrain-direction', ...meta, ...states });
 }
 
 export interface LoadedDirection {

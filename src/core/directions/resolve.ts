@@ -7,7 +7,7 @@ import { loadDirection } from './io.js';
 import { normalizeDirection } from './normalize.js';
 import { trajectoryPca, type TrajectoryPca } from './pca.js';
 import { formatDirectionSpec, toDirectionSpec, type DirectionKind, type DirectionSpec } from './spec.js';
-import { bufferLayout, buffersVector, gaussianBufferNoise, vectorToBuffers } from './states.js';
+import { bufferLayout, buffersVector, gaussianBufferNoise, StatesDirectionError, vectorToBuffers } from './states.js';
 import { listSafetensors, selectTrajectory } from './trajectory.js';
 
 export interface DirectionContext {
@@ -110,7 +110,7 @@ async function resolveWith(spec: DirectionSpec, ctx: DirectionContext, pcaCache:
       break;
     case 'file':
       ({ vector: raw, buffers: fileBuffers } = loadDirection(spec.path, theta.layout));
-      if (fileBuffers && spec.dirType !== 'states') throw new Error(`direction '${text}': ${spec.path} is a states direction (it also moves the BN running statistics); add ':type=states' and --bn perturb to use it as it is`);
+      if (fileBuffers && spec.dirType !== 'states') throw new StatesDirectionError(`direction '${text}': ${spec.path} is a states direction (it also moves the BN running statistics); add ':type=states' and --bn perturb to use it as it is`);
       extra = { path: spec.path };
       break;
     case 'pca': {
@@ -146,18 +146,18 @@ async function resolveWith(spec: DirectionSpec, ctx: DirectionContext, pcaCache:
 
 /** The buffer part of a states direction, rescaled by the spec's rules against θ's own buffers. */
 async function statesBuffers(spec: DirectionSpec, ctx: DirectionContext, text: string, fileBuffers?: Map<string, Tensor>): Promise<Map<string, Tensor>> {
-  if (!ctx.buffers) throw new Error(`direction '${text}' moves the BN running statistics, and this command does not provide the model's buffers; drop ':type=states'`);
+  if (!ctx.buffers) throw new StatesDirectionError(`direction '${text}' moves the BN running statistics, and this command does not provide the model's buffers; drop ':type=states'`);
   const layout = bufferLayout(ctx.buffers);
   const own = buffersVector(layout, ctx.buffers, 'model');
   let raw: ParamVector;
   if (spec.kind === 'gaussian') raw = gaussianBufferNoise(ctx.theta.layout.size, layout, spec.seed);
   else if (spec.kind === 'to') {
-    if (!ctx.loadBuffers) throw new Error(`direction '${text}' needs the checkpoint's buffers, which this command cannot load`);
+    if (!ctx.loadBuffers) throw new StatesDirectionError(`direction '${text}' needs the checkpoint's buffers, which this command cannot load`);
     raw = sub(buffersVector(layout, await ctx.loadBuffers(spec.path), `checkpoint ${spec.path}`), own);
   } else if (spec.kind === 'file') {
-    if (!fileBuffers) throw new Error(`direction '${text}': ${spec.path} holds no running statistics (a weights direction); drop ':type=states'`);
+    if (!fileBuffers) throw new StatesDirectionError(`direction '${text}': ${spec.path} holds no running statistics (a weights direction); drop ':type=states'`);
     raw = buffersVector(layout, fileBuffers, `direction file ${spec.path}`);
-  } else throw new Error(`direction '${text}': type=states applies to gaussian, to: and file: directions only`);
+  } else throw new StatesDirectionError(`direction '${text}': type=states applies to gaussian, to: and file: directions only`);
   return vectorToBuffers(normalizeDirection(raw, own, spec));
 }
 

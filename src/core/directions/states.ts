@@ -9,10 +9,15 @@ import { ParamLayout, type ParamVector } from '../params.js';
 import { createRng, normalArray } from '../rng.js';
 
 /** The float32 buffers as a layout (PyTorch names, file order). */
+/** Bad input for a states direction; named 'DirectionError' so the CLI reports it as bad input (exit code 2). */
+export class StatesDirectionError extends Error {
+  override name = 'DirectionError';
+}
+
 export function bufferLayout(buffers: ReadonlyMap<string, Tensor>): ParamLayout {
   const entries: { name: string; shape: number[] }[] = [];
   for (const [name, t] of buffers) {
-    if (t.dtype !== 'float32') throw new Error(`buffer '${name}' is ${t.dtype}; a states direction moves float32 running statistics only`);
+    if (t.dtype !== 'float32') throw new StatesDirectionError(`buffer '${name}' is ${t.dtype}; a states direction moves float32 running statistics only`);
     entries.push({ name, shape: t.dims });
   }
   return new ParamLayout(entries);
@@ -23,12 +28,12 @@ export function buffersVector(layout: ParamLayout, buffers: ReadonlyMap<string, 
   const data = new Float32Array(layout.size);
   for (const s of layout.slots) {
     const t = buffers.get(s.name);
-    if (!t) throw new Error(`${what}: no entry for the model's buffer '${s.name}' [${s.shape}]`);
-    if (t.dims.join() !== s.shape.join()) throw new Error(`${what}: buffer '${s.name}' has shape [${t.dims}], the model's is [${s.shape}]`);
+    if (!t) throw new StatesDirectionError(`${what}: no entry for the model's buffer '${s.name}' [${s.shape}]`);
+    if (t.dims.join() !== s.shape.join()) throw new StatesDirectionError(`${what}: buffer '${s.name}' has shape [${t.dims}], the model's is [${s.shape}]`);
     data.set(Float32Array.from(t.data as ArrayLike<number>), s.offset);
   }
   const extra = [...buffers.keys()].filter((n) => !layout.has(n));
-  if (extra.length) throw new Error(`${what}: '${extra[0]}' is not a buffer of this model (its buffers: ${layout.slots.map((s) => s.name).join(', ') || 'none'})`);
+  if (extra.length) throw new StatesDirectionError(`${what}: '${extra[0]}' is not a buffer of this model (its buffers: ${layout.slots.map((s) => s.name).join(', ') || 'none'})`);
   return { layout, data };
 }
 
