@@ -25,7 +25,7 @@ async function compare(c: RnnCase, seed: number): Promise<number> {
       const name = b.input(`in${i}`, 'float32', shape);
       const dims = shape.map((d) => (typeof d === 'number' ? d : 2));
       feeds[name] ??= { dtype: 'float32', dims, data: Float32Array.from({ length: dims.reduce((p, d) => p * d, 1) }, () => rng.normal()) };
-      return batchFirst && (i === 0 || i >= 5) ? b.op('Transpose', [name], { perm: attr.ints([1, 0, 2]) }) : name;
+      return batchFirst && (i === 0 || i === 5 || i === 6) ? b.op('Transpose', [name], { perm: attr.ints([1, 0, 2]) }) : name;
     });
     const attrs = { ...c.attrs };
     if (batchFirst) delete attrs.layout;

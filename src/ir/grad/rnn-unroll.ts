@@ -30,7 +30,6 @@ export function rnnPlan(e: Emitter, node: Node): RnnPlan {
   if (!isStatic(hidden)) throw new Error(`${what}: the hidden size of R ${showShape(r)} must be fixed`);
   if (node.attrs.clip) refuse(`cell clipping (attribute clip = ${JSON.stringify(node.attrs.clip.value)}) is not supported`);
   if (node.op === 'LSTM' && (node.attrs.input_forget?.value ?? 0) !== 0) refuse('input_forget = 1 (coupled input and forget gates) is not supported');
-  if (node.op === 'LSTM' && node.inputs[7]) refuse(`peephole weights (input P '${node.inputs[7]}') are not supported`);
   const perDir = DEFAULTS[node.op]!.length;
   const given = node.attrs.activations;
   const names = given && given.type === 'strings' ? given.value : [];
@@ -89,6 +88,9 @@ function runDirection(e: Emitter, node: Node, p: RnnPlan, d: number): Direction 
   }
   let h = initial(5);
   let c = p.gates === 4 ? initial(6) : undefined;
+  // LSTM peepholes P [D, 3H] (i, o, f): the input and forget gates see C_{t-1}, the output gate C_t.
+  const pd = node.op === 'LSTM' && node.inputs[7] ? pick(e, node.inputs[7], 0, d) : undefined;
+  const peep = (gate: string, j: number, cell: string) => (pd ? e.op('Add', [gate, e.op('Mul', [cols(e, pd, j * H, (j + 1) * H), cell])]) : gate);
   const ys: string[] = new Array(T);
   const [f, g, hAct] = act as [string, string?, string?];
   for (let k = 0; k < T; k++) {
@@ -96,10 +98,11 @@ function runDirection(e: Emitter, node: Node, p: RnnPlan, d: number): Direction 
     const xt = pick(e, xw, timeAxis, t); // [N, G·H]
     if (p.gates === 4) {
       const z = e.op('Add', [xt, e.op('MatMul', [h, rT])]);
-      const [i, o, fg] = [0, 1, 2].map((j) => e.op(f, [cols(e, z, j * H, (j + 1) * H)]));
-      const cand = e.op(g!, [cols(e, z, 3 * H, 4 * H)]);
-      c = e.op('Add', [e.op('Mul', [fg!, c!]), e.op('Mul', [i!, cand])]);
-      h = e.op('Mul', [o!, e.op(hAct!, [c])]);
+      const gate = (j: number) => cols(e, z, j * H, (j + 1) * H);
+      const i = e.op(f, [peep(gate(0), 0, c!)]), fg = e.op(f, [peep(gate(2), 2, c!)]);
+      const cand = e.op(g!, [gate(3)]);
+      c = e.op('Add', [e.op('Mul', [fg, c!]), e.op('Mul', [i, cand])]);
+      h = e.op('Mul', [e.op(f, [peep(gate(1), 1, c)]), e.op(hAct!, [c])]);
     } else if (p.gates === 3) {
       h = gruStep(e, p, g!, f, xt, h, rT, rb);
     } else {

@@ -38,15 +38,14 @@ test('a symbolic batch: the gradient graph runs at another batch size', async ()
   await check(rnnCase('GRU', { n: 'N', T: 4 }), 42);
 });
 
-test('clip, peepholes, other activations and uneven sequence lengths are refused, naming the node and the fix', () => {
-  const build = (op: string, extra: Record<string, ReturnType<typeof attr.int>>, seqLens?: number[], peep = false) => {
+test('clip, input_forget, other activations and uneven sequence lengths are refused, naming the node and the fix', () => {
+  const build = (op: string, extra: Record<string, ReturnType<typeof attr.int>>, seqLens?: number[]) => {
     const b = new GraphBuilder('refuse', 14);
     const G = { LSTM: 4, GRU: 3, RNN: 1 }[op]!;
     const x = b.input('x', 'float32', [3, 2, 3]);
     const w = b.input('w', 'float32', [1, 2 * G, 3]), r = b.input('r', 'float32', [1, 2 * G, 2]);
     const lens = seqLens ? b.constant({ dtype: 'int32', dims: [2], data: Int32Array.from(seqLens) }) : '';
-    const p = peep ? b.input('p', 'float32', [1, 6]) : undefined;
-    const inputs = [x, w, r, '', lens, '', '', ...(p ? [p] : [])];
+    const inputs = [x, w, r, '', lens];
     const [y] = b.opMulti(op, inputs, 2, { hidden_size: attr.int(2), ...extra }, 'rnn1');
     const loss = b.op('ReduceSum', [y!], { keepdims: attr.int(0) });
     return () => differentiate(b.build(), { of: loss, wrt: [w] });
@@ -54,7 +53,6 @@ test('clip, peepholes, other activations and uneven sequence lengths are refused
   assert.throws(build('LSTM', { clip: attr.float(3) }), /node 'rnn1' \(LSTM\): cell clipping \(attribute clip = 3\) is not supported/);
   assert.throws(build('GRU', { activations: attr.strings(['HardSigmoid', 'Tanh']) }), /activations 'HardSigmoid' are not supported/);
   assert.throws(build('LSTM', { input_forget: attr.int(1) }), /input_forget = 1/);
-  assert.throws(build('LSTM', {}, undefined, true), /peephole weights \(input P 'p'\)/);
   assert.throws(build('RNN', {}, [3, 2]), /sequence_lens '.*' is \[3, 2\], and sequences shorter than T = 3 \(masking\) are not supported/);
   assert.doesNotThrow(build('RNN', {}, [3, 3]));
 });

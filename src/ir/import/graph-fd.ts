@@ -16,6 +16,8 @@ export interface GraphFdOptions {
   rng: RandomSource & { int?(n: number): number };
   /** Coordinates checked per input (all when the input is smaller). */
   coordinates?: number;
+  /** Rewrites each graph just before ORT runs it (fused LSTM/GRU/RNN, float32-only in ORT, into primitives). */
+  lower?: (g: Graph) => Graph;
 }
 
 export interface GraphFdReport {
@@ -34,7 +36,8 @@ async function tryFloat64(graph: Graph): Promise<Session | undefined> {
 
 /** Throws, naming the input and coordinate, when autodiff and finite differences disagree. */
 export async function checkGraphGradient(graph: Graph, feeds: Record<string, Tensor>, o: GraphFdOptions): Promise<GraphFdReport> {
-  const probe = await tryFloat64(graph);
+  const lower = o.lower ?? ((x: Graph) => x);
+  const probe = await tryFloat64(lower(graph));
   await probe?.dispose();
   const wide = probe !== undefined;
   const dtype = wide ? 'float64' : 'float32';
@@ -65,8 +68,8 @@ export async function checkGraphGradient(graph: Graph, feeds: Record<string, Ten
   const d = differentiate(g, { of: 'fd:f', wrt });
   for (const [w, name] of d.grads) d.graph.outputs.push({ name, dtype, shape: d.env.shape(w) });
 
-  const fSession = await Session.create(g);
-  const gSession = await Session.create(d.graph);
+  const fSession = await Session.create(lower(g));
+  const gSession = await Session.create(lower(d.graph));
   try {
     const all = { ...x, ...weights };
     const grads = await gSession.run(all, [...d.grads.values()]);

@@ -19,7 +19,7 @@ export const SETTINGS: Readonly<Record<string, readonly number[]>> = {
   Clip: [1, 2], Pow: [1], Pad: [1, 2, 3], Reshape: [1], Expand: [1], Tile: [1], Slice: [1, 2, 3, 4],
   Squeeze: [1], Unsqueeze: [1], ReduceSum: [1], ReduceMean: [1], ReduceMax: [1], ReduceMin: [1], ConstantOfShape: [0],
   Range: [0, 1, 2], Where: [0], Gather: [1], OneHot: [1, 2], Split: [1], Dropout: [1, 2], Shape: [0], Size: [0],
-  Resize: [1, 2, 3], Upsample: [1], TopK: [1],
+  Resize: [1, 2, 3], Upsample: [1], TopK: [1], LSTM: [4], GRU: [4], RNN: [4],
 };
 
 /** BatchNormalization inputs that hold running statistics. */
