@@ -2,9 +2,11 @@
 // terrain: the command-line shell. Parses, prints, maps errors to exit codes; the science lives in core/.
 import { CommanderError } from 'commander';
 import { exitCodeFor, oneLine } from './errors.js';
+import { installInterruptHandlers, interruptedBy, interruptExitCode, interruptLine } from './interrupt.js';
 import { buildProgram } from './main-program.js';
 
 async function main(): Promise<void> {
+  installInterruptHandlers();
   const program = buildProgram();
   try {
     await program.parseAsync(process.argv);
@@ -12,6 +14,13 @@ async function main(): Promise<void> {
     if (e instanceof CommanderError) {
       // help and version exit 0; every parse error is bad input
       process.exitCode = e.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    const sig = interruptedBy();
+    if (sig) {
+      // The job stopped because of the signal ("interrupted"): not an error of the input or of terrain.
+      process.stderr.write(`${interruptLine(sig)}\n`);
+      process.exitCode = interruptExitCode(sig);
       return;
     }
     const code = exitCodeFor(e);

@@ -96,7 +96,8 @@ export function readLockHolder(path: string): LockHolder | undefined {
 }
 
 export function describeHolder(h: LockHolder): string {
-  const cmd = Array.isArray(h.command) ? h.command.map(String).join(' ').slice(0, 200) : '?';
+  const full = Array.isArray(h.command) ? h.command.map(String).join(' ') : '?';
+  const cmd = full.length > 400 ? `${full.slice(0, 400)}…` : full;
   return `pid ${h.pid} on host ${h.host}, since ${h.started}: ${cmd}`;
 }
 
