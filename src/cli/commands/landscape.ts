@@ -160,7 +160,7 @@ export function nearestZero(v: readonly number[]): number {
 export function registerLandscape(program: Command): void {
   const curve = program.command('curve').description('1-D loss curve f(λ) = L(θ + λε) along a direction');
   addLandscapeOptions(curve)
-    .requiredOption('--direction <spec>', 'gaussian[:norm=filter|layer|norm|none][:seed=N][:bias-bn=zero|keep|norm][:scale=S] | gradient | to:CKPT | file:PATH | pca:DIR | …')
+    .requiredOption('--direction <spec>', 'gaussian[:norm=filter|layer|norm|none|weight|dfilter|dlayer][:seed=N][:bias-bn=zero|keep|norm|copy][:scale=S][:type=states] | gradient | to:CKPT | file:PATH | pca:DIR | …')
     .option('--range <A:B:N>', 'λ from A to B in N points', '-1:1:51')
     .action(async (flags: LandscapeFlags & { direction: string; range: string }) => run('curve', flags, [flags.direction], [flags.range], false));
 
