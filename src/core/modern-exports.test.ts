@@ -1,8 +1,8 @@
 // What modern PyTorch exports contain, end to end (test/python/modern_exports.py): LayerNorm + GELU + SiLU + einsum
 // attention, a GroupNorm CNN, a Hardswish/Hardsigmoid squeeze-excite block with Softplus and Mish, and ceil_mode
 // pooling with InstanceNorm, exported at opset 17 with the default exporter settings. `terrain eval` on the file
-// and the user's saved tensors gives PyTorch's loss; terrain's gradient (of the export without constant folding,
-// whose initializers keep the state_dict names) points where PyTorch's autograd does.
+// and the user's saved tensors gives PyTorch's loss; terrain's gradient and exact Hessian-vector product (of the
+// export without constant folding, whose initializers keep the state_dict names) point where PyTorch's do.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -13,10 +13,13 @@ import { fileURLToPath } from 'node:url';
 import type { Tensor } from '../ir/tensor.js';
 import { runPython, torchAvailable } from '../ir/zoo/testing.js';
 import { fullGradient } from './hessian/model-gradient.js';
-import { loadModelFile } from './model-file.js';
+import { modelHessian } from './hessian/model-operator.js';
+import { loadModelFile, type LoadedModel } from './model-file.js';
 
 const LOSS_RTOL = 1e-5;
 const MIN_COSINE = 0.99999;
+/** H·v in float32 through ORT against float64 PyTorch. */
+const MIN_HV_COSINE = 0.9999;
 
 /** The data of a little-endian .npy file (format 1.0) written by numpy.save. */
 function readNpy(path: string, dtype: 'float32' | 'int64'): Tensor {
@@ -32,6 +35,21 @@ function readNpy(path: string, dtype: 'float32' | 'int64'): Tensor {
 interface Reference {
   loss: number;
   grad: Record<string, number[]>;
+  v: Record<string, number[]>;
+  hv: Record<string, number[]>;
+}
+
+/** Cosine and norm ratio of a (terrain, in layout order) against b (PyTorch, by parameter name). */
+function agreement(m: LoadedModel, a: ArrayLike<number>, b: Record<string, number[]>): { cosine: number; ratio: number } {
+  let dot = 0, aa = 0, bb = 0;
+  for (const s of m.theta.layout.slots) {
+    const want = b[s.name]!;
+    for (let i = 0; i < s.size; i++) {
+      const got = a[s.offset + i]!;
+      dot += got * want[i]!; aa += got * got; bb += want[i]! * want[i]!;
+    }
+  }
+  return { cosine: dot / Math.sqrt(aa * bb), ratio: Math.sqrt(aa / bb) };
 }
 
 test('modern PyTorch exports (opset 17, default settings): terrain eval equals PyTorch\'s loss, the gradient its autograd', async (t) => {
@@ -53,18 +71,17 @@ test('modern PyTorch exports (opset 17, default settings): terrain eval equals P
         assert.deepEqual([...m.model.params].sort(), Object.keys(ref.grad).sort(), `${id}: parameters are PyTorch's named_parameters`);
         const xs = readNpy(x, 'float32'), ys = readNpy(y, 'int64');
         const g = await fullGradient(m, [{ x: xs, y: ys, size: xs.dims[0]! }], { threads: 2 });
-        let dot = 0, a = 0, b = 0;
-        for (const s of m.theta.layout.slots) {
-          const want = ref.grad[s.name]!;
-          for (let i = 0; i < s.size; i++) {
-            const got = g.vector[s.offset + i]!;
-            dot += got * want[i]!; a += got * got; b += want[i]! * want[i]!;
-          }
-        }
-        const cosine = dot / Math.sqrt(a * b);
-        assert.ok(cosine >= MIN_COSINE, `${id}: gradient cosine ${cosine} with PyTorch's`);
+        const grad = agreement(m, g.vector, ref.grad);
+        assert.ok(grad.cosine >= MIN_COSINE, `${id}: gradient cosine ${grad.cosine} with PyTorch's`);
         assert.ok(Math.abs(g.loss - ref.loss) <= LOSS_RTOL * Math.abs(ref.loss), `${id}: gradient graph's loss ${g.loss}, PyTorch ${ref.loss}`);
-        st.diagnostic(`${id}: loss relative error ${lossErr.toExponential(2)}, gradient cosine ${cosine}, norm ratio ${Math.sqrt(a / b).toFixed(7)}`);
+
+        // Second order: terrain's exact (reverse-over-reverse) H·v along PyTorch's direction.
+        const v = new Float64Array(m.theta.layout.size);
+        for (const s of m.theta.layout.slots) v.set(ref.v[s.name]!, s.offset);
+        const op = await modelHessian(m, [{ x: xs, y: ys, size: xs.dims[0]! }], { threads: 2 });
+        const hv = agreement(m, await op.matvec(v).finally(() => op.dispose()), ref.hv);
+        assert.ok(hv.cosine >= MIN_HV_COSINE && Math.abs(hv.ratio - 1) <= 1 - MIN_HV_COSINE, `${id}: H·v cosine ${hv.cosine}, norm ratio ${hv.ratio} with PyTorch's`);
+        st.diagnostic(`${id}: loss relative error ${lossErr.toExponential(2)}, gradient cosine ${grad.cosine} (norm ratio ${grad.ratio.toFixed(7)}), H·v cosine ${hv.cosine} (norm ratio ${hv.ratio.toFixed(7)})`);
       });
     }
   } finally {

@@ -7,8 +7,10 @@ initializers keep the state_dict names, with PyTorch's gradient of the loss by p
     /usr/bin/python3 test/python/modern_exports.py OUT_DIR
 
 Writes OUT_DIR/<id>.onnx, <id>.nofold.onnx, <id>.x.npy (float32), <id>.y.npy (int64) and prints one JSON object:
-{id: {"loss": mean cross-entropy in float64 of the float32 logits, "grad": {name: [flat float64 values]}}}.
+{id: {"loss": mean cross-entropy in float64 of the float32 logits, "grad": {name: [flat float64 values]},
+"v": {name: [...]}, "hv": {name: [...]}}}, v a seeded direction and hv the Hessian times v (float64 double backprop).
 """
+import copy
 import json
 import os
 import sys
@@ -86,6 +88,50 @@ def export(model, x, path, fold):
                       dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
 
 
+class Composed(nn.Module):
+    """An activation written in ops that PyTorch 1.13 can differentiate twice (its hardsigmoid, hardswish and mish
+    backward functions have no derivative)."""
+
+    def __init__(self, f):
+        super().__init__()
+        self.f = f
+
+    def forward(self, x):
+        return self.f(x)
+
+
+TWICE_DIFFERENTIABLE = {
+    nn.Hardsigmoid: lambda x: F.relu6(x + 3) / 6,
+    nn.Hardswish: lambda x: x * F.relu6(x + 3) / 6,
+    nn.Mish: lambda x: x * torch.tanh(F.softplus(x)),
+}
+
+
+def twice_differentiable(module):
+    for name, child in module.named_children():
+        f = TWICE_DIFFERENTIABLE.get(type(child))
+        if f:
+            setattr(module, name, Composed(f))
+        else:
+            twice_differentiable(child)
+    return module
+
+
+def hessian_vector(model, x, y):
+    """A seeded direction v and H·v by double backprop, in float64 (on a copy of the model)."""
+    wide = twice_differentiable(copy.deepcopy(model)).double()
+    params = list(wide.parameters())
+    gen = torch.Generator().manual_seed(5)
+    v = [torch.randn(p.shape, generator=gen, dtype=torch.float64) for p in params]
+    loss = F.cross_entropy(wide(x.double()), y)
+    grads = torch.autograd.grad(loss, params, create_graph=True)
+    # allow_unused: a parameter the gradient is linear in (a head's bias) has no second-order path.
+    hv = torch.autograd.grad(sum((g * d).sum() for g, d in zip(grads, v)), params, allow_unused=True)
+    hv = [torch.zeros_like(p) if h is None else h for p, h in zip(params, hv)]
+    names = [k for k, _ in wide.named_parameters()]
+    return {"v": {k: d.flatten().tolist() for k, d in zip(names, v)}, "hv": {k: h.flatten().tolist() for k, h in zip(names, hv)}}
+
+
 def main(out):
     report = {}
     for i, (name, (make, shape)) in enumerate(CASES.items()):
@@ -102,7 +148,7 @@ def main(out):
         loss = F.cross_entropy(model(x).double(), y)
         loss.backward()
         grad = {k: p.grad.double().flatten().tolist() for k, p in model.named_parameters()}
-        report[name] = {"loss": loss.item(), "grad": grad}
+        report[name] = {"loss": loss.item(), "grad": grad, **hessian_vector(model, x, y)}
     print(json.dumps(report))
 
 
