@@ -20,11 +20,11 @@ export interface RnnPlan extends RnnAttrs {
 }
 
 /** Reads the node and refuses what the unrolled form does not cover, naming the attribute or input and the fix. */
-export function rnnPlan(e: Emitter, node: Node): RnnPlan {
+export function rnnPlan(env: ShapeEnv, node: Node): RnnPlan {
   const what = `node '${node.name}' (${node.op})`;
   const refuse = (msg: string): never => { throw new Error(`${what}: ${msg}; terrain differentiates ${node.op} without it (the form torch.onnx.export writes for nn.${node.op})`); };
   const a = rnnAttrs(node);
-  const x = e.shape(node.inputs[0]!), r = e.shape(node.inputs[2]!);
+  const x = env.shape(node.inputs[0]!), r = env.shape(node.inputs[2]!);
   const steps = x[a.layout ? 1 : 0]!, hidden = r[2]!;
   if (!isStatic(steps)) throw new Error(`${what}: the sequence length of X ${showShape(x)} must be fixed to differentiate the unrolled ${node.op}; export with a fixed sequence length (no dynamic axis on T)`);
   if (!isStatic(hidden)) throw new Error(`${what}: the hidden size of R ${showShape(r)} must be fixed`);
@@ -41,12 +41,22 @@ export function rnnPlan(e: Emitter, node: Node): RnnPlan {
   const acts = a.directions.map((_, d) => (given ? names.slice(d * perDir, (d + 1) * perDir).map((n) => ACTIVATIONS[n.toLowerCase()]!) : DEFAULTS[node.op]!));
   const seqLens = node.inputs[4];
   if (seqLens) {
-    const lens = e.env.value(seqLens);
+    const lens = env.value(seqLens);
     if (!lens || lens.some((l) => l !== steps)) {
       refuse(`sequence_lens '${seqLens}' ${lens ? `is ${showShape(lens)}` : 'is not a constant'}, and sequences shorter than T = ${steps} (masking) are not supported`);
     }
   }
   return { ...a, hidden, steps, acts, linearBeforeReset: (node.attrs.linear_before_reset?.value ?? 0) !== 0 };
+}
+
+/** Why terrain cannot differentiate this recurrent node, or undefined (for the importer's list of unsupported ops). */
+export function rnnRefusal(env: ShapeEnv, node: Node): string | undefined {
+  try {
+    rnnPlan(env, node);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message.replace(/^node '[^']*' \([A-Z]+\): /, '');
+  }
 }
 
 /** v[..., i, ...] along `axis` (the axis removed), by Slice and Squeeze. */
@@ -144,7 +154,7 @@ function stack(e: Emitter, parts: string[], axis: number): string {
  * undefined for those not in `want`.
  */
 export function unrollRnn(e: Emitter, node: Node, want: readonly boolean[] = [true, true, true]): (string | undefined)[] {
-  const p = rnnPlan(e, node);
+  const p = rnnPlan(e.env, node);
   const dirs = p.directions.map((_, d) => runDirection(e, node, p, d));
   const sequence = (ys: string[]) => stack(e, ys, p.layout ? 1 : 0); // [T, N, H] or [N, T, H]
   const y = want[0] ? stack(e, dirs.map((r) => sequence(r.ys)), p.layout ? 2 : 1) : undefined;

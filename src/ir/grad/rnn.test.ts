@@ -4,6 +4,7 @@ import { createRng } from '../../core/rng.js';
 import { differentiate } from '../autodiff.js';
 import { GraphBuilder } from '../builder.js';
 import { attr } from '../graph.js';
+import { importGraph } from '../import/onnx-model.js';
 import { checkGrad } from './check.js';
 import { lowerRnns } from './rnn-unroll.js';
 import { RNN_CASES, rnnCase, type RnnCase } from './rnn-cases.js';
@@ -55,4 +56,24 @@ test('clip, input_forget, other activations and uneven sequence lengths are refu
   assert.throws(build('LSTM', { input_forget: attr.int(1) }), /input_forget = 1/);
   assert.throws(build('RNN', {}, [3, 2]), /sequence_lens '.*' is \[3, 2\], and sequences shorter than T = 3 \(masking\) are not supported/);
   assert.doesNotThrow(build('RNN', {}, [3, 3]));
+});
+
+test('import: an LSTM with clip imports forward-only, the reason naming the node; without clip it differentiates', () => {
+  const model = (clip: boolean) => {
+    const b = new GraphBuilder('lstm-classifier', 14);
+    const rng = createRng(9);
+    const f32 = (dims: number[]) => ({ dtype: 'float32' as const, dims, data: Float32Array.from({ length: dims.reduce((p, d) => p * d, 1) }, () => rng.normal() * 0.3) });
+    const x = b.input('input', 'float32', ['batch', 4, 3]);
+    const xt = b.op('Transpose', [x], { perm: attr.ints([1, 0, 2]) });
+    const [, h] = b.opMulti('LSTM', [xt, b.initializer('w', f32([1, 8, 3])), b.initializer('r', f32([1, 8, 2])), b.initializer('b', f32([1, 16]))], 2,
+      { hidden_size: attr.int(2), ...(clip ? { clip: attr.float(2) } : {}) }, 'lstm');
+    const logits = b.op('Gemm', [b.op('Squeeze', [h!, b.constInt64([0])]), b.initializer('fc', f32([3, 2]))], { transB: attr.int(1) });
+    b.output(logits, 'float32', ['batch', 3]);
+    return importGraph(b.build(), 'classifier.onnx').model;
+  };
+  const clipped = model(true);
+  assert.match(clipped.forwardOnly ?? '', /LSTM \(cell clipping \(attribute clip = 2\) is not supported; terrain differentiates LSTM without it.*\): node 'lstm'/);
+  const plain = model(false);
+  assert.equal(plain.forwardOnly, undefined);
+  assert.deepEqual([...plain.params].sort(), ['b', 'fc', 'r', 'w']);
 });

@@ -4,9 +4,11 @@
 import type { Graph } from '../graph.js';
 import { GRAD_RULES } from '../grad/index.js';
 import { noGradient } from '../grad/no-gradient.js';
+import { rnnRefusal } from '../grad/rnn-unroll.js';
 import { isFloat } from '../grad/emitter.js';
 import type { ShapeEnv } from '../shapes.js';
 import { SHAPE_RULES } from '../shapes/table.js';
+import { RNN_GATES } from '../shapes/rnn.js';
 import { FOLDABLE_OPS } from './const-eval.js';
 import { IMPORT_MAX_OPSET, IMPORT_MIN_OPSET } from './opset.js';
 
@@ -58,7 +60,11 @@ export function unsupportedAfterImport(g: Graph, env: ShapeEnv, params: readonly
   for (const [k, n] of g.nodes.entries()) {
     if (!n.inputs.some((i) => i && reach.has(i))) continue;
     for (const o of n.outputs) if (o && isFloat(env.dtype(o))) reach.add(o);
-    if (needed.has(k) && n.outputs.some((o) => reach.has(o)) && !GRAD_RULES[n.op]) collect(found, n.op, NO_RULE, n.name);
+    if (!needed.has(k) || !n.outputs.some((o) => reach.has(o))) continue;
+    if (!GRAD_RULES[n.op]) collect(found, n.op, NO_RULE, n.name);
+    // Recurrent nodes have a rule for the forms PyTorch writes; clip, uneven sequence_lens, … are named here.
+    const refusal = RNN_GATES[n.op] !== undefined ? rnnRefusal(env, n) : undefined;
+    if (refusal) collect(found, n.op, refusal, n.name);
   }
   return [...found.values()];
 }
