@@ -8,6 +8,8 @@ plot_surface.py do (their documented semantics re-stated here, not their code), 
         (dir_file, xcoordinates, ycoordinates, train_loss, train_acc in percent; values allocated (nx, ny), -1,
         filled through ravel()[k] at the k-th point of meshgrid(x, y)). The last point is left at -1 when
         LEAVE_LAST=1 is in the environment.
+    ll_reference.py surface SPEC_JSON WEIGHTS.safetensors DATA.safetensors DIR.h5 OUT.h5 DIR_TYPE XRANGE YRANGE
+        The surface along an existing direction file (e.g. one terrain exported), computed as above.
     ll_reference.py compare A.h5 B.h5
         Prints JSON {"entries": [[group, index, shape_a, shape_b, max_abs_diff], ...]} for the direction lists.
 """
@@ -62,14 +64,18 @@ def write_list(f, name, direction):
         g.create_dataset(str(i), data=t.numpy())
 
 
-def cmd_make(spec, weights_path, data_path, out_dir, dir_type, ignore, norm, xr, yr):
-    torch.manual_seed(123)
+def load(spec, weights_path, data_path):
     model = zoo.build(json.loads(spec))
     weights, _ = st_io.read(weights_path)
     zoo.load_weights(model, weights)
     model.eval()
     data, _ = st_io.read(data_path)
-    x, y = torch.from_numpy(data["x"]), torch.from_numpy(data["y"])
+    return model, torch.from_numpy(data["x"]), torch.from_numpy(data["y"])
+
+
+def cmd_make(spec, weights_path, data_path, out_dir, dir_type, ignore, norm, xr, yr):
+    torch.manual_seed(123)
+    model, x, y = load(spec, weights_path, data_path)
     w = [p.data.clone() for p in model.parameters()]
     s = copy.deepcopy(model.state_dict())
     base = w if dir_type == "weights" else [v.float() if v.dim() == 0 else v for v in s.values()]
@@ -78,6 +84,21 @@ def cmd_make(spec, weights_path, data_path, out_dir, dir_type, ignore, norm, xr,
     with h5py.File(dir_file, "w") as f:
         write_list(f, "xdirection", dx)
         write_list(f, "ydirection", dy)
+    crunch(model, x, y, dx, dy, dir_type, xr, yr, dir_file, os.path.join(out_dir, "surf.h5"))
+
+
+def cmd_surface(spec, weights_path, data_path, dir_file, out_file, dir_type, xr, yr):
+    model, x, y = load(spec, weights_path, data_path)
+    with h5py.File(dir_file, "r") as f:
+        dx = [torch.tensor(f["xdirection"][str(i)][()]) for i in range(len(f["xdirection"]))]
+        dy = [torch.tensor(f["ydirection"][str(i)][()]) for i in range(len(f["ydirection"]))]
+    crunch(model, x, y, dx, dy, dir_type, xr, yr, dir_file, out_file)
+
+
+def crunch(model, x, y, dx, dy, dir_type, xr, yr, dir_file, out_file):
+    w = [p.data.clone() for p in model.parameters()]
+    s = copy.deepcopy(model.state_dict())
+    assert len(dx) == (len(w) if dir_type == "weights" else len(s)), "direction list length"
     (x0, x1, nx), (y0, y1, ny) = [[float(v) for v in r.split(":")] for r in (xr, yr)]
     xc, yc = np.linspace(x0, x1, num=int(nx)), np.linspace(y0, y1, num=int(ny))
     losses, accs = -np.ones((len(xc), len(yc))), -np.ones((len(xc), len(yc)))
@@ -100,7 +121,7 @@ def cmd_make(spec, weights_path, data_path, out_dir, dir_type, ignore, norm, xr,
             out = model(x)
             losses.ravel()[k] = crit(out, y).item()
             accs.ravel()[k] = 100.0 * (out.argmax(1) == y).sum().item() / len(y)
-    with h5py.File(os.path.join(out_dir, "surf.h5"), "w") as f:
+    with h5py.File(out_file, "w") as f:
         f["dir_file"] = dir_file
         f["xcoordinates"] = xc
         f["ycoordinates"] = yc
@@ -125,6 +146,8 @@ def cmd_compare(a_path, b_path):
 if __name__ == "__main__":
     if sys.argv[1] == "make":
         cmd_make(*sys.argv[2:11])
+    elif sys.argv[1] == "surface":
+        cmd_surface(*sys.argv[2:10])
     elif sys.argv[1] == "compare":
         cmd_compare(sys.argv[2], sys.argv[3])
     else:

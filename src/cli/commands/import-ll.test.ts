@@ -112,3 +112,42 @@ for (const [dirType, ignore, norm] of [['states', '', 'filter'], ['weights', 'bi
     }
   });
 }
+
+test('a terrain states surface exported with --format ll-directions: LL (PyTorch set_states) computes the same losses', async (t) => {
+  if (!hasLlDeps) { t.skip('python3-torch and python3-h5py not installed'); return; }
+  const dir = mkdtempSync(join(tmpdir(), 'terrain-export-ll-'));
+  try {
+    const f = fixture(dir);
+    const XR = '-0.3:0.3:3', YR = '-0.2:0.2:2';
+    const run = join(dir, 'run');
+    const s = terrain(['surface', '--model', f.ckpt, '--data', `npy:${f.x},${f.y}`, '--split', 'all', '--x', 'gaussian:seed=1:bias-bn=copy:type=states',
+      '--y', 'gaussian:seed=2:norm=dlayer:bias-bn=norm:type=states', '--x-range', XR, '--y-range', YR, '--bn', 'perturb', '--no-plots', '--workers', '1', '--out', run]);
+    assert.equal(s.status, 0, s.stderr);
+    const ex = terrain(['export', run, '--format', 'll-directions', '--json']);
+    assert.equal(ex.status, 0, ex.stderr);
+    assert.equal(last(ex.stdout)['dirType'], 'states');
+    const py = spawnSync(PY, [join(ROOT, 'test/python/ll_reference.py'), 'surface', JSON.stringify(SPEC), f.st, join(dir, 'data.safetensors'), join(run, 'directions.h5'), join(dir, 'll.h5'), 'states', XR, YR],
+      { encoding: 'utf8', cwd: join(ROOT, 'test/python') });
+    assert.equal(py.status, 0, py.stderr);
+    const imp = terrain(['import-ll', join(dir, 'll.h5'), '--directions', join(run, 'directions.h5'), '--model', f.ckpt, '--out', join(dir, 'll-run')]);
+    assert.equal(imp.status, 0, imp.stderr);
+    type Surface = { loss: number[][]; accuracy: number[][] };
+    const ours = JSON.parse(readFileSync(join(run, 'result.json'), 'utf8')) as Surface;
+    const ll = JSON.parse(readFileSync(join(dir, 'll-run', 'result.json'), 'utf8')) as Surface;
+    let worst = 0;
+    ours.loss.forEach((row, j) => row.forEach((v, i) => {
+      worst = Math.max(worst, Math.abs(v - ll.loss[j]![i]!) / Math.abs(ll.loss[j]![i]!));
+      assert.ok(Math.abs(ours.accuracy[j]![i]! - ll.accuracy[j]![i]!) < 1e-9, `accuracy at (${i}, ${j})`);
+    }));
+    t.diagnostic(`worst relative loss difference terrain vs LL (PyTorch set_states): ${worst.toExponential(2)}`);
+    assert.ok(worst < 1e-5, `loss differs from LL's by ${worst}`);
+    // the BN statistics really moved: the same directions without their buffer part give other losses
+    const w = terrain(['surface', '--model', f.ckpt, '--data', `npy:${f.x},${f.y}`, '--split', 'all', '--x', 'gaussian:seed=1:bias-bn=copy',
+      '--y', 'gaussian:seed=2:norm=dlayer:bias-bn=norm', '--x-range', XR, '--y-range', YR, '--no-plots', '--workers', '1', '--out', join(dir, 'weights')]);
+    assert.equal(w.status, 0, w.stderr);
+    const plain = JSON.parse(readFileSync(join(dir, 'weights', 'result.json'), 'utf8')) as Surface;
+    assert.ok(Math.abs(plain.loss[0]![0]! - ours.loss[0]![0]!) > 1e-4, 'states and weights directions differ at a corner');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
