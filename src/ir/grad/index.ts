@@ -42,6 +42,7 @@ import { sigmoid } from './sigmoid.js';
 import { slice } from './slice.js';
 import { softmax } from './softmax.js';
 import { softplus } from './softplus.js';
+import { split } from './split.js';
 import { sqrt } from './sqrt.js';
 import { sum } from './sum.js';
 import { tanh } from './tanh.js';
@@ -58,7 +59,7 @@ export const GRAD_RULES: Readonly<Record<string, GradRule>> = {
   BatchNormalization: batchNorm, LayerNormalization: layerNorm, InstanceNormalization: instanceNorm,
   MaxPool: maxPool, AveragePool: averagePool, GlobalAveragePool: globalAveragePool,
   Reshape: reshape, Flatten: reshape, Squeeze: reshape, Unsqueeze: reshape,
-  Transpose: transpose, Concat: concat, Gather: gather, Pad: pad, Slice: slice, Expand: expand,
+  Transpose: transpose, Concat: concat, Split: split, Gather: gather, Pad: pad, Slice: slice, Expand: expand,
   ReduceSum: reduceSum, ReduceMean: reduceMean,
   LSTM: rnnGrad, GRU: rnnGrad, RNN: rnnGrad,
   Identity: identity, Dropout: identity, Cast: cast, Where: whereRule,

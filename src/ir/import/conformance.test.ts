@@ -46,6 +46,7 @@ const NO_GRADIENT: Record<string, string> = {
   test_leakyrelu_example: 'an input sits exactly on the kink at 0, where finite differences average the two slopes',
   test_reshape_allowzero_reordered: 'a zero-size tensor whose empty dim is symbolic: the Reshape rule cannot rebuild its shape',
   test_slice_neg_steps: 'negative Slice steps have a rule only for reversing whole axes',
+  test_split_zero_size_splits: 'a zero-size input whose size is symbolic: the Split rule gives its static zero-size gradient',
   test_einsum_batch_diagonal: "a diagonal ('...ii->...i'): the Einsum rule refuses operands that repeat a letter",
 };
 
