@@ -7,6 +7,7 @@ import { ShapeEnv } from '../shapes.js';
 import { isStatic, showShape } from '../shapes/dims.js';
 import { rnnAttrs, type RnnAttrs } from '../shapes/rnn.js';
 import { Emitter, floatTensor } from './emitter.js';
+import { GRAD_RULES } from './index.js';
 
 const ACTIVATIONS: Readonly<Record<string, string>> = { sigmoid: 'Sigmoid', tanh: 'Tanh', relu: 'Relu' };
 const DEFAULTS: Readonly<Record<string, string[]>> = { LSTM: ['Sigmoid', 'Tanh', 'Tanh'], GRU: ['Sigmoid', 'Tanh'], RNN: ['Tanh'] };
@@ -64,6 +65,19 @@ function pick(e: Emitter, v: string, axis: number, i: number): string {
   return e.op('Squeeze', [e.op('Slice', [v, e.ints([i]), e.ints([i + 1]), e.ints([axis])]), e.ints([axis])]);
 }
 
+/**
+ * The T entries along the time axis, squeezed. One Split, whose gradient is one Concat: T Slices would each pad
+ * their gradient back to the whole sequence, quadratic in T (7.5× slower at T = 50). Found again when the gradient
+ * graph is differentiated (the emitter reuses only single-output nodes). Slices where no Split rule is registered.
+ */
+function timeSteps(e: Emitter, v: string, axis: number, steps: number): string[] {
+  if (!GRAD_RULES.Split) return Array.from({ length: steps }, (_, t) => pick(e, v, axis, t));
+  const sizes = e.ints(new Array(steps).fill(1));
+  const found = e.graph.nodes.find((n) => n.op === 'Split' && n.inputs[0] === v && n.inputs[1] === sizes && n.attrs.axis?.value === axis);
+  const parts = found ? found.outputs : e.opMulti('Split', [v, sizes], steps, { axis: attr.int(axis) });
+  return parts.map((p) => e.op('Squeeze', [p, e.ints([axis])]));
+}
+
 /** Entries from..to of the last axis. */
 function cols(e: Emitter, v: string, from: number, to: number): string {
   return e.op('Slice', [v, e.ints([from]), e.ints([to]), e.ints([e.rank(v) - 1])]);
@@ -103,9 +117,10 @@ function runDirection(e: Emitter, node: Node, p: RnnPlan, d: number): Direction 
   const peep = (gate: string, j: number, cell: string) => (pd ? e.op('Add', [gate, e.op('Mul', [cols(e, pd, j * H, (j + 1) * H), cell])]) : gate);
   const ys: string[] = new Array(T);
   const [f, g, hAct] = act as [string, string?, string?];
+  const xs = timeSteps(e, xw, timeAxis, T); // [N, G·H] each
   for (let k = 0; k < T; k++) {
     const t = p.directions[d] === 'forward' ? k : T - 1 - k;
-    const xt = pick(e, xw, timeAxis, t); // [N, G·H]
+    const xt = xs[t]!;
     if (p.gates === 4) {
       const z = e.op('Add', [xt, e.op('MatMul', [h, rT])]);
       const gate = (j: number) => cols(e, z, j * H, (j + 1) * H);
