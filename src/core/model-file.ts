@@ -3,7 +3,7 @@
 // shards); optionally with a PyTorch state_dict (--weights .pt/.pth/.safetensors) put into it by name.
 // Returns θ as a ParamVector and the buffers apart. Every problem with the files is a ModelFileError.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from '../ir/read-file.js';
 import { loadCheckpoint, modelFromCheckpoint } from '../ir/checkpoint.js';
 import type { Graph } from '../ir/graph.js';
 import { importGraph, importOnnx, type ImportReport } from '../ir/import/index.js';
@@ -41,9 +41,9 @@ const FILE_TYPES = 'a terrain checkpoint (.safetensors), an ONNX model (.onnx) o
 
 function readBytes(path: string, flag: string, what: string): Uint8Array {
   try {
-    return readFileSync(path);
+    return readRegularFile(path, { what: flag });
   } catch (e) {
-    throw new ModelFileError(`${flag} ${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give ${what}`);
+    throw new ModelFileError(`${(e as Error).message}; give ${what}`);
   }
 }
 

@@ -4,7 +4,8 @@
 // to a multiple of 8 bytes and lays tensors out in the order given.
 // The reader treats its input as hostile: every length, offset and shape is checked against the bytes actually
 // there before anything is allocated, and every problem is a SafetensorsError naming the file.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { readRegularFile } from './read-file.js';
 import { basename, dirname, join } from 'node:path';
 import type { DType, Tensor, TensorData } from './tensor.js';
 
@@ -85,9 +86,9 @@ export function writeSafetensors(path: string, tensors: Map<string, Tensor> | Re
 export function readSafetensors(path: string): SafetensorsContent {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = readRegularFile(path, { what: 'safetensors file' });
   } catch (e) {
-    throw new SafetensorsError(`${path}: cannot read safetensors file (${(e as Error).message})`);
+    throw new SafetensorsError((e as Error).message);
   }
   return decodeSafetensors(bytes, path);
 }

@@ -1,9 +1,13 @@
 // terrain classify: the taxonomy type of a curve result.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { FileRefusedError, readRegularText } from '../../ir/read-file.js';
 import type { Command } from 'commander';
 import { classifyResult } from '../../core/classify/index.js';
 import { UsageError } from '../errors.js';
 import { makeOutput } from '../output.js';
+
+/** A curve's result.json is kilobytes; a surface's at the CLI's grid limit tens of megabytes. */
+const MAX_RESULT_JSON_BYTES = 256 << 20;
 import { numberOption } from '../common.js';
 
 export function registerClassify(program: Command): void {
@@ -16,8 +20,9 @@ export function registerClassify(program: Command): void {
       const out = makeOutput(!!flags.json);
       let json: unknown;
       try {
-        json = JSON.parse(readFileSync(file, 'utf8'));
+        json = JSON.parse(readRegularText(file, { maxBytes: MAX_RESULT_JSON_BYTES, what: 'result' }));
       } catch (e) {
+        if (e instanceof FileRefusedError) throw e;
         throw new UsageError(`${file}: cannot read a JSON curve result (${(e as Error).message})`);
       }
       let r;

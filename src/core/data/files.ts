@@ -2,9 +2,10 @@
 // on the output so that a corrupt or hostile file gives a DataError instead of a huge allocation.
 
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { readRegularFile } from '../../ir/read-file.js';
 import { DataError, formatCount as count } from './errors.js';
 import type { FileDigest } from './dataset.js';
 
@@ -28,17 +29,12 @@ export interface DataFile {
 export function readDataFile(path: string, what: string, options: ReadOptions = {}): DataFile {
   const max = options.maxBytes ?? MAX_DATA_BYTES;
   const fix = options.fix ? ` (${options.fix})` : '';
-  let size: number;
+  let raw: Uint8Array;
   try {
-    const st = statSync(path);
-    if (!st.isFile()) throw new DataError(`${what}: ${path} is not a regular file${fix}`);
-    size = st.size;
+    raw = readRegularFile(path, { maxBytes: max, what }); // the same checks on the descriptor read (no swap after stat)
   } catch (e) {
-    if (e instanceof DataError) throw e;
-    throw new DataError(`${what}: ${path} not found${fix}`);
+    throw new DataError(`${(e as Error).message}${fix}`);
   }
-  if (size > max) throw new DataError(`${what}: ${path} is ${count(size)} bytes, more than the ${count(max)}-byte limit${fix}`);
-  const raw = new Uint8Array(readFileSync(path));
   const digest: FileDigest = { path, bytes: raw.length, sha256: createHash('sha256').update(raw).digest('hex') };
   return { bytes: isGzip(raw) ? gunzip(raw, `${what}: ${path}`, max, fix) : raw, digest };
 }

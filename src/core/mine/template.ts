@@ -1,7 +1,7 @@
 // A template shape from a JSON file: {"λ": value, …} (or [[λ, value], …]). The curve is matched up to offset and
 // scale (correlation), so the values only need the right shape, e.g. {"-1": 1, "-0.5": 0, "0": 0.6, "0.5": 0, "1": 1}.
 // Success is the taxonomy type of the template itself, read off its piecewise-linear curve on the judging grid.
-import { readFileSync } from 'node:fs';
+import { readRegularText } from '../../ir/read-file.js';
 import { classifyCurve, type CurveType } from '../classify/index.js';
 import { correlationObjective, type Objective } from './objectives.js';
 
@@ -58,12 +58,7 @@ export function templateObjective(t: Template, shape = 'template'): Objective {
 }
 
 export function loadTemplate(path: string): Objective {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new Error(`template ${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  const text = readRegularText(path, { maxBytes: 64 << 20, what: 'template' });
   return templateObjective(parseTemplate(text, `template ${path}`), `template:${path}`);
 }
 

@@ -1,7 +1,8 @@
 // TF.js LayersModel import: model.json plus its weight shards → an ONNX graph → a terrain model (via ONNX import).
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { importGraph, type Imported } from '../import/index.js';
+import { readRegularFile } from '../read-file.js';
 import { sizeOf } from '../tensor.js';
 import { parseModelJson, TfjsError, type WeightGroup } from './format.js';
 import { tfjsToGraph } from './convert.js';
@@ -33,15 +34,15 @@ function groupBytes(g: WeightGroup): number {
 }
 
 export function loadTfjsModel(path: string): TfjsLoaded {
-  let text: Buffer;
+  let text: Uint8Array;
   try {
-    text = readFileSync(path);
+    text = readRegularFile(path, { what: 'TF.js model' });
   } catch (e) {
-    throw new TfjsError(`${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new TfjsError((e as Error).message);
   }
   let json: unknown;
   try {
-    json = JSON.parse(text.toString('utf8'));
+    json = JSON.parse(new TextDecoder().decode(text));
   } catch (e) {
     throw new TfjsError(`${path}: not valid JSON (${(e as Error).message})`);
   }
@@ -61,7 +62,12 @@ export function loadTfjsModel(path: string): TfjsLoaded {
     if (total !== groupBytes(g)) throw new TfjsError(`${path}: shards ${g.paths.join(', ')} hold ${total} bytes, the manifest's weights need ${groupBytes(g)}`);
     for (const p of g.paths) {
       if (shards.has(p)) throw new TfjsError(`${path}: weight shard '${p}' is listed twice`);
-      const bytes = readFileSync(join(dirname(path), p));
+      let bytes: Uint8Array;
+      try {
+        bytes = readRegularFile(join(dirname(path), p), { what: `${path}: weight shard` });
+      } catch (e) {
+        throw new TfjsError((e as Error).message);
+      }
       shards.set(p, bytes);
       files.push(bytes);
     }

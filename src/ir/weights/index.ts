@@ -1,5 +1,5 @@
 // PyTorch weights for a model: .pt/.pth (torch.save zip) and .safetensors state_dicts, mapped onto initializers.
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from '../read-file.js';
 import { decodeSafetensors, SafetensorsError } from '../safetensors.js';
 import type { Tensor } from '../tensor.js';
 import { decodeTorchSave, TorchFileError } from './pt.js';
@@ -40,9 +40,9 @@ export function decodeWeights(bytes: Uint8Array, source: string): WeightsFile {
 export function readWeightsFile(path: string): WeightsFile {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = readRegularFile(path, { what: 'weights file' });
   } catch (e) {
-    throw new WeightsFileError(`${path}: cannot read the weights file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new WeightsFileError((e as Error).message);
   }
   return decodeWeights(bytes, path);
 }

@@ -1,0 +1,66 @@
+// Reading a file the user named (model, weights, direction, result JSON, data): only a regular file of bounded size.
+// A /dev/zero symlink would otherwise be read until memory runs out, a FIFO would block forever, a directory gives
+// EISDIR. The file is opened non-blocking (a FIFO opens at once), checked with fstat on that same descriptor (no
+// window for a swap between check and read), and read up to its stated size only.
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+
+/** Default largest user file: just under the 2 GiB that Node's readFileSync allows. */
+export const MAX_USER_FILE_BYTES = 2 ** 31 - 1;
+
+/** A file that is not a regular file, too large, or unreadable; an input error (exit 2). */
+export class FileRefusedError extends Error {
+  override name = 'FileRefusedError';
+}
+
+export interface ReadFileOptions {
+  /** Largest accepted size in bytes (default MAX_USER_FILE_BYTES). */
+  maxBytes?: number;
+  /** How the file is named in messages, e.g. '--weights' or 'direction file' (default: 'file'). */
+  what?: string;
+}
+
+/** Reads a regular file of at most maxBytes; FileRefusedError naming the file and the problem otherwise. */
+export function readRegularFile(path: string, options: ReadFileOptions = {}): Uint8Array {
+  const max = options.maxBytes ?? MAX_USER_FILE_BYTES;
+  const what = options.what ?? 'file';
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new FileRefusedError(`${what}: ${path} ${code === 'ENOENT' ? 'not found' : `cannot be opened (${code ?? (e as Error).message})`}`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new FileRefusedError(`${what}: ${path} is ${kindOf(st)}, not a regular file; give the file itself`);
+    if (st.size > max) throw new FileRefusedError(`${what}: ${path} is ${st.size.toLocaleString('en-US')} bytes, more than the ${max.toLocaleString('en-US')}-byte limit`);
+    const out = new Uint8Array(st.size);
+    let at = 0;
+    while (at < out.length) {
+      const n = readSync(fd, out, at, out.length - at, at);
+      if (n === 0) break;
+      at += n;
+    }
+    if (at < out.length) throw new FileRefusedError(`${what}: ${path} shrank while being read (${at} of ${st.size} bytes); is another process writing it?`);
+    return out;
+  } catch (e) {
+    if (e instanceof FileRefusedError) throw e;
+    throw new FileRefusedError(`${what}: ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** readRegularFile as UTF-8 text. */
+export function readRegularText(path: string, options: ReadFileOptions = {}): string {
+  return new TextDecoder().decode(readRegularFile(path, options));
+}
+
+function kindOf(st: Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
