@@ -4,6 +4,8 @@ import { fitSampleShape, makeBatches, NORMALIZE_FORMS, resolveData, type Dataset
 import { loadModelFile, type LoadedModel } from '../core/model-file.js';
 import type { DataSelection } from '../core/landscape/job.js';
 import type { LabeledBatch } from '../core/evaluate/point.js';
+import { chooseLoss, DEFAULT_LOSS, LOSS_NAMES, type LossChoice } from '../core/loss/choice.js';
+import { LOGITS } from '../ir/model.js';
 import { UsageError } from './errors.js';
 
 export function intOption(flag: string, min = 0) {
@@ -41,6 +43,7 @@ export function addDataOptions(cmd: Command, defaultSplit: SplitName): Command {
     .option('--samples <n>', 'a seeded, stratified subset of N samples of the split', intOption('--samples', 1))
     .option('--data-seed <n>', 'seed of the --samples subset', intOption('--data-seed'), 0)
     .option('--normalize <how>', NORMALIZE_HELP)
+    .option('--loss <name>', `${LOSS_NAMES.join(' | ')} (default ${DEFAULT_LOSS}; docs/pytorch.md)`, choiceOption('--loss', LOSS_NAMES))
     .option('--batch <n>', 'evaluation batch size', intOption('--batch', 1), 256);
 }
 
@@ -58,6 +61,7 @@ export interface DataOptions {
   samples?: number;
   dataSeed: number;
   normalize?: string;
+  loss?: string;
   batch: number;
 }
 
@@ -66,6 +70,8 @@ export interface PreparedData {
   train: Dataset;
   batches: LabeledBatch[];
   selection: DataSelection;
+  /** The --loss checked against the model's output and the labels (present when prepareData was given the model). */
+  loss?: LossChoice;
 }
 
 /**
@@ -78,12 +84,29 @@ export function prepareData(o: DataOptions, model?: LoadedModel): PreparedData {
   announceNormalization(d);
   const fit = (ds: Dataset) => (model ? fitSampleShape(ds, model.model.spec.inputShape) : ds);
   const selected = fit(d.selected);
+  const loss = model ? chooseLoss(o.loss ?? DEFAULT_LOSS, outputShape(model), selected, model.path) : undefined;
   return {
     selected,
     train: fit(d.train),
     batches: makeBatches(selected, o.batch),
-    selection: { source: d.source, split: o.split, samples: o.samples, seed: o.dataSeed, normalize: d.normalize, hash: selected.hash, count: selected.count },
+    selection: {
+      source: d.source, split: o.split, samples: o.samples, seed: o.dataSeed, normalize: d.normalize,
+      ...(loss ? { loss: loss.name } : {}), hash: selected.hash, count: selected.count,
+    },
+    ...(loss ? { loss } : {}),
   };
+}
+
+/** Per-sample shape of the model's output (without the batch axis). */
+export function outputShape(m: LoadedModel): (number | string)[] {
+  const out = m.model.graph.outputs.find((o) => o.name === LOGITS);
+  return out ? out.shape.slice(1) : [m.model.spec.classes];
+}
+
+/** Commands whose loss evaluation is not yet wired for every --loss refuse the others by name. */
+export function requireLoss(data: PreparedData, supported: readonly string[], command: string): void {
+  const name = data.loss?.name ?? DEFAULT_LOSS;
+  if (!supported.includes(name)) throw new UsageError(`--loss ${name} is not supported by terrain ${command} yet (supported: ${supported.join(', ')}); terrain eval and hessian take every loss`);
 }
 
 /** Says once, on stderr, which normalisation the data got (it changes every number computed from it). */
@@ -98,13 +121,16 @@ export function loadModel(path: string, weights?: string): LoadedModel {
 }
 
 /** The model's input must take the data's samples: same shape, or the same size for a flattening model. */
-export function checkCompatible(m: LoadedModel, data: Dataset, dataFlag = '--data'): void {
+export function checkCompatible(m: LoadedModel, prepared: Dataset | PreparedData, dataFlag = '--data'): void {
+  const data = 'selected' in prepared ? prepared.selected : prepared;
   const want = m.model.spec.inputShape, got = data.shape;
   if (want.join() !== got.join()) throw new UsageError(`${dataFlag} ${data.name}: samples are [${got}] but the model ${m.path} takes [${want}]; use data of that shape or a model built for it`);
   if (m.model.spec.inputDtype && data.xDtype !== 'int64' && !m.model.spec.inputs) {
     throw new UsageError(`${dataFlag} ${data.name}: the model ${m.path} takes integer token ids (${m.model.spec.inputDtype}) but the samples are floats; save X as an integer array (numpy: x.astype('int64'))`);
   }
-  if (data.classes > m.model.spec.classes) throw new UsageError(`${dataFlag} ${data.name}: ${data.classes} classes but the model ${m.path} has ${m.model.spec.classes} outputs`);
+  // With a chosen loss the labels were checked against the output by chooseLoss (a bce model has one output for 2 classes).
+  const checkedByLoss = 'selected' in prepared && prepared.loss !== undefined;
+  if (!checkedByLoss && data.classes > m.model.spec.classes) throw new UsageError(`${dataFlag} ${data.name}: ${data.classes} classes but the model ${m.path} has ${m.model.spec.classes} outputs`);
 }
 
 export function commandLine(): string[] {

@@ -8,7 +8,7 @@ export class UsageError extends Error {
 /** Error classes of the lower layers that mean "the input is wrong", matched by name so the CLI needs no list of imports. */
 const INPUT_ERRORS = new Set([
   'UsageError', 'DataError', 'RunMismatchError', 'RangeError_', 'OnnxFormatError', 'SafetensorsError',
-  'CheckpointError', 'ModelFileError', 'DirectionSpecError', 'DirectionError', 'ModelSpecError', 'UnsupportedOpError', 'WeightsError', 'QueueError', 'ExportError',
+  'CheckpointError', 'ModelFileError', 'DirectionSpecError', 'DirectionError', 'ModelSpecError', 'UnsupportedOpError', 'WeightsError', 'QueueError', 'ExportError', 'LossError',
   'FileRefusedError',
 ]);
 

@@ -10,13 +10,13 @@
 import { differentiate } from './autodiff.js';
 import type { Graph, Node } from './graph.js';
 import { attr } from './graph.js';
-import { LOSS, type LossKind } from './loss.js';
+import { LOSS, type LossKind, type LossOptions } from './loss.js';
 import type { Model } from './model.js';
 import { inferShapes } from './shapes.js';
 import { exposeAs, gradName, lossGraph } from './training-graph.js';
 
 export interface HvpGraphOptions {
-  loss: LossKind;
+  loss: LossKind | LossOptions;
   bn: 'eval' | 'train';
   /** Default 'inputs' (the HVP operator is evaluated at many points); 'initializers' bakes one point in. */
   weights?: 'inputs' | 'initializers';

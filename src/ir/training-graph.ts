@@ -3,12 +3,13 @@
 import { differentiate } from './autodiff.js';
 import { bnToTrainMode } from './bn-train.js';
 import type { Graph } from './graph.js';
-import { CORRECT, LOSS, withLoss, type LossKind } from './loss.js';
+import { CORRECT, LOSS, withLoss, type LossKind, type LossOptions } from './loss.js';
 import { INPUT, requireDifferentiable, type Model } from './model.js';
 import { inferShapes } from './shapes.js';
 
 export interface GradientGraphOptions {
-  loss: LossKind;
+  /** A loss kind, or the full options of withLoss (float targets, their shape). */
+  loss: LossKind | LossOptions;
   /** 'eval': BN uses the running statistics (graph inputs as stored); 'train': batch statistics, PyTorch semantics. */
   bn: 'eval' | 'train';
   /** 'inputs': parameters become graph inputs, fed every run; 'initializers': baked in (fastest for a fixed point). */
@@ -52,7 +53,7 @@ export function lossGraph(model: Model, opts: GradientGraphOptions): { graph: Gr
   let runningStatOutputs = new Map<string, string>();
   if (opts.bn === 'train') ({ graph, runningStatOutputs } = bnToTrainMode(graph, { momentum: opts.momentum }));
   else if (opts.bn !== 'eval') throw new Error(`bn should be 'eval' or 'train', got '${String(opts.bn)}'`);
-  graph = withLoss(graph, { kind: opts.loss });
+  graph = withLoss(graph, typeof opts.loss === 'string' ? { kind: opts.loss } : opts.loss);
   if (opts.weights === 'inputs') graph = parametersAsInputs(graph, model.params);
   else if (opts.weights !== 'initializers') throw new Error(`weights should be 'inputs' or 'initializers', got '${String(opts.weights)}'`);
   return { graph, runningStatOutputs };

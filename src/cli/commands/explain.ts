@@ -12,7 +12,7 @@ import { loadModelFile } from '../../core/model-file.js';
 import { parseRange } from '../../core/runs/grid.js';
 import { RunDir } from '../../core/runs/run-dir.js';
 import { curvesPlot, writePlot } from '../../plot/index.js';
-import { addDataOptions, addModelOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, prepareData, type DataOptions } from '../common.js';
+import { addDataOptions, addModelOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, prepareData, requireLoss, type DataOptions } from '../common.js';
 import { makeOutput } from '../output.js';
 import { VERSION } from '../version.js';
 import { eigenvectorProvider } from './eigen-provider.js';
@@ -51,7 +51,8 @@ async function explain(flags: ExplainFlags): Promise<void> {
   const range = parseRange(flags.range, '--range');
   const m = loadModelFile(flags.model, { weights: flags.weights });
   const data = prepareData(flags, m);
-  checkCompatible(m, data.selected);
+  requireLoss(data, ['cross-entropy'], 'explain');
+  checkCompatible(m, data);
   const [dir] = await resolveDirections([flags.direction], directionContext(m, gradientProvider(m, data.batches, flags.threads), eigenvectorProvider(m, data.batches, flags.hessian, flags.threads)));
   const run = await RunDir.open(flags.out, {
     kind: 'explain',

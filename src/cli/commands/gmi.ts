@@ -9,7 +9,7 @@ import { loadModelFile } from '../../core/model-file.js';
 import { linspace, parseRange } from '../../core/runs/grid.js';
 import { RunDir } from '../../core/runs/run-dir.js';
 import { curvesPlot, writePlot } from '../../plot/index.js';
-import { addDataOptions, addModelOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, prepareData, type DataOptions } from '../common.js';
+import { addDataOptions, addModelOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, prepareData, requireLoss, type DataOptions } from '../common.js';
 import { UsageError } from '../errors.js';
 import { makeOutput } from '../output.js';
 import { VERSION } from '../version.js';
@@ -54,7 +54,8 @@ async function gmi(flags: GmiFlags): Promise<void> {
   if (flags.traceSamples === 1) throw new UsageError('--trace-samples 1: need 0 (skip) or at least 2 for a standard error');
   const m = loadModelFile(flags.model, { weights: flags.weights });
   const data = prepareData(flags, m);
-  checkCompatible(m, data.selected);
+  requireLoss(data, ['cross-entropy'], 'gmi');
+  checkCompatible(m, data);
   const specs = Array.from({ length: flags.directions }, (_, i) => `gaussian:norm=${flags.norm}:seed=${flags.seed + i}`);
   const dirs = await resolveDirections(specs, directionContext(m));
   const run = await RunDir.open(flags.out, {

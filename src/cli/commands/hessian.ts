@@ -11,7 +11,7 @@ import { curvatureOverTraining, trainingCheckpoints } from '../../core/explain/t
 import { loadModelFile } from '../../core/model-file.js';
 import { RunDir } from '../../core/runs/run-dir.js';
 import { curvesPlot, densityPlot, writePlot } from '../../plot/index.js';
-import { addDataOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, numberOption, prepareData, type DataOptions } from '../common.js';
+import { addDataOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, numberOption, prepareData, requireLoss, type DataOptions } from '../common.js';
 import { UsageError } from '../errors.js';
 import { makeOutput } from '../output.js';
 import { VERSION } from '../version.js';
@@ -82,7 +82,7 @@ async function atPoint(flags: HessianFlags): Promise<void> {
   const m = loadModelFile(flags.model!, { weights: flags.weights });
   checkParams(m.theta.layout, flags.params);
   const data = prepareData(flags, m);
-  checkCompatible(m, data.selected);
+  checkCompatible(m, data);
   const run = await RunDir.open(flags.out, {
     kind: 'hessian',
     identity: {
@@ -93,7 +93,7 @@ async function atPoint(flags: HessianFlags): Promise<void> {
     },
     info: { command: ['terrain', 'hessian', ...commandLine()], version: VERSION, started: new Date().toISOString(), cwd: process.cwd() },
   });
-  const op = await modelHessian(m, data.batches, { method: flags.hvp, bn: flags.bn, params: flags.params, threads: flags.threads });
+  const op = await modelHessian(m, data.batches, { method: flags.hvp, bn: flags.bn, params: flags.params, threads: flags.threads, loss: data.loss });
   const t0 = Date.now();
   let analysis: HessianAnalysis;
   const plan = plannedProducts(flags, op.size);
@@ -185,7 +185,8 @@ async function overTraining(flags: HessianFlags): Promise<void> {
   const first = loadModelFile(paths[0]!);
   checkParams(first.theta.layout, flags.params);
   const data = prepareData(flags, first);
-  checkCompatible(first, data.selected);
+  requireLoss(data, ['cross-entropy'], 'hessian --checkpoints');
+  checkCompatible(first, data);
   const run = await RunDir.open(flags.out, {
     kind: 'hessian-checkpoints',
     identity: { checkpoints: paths, data: data.selection, batchSize: flags.batch, hvp: flags.hvp, bn: flags.bn, params: flags.params ?? null, seed: flags.seed, traceSamples: flags.traceSamples },

@@ -9,7 +9,7 @@ import { loadModelFile, type LoadedModel } from '../../core/model-file.js';
 import { parseRange } from '../../core/runs/grid.js';
 import { makeBatches } from '../../core/data/index.js';
 import { orthogonalize } from '../../core/directions/plane.js';
-import { addDataOptions, addModelOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, prepareData, type DataOptions } from '../common.js';
+import { addDataOptions, addModelOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, prepareData, requireLoss, type DataOptions } from '../common.js';
 import { makeOutput } from '../output.js';
 import { UsageError } from '../errors.js';
 import { parseTolerance, type AdaptiveOptions, type Tolerance } from '../../core/landscape/adaptive.js';
@@ -90,7 +90,8 @@ function addLandscapeOptions(cmd: Command): Command {
 async function prepare(flags: LandscapeFlags, specs: string[], orthogonal = false) {
   const m = loadModelFile(flags.model, { weights: flags.weights });
   const data = prepareData(flags, m);
-  checkCompatible(m, data.selected);
+  requireLoss(data, ['cross-entropy'], 'curve/surface');
+  checkCompatible(m, data);
   const ctx: DirectionContext = {
     ...directionContext(m, gradientProvider(m, data.batches, flags.threads), eigenvectorProvider(m, data.batches, flags.hessian, flags.threads)),
     buffers: m.buffers, loadBuffers: async (path) => loadModelFile(path).buffers,

@@ -6,6 +6,8 @@ import { buildHvpGraph, type HvpGraph } from '../../ir/hvp.js';
 import { toFloat64, widenTensor } from '../../ir/grad/float64.js';
 import { buildGradientGraph } from '../../ir/training-graph.js';
 import { CORRECT, LABELS } from '../../ir/loss.js';
+import type { LossChoice } from '../loss/choice.js';
+import { lossFeeds } from '../loss/evaluate.js';
 import { INPUT } from '../../ir/model.js';
 import type { Tensor } from '../../ir/tensor.js';
 import { Session } from '../../engine/session.js';
@@ -54,6 +56,8 @@ export interface HvpBackend {
 
 export interface BackendOptions {
   bn: BnChoice;
+  /** --loss (default cross-entropy): the loss graph and what it is fed. */
+  loss?: LossChoice;
   threads: number;
   /** Every batch has this many samples: the graph gets a fixed batch size (much faster ORT session creation). */
   batch?: number;
@@ -65,6 +69,11 @@ export interface BackendOptions {
   fdPrecisionStrict?: boolean;
   /** exact only: directions per run of `products` (default 4; its graph is built on first use). */
   vectorsPerRun?: number;
+}
+
+/** Labels (default cross-entropy) or what the chosen loss is fed. */
+function labelFeeds(batch: LabeledBatch, loss: LossChoice | undefined, dtype: 'float32' | 'float64' = 'float32'): Record<string, Tensor> {
+  return loss ? lossFeeds(batch, loss, dtype) : { [LABELS]: batch.y };
 }
 
 function gather(layout: ParamLayout, out: Record<string, Tensor>, nameOf: (p: string) => string): Float32Array {
@@ -82,14 +91,14 @@ export async function exactBackend(point: ModelPoint, opts: BackendOptions): Pro
   // ORT runs every node of a graph whatever is fetched, so products without the gradient get a graph without its
   // first-order weight-gradient nodes; the graph with the gradient is built when first asked for.
   const build = async (gradients: boolean, vectors = 1) => {
-    const hg = buildHvpGraph(modelAt(point), { loss: 'softmax-ce', bn: opts.bn, weights: 'initializers', batch: opts.batch, gradients, vectors });
+    const hg = buildHvpGraph(modelAt(point), { loss: opts.loss?.options ?? 'softmax-ce', bn: opts.bn, weights: 'initializers', batch: opts.batch, gradients, vectors });
     return { hg, session: await Session.create(hg.graph, { threads: opts.threads }) };
   };
   const vectorsPerRun = opts.vectorsPerRun ?? 4;
   const plain = await build(false);
   let full: ReturnType<typeof build> | undefined, many: ReturnType<typeof build> | undefined;
   const feedsOf = (hg: HvpGraph, batch: LabeledBatch, vs: readonly ParamVector[]) => {
-    const feeds: Record<string, Tensor> = { [INPUT]: batch.x, [LABELS]: batch.y };
+    const feeds: Record<string, Tensor> = { [INPUT]: batch.x, ...labelFeeds(batch, opts.loss) };
     vs.forEach((v, j) => { for (const [name, t] of toTensors(v)) feeds[hg.vectorsOf[j]!.get(name)!] = t; });
     return feeds;
   };
@@ -126,7 +135,7 @@ export async function exactBackend(point: ModelPoint, opts: BackendOptions): Pro
 
 export async function fdBackend(point: ModelPoint, opts: BackendOptions): Promise<HvpBackend & { precision: FdPrecision }> {
   const layout = point.theta.layout;
-  const gg = buildGradientGraph(modelAt(point), { loss: 'softmax-ce', bn: opts.bn, weights: 'inputs', batch: opts.batch });
+  const gg = buildGradientGraph(modelAt(point), { loss: opts.loss?.options ?? 'softmax-ce', bn: opts.bn, weights: 'inputs', batch: opts.batch });
   const want = opts.fdPrecision ?? 'float64';
   let precision: FdPrecision = want;
   let session: Session;
@@ -146,7 +155,7 @@ export async function fdBackend(point: ModelPoint, opts: BackendOptions): Promis
 
   const gradientAt = async (batch: LabeledBatch, w: Float32Array | Float64Array): Promise<{ loss: number; correct: number; gradient: Float64Array }> => {
     let feeds = batchFeeds.get(batch);
-    if (!feeds) { feeds = { [INPUT]: wide ? widenTensor(batch.x) : batch.x, [LABELS]: batch.y }; batchFeeds.set(batch, feeds); }
+    if (!feeds) { feeds = { [INPUT]: wide ? widenTensor(batch.x) : batch.x, ...labelFeeds(batch, opts.loss, wide ? 'float64' : 'float32') }; batchFeeds.set(batch, feeds); }
     const all: Record<string, Tensor> = { ...feeds };
     for (const s of layout.slots) all[s.name] = { dtype: wide ? 'float64' : 'float32', dims: s.shape, data: w.subarray(s.offset, s.offset + s.size) };
     const out = await session.run(all, [gg.lossName, gg.correctName, ...gradNames]);

@@ -2,6 +2,8 @@
 import { buildGradientGraph } from '../../ir/training-graph.js';
 import { INPUT } from '../../ir/model.js';
 import { LABELS } from '../../ir/loss.js';
+import type { LossChoice } from '../loss/choice.js';
+import { lossFeeds } from '../loss/evaluate.js';
 import { Session } from '../../engine/session.js';
 import type { LabeledBatch } from '../evaluate/point.js';
 import { fromFloat64, type ParamVector } from '../params.js';
@@ -13,6 +15,8 @@ export type BnChoice = 'eval' | 'train';
 export interface GradientOptions {
   /** 'eval' (default): BN uses the running statistics; 'train': each batch's own statistics. */
   bn?: BnChoice;
+  /** --loss (default cross-entropy). */
+  loss?: LossChoice;
   /** ORT intra-op threads (0 = all cores). */
   threads?: number;
 }
@@ -30,13 +34,13 @@ export interface FullGradient {
 export async function fullGradient(point: ModelPoint, batches: readonly LabeledBatch[], opts: GradientOptions = {}): Promise<FullGradient> {
   const layout = point.theta.layout;
   const batch = batches.every((b) => b.size === batches[0]?.size) ? batches[0]?.size : undefined;
-  const gg = buildGradientGraph(modelAt(point), { loss: 'softmax-ce', bn: opts.bn ?? 'eval', weights: 'initializers', batch });
+  const gg = buildGradientGraph(modelAt(point), { loss: opts.loss?.options ?? 'softmax-ce', bn: opts.bn ?? 'eval', weights: 'initializers', batch });
   const session = await Session.create(gg.graph, { threads: opts.threads ?? 0 });
   const fetch = [gg.lossName, gg.correctName, ...layout.slots.map((s) => gg.gradOf.get(s.name)!)];
   try {
     const grad = new Float32Array(layout.size);
     const mean = await dataMean(batches, layout.size, async (b) => {
-      const out = await session.run({ [INPUT]: b.x, [LABELS]: b.y }, fetch);
+      const out = await session.run({ [INPUT]: b.x, ...(opts.loss ? lossFeeds(b, opts.loss) : { [LABELS]: b.y }) }, fetch);
       for (const s of layout.slots) grad.set(out[gg.gradOf.get(s.name)!]!.data as Float32Array, s.offset);
       return { loss: Number(out[gg.lossName]!.data[0]), correct: Number(out[gg.correctName]!.data[0]), vectors: [grad] };
     });

@@ -1,6 +1,7 @@
 // The Hessian of a model's mean loss over a data set as a LinearOperator (float64 in and out), optionally restricted
 // to the parameters whose names match a pattern. The backend computes one batch's product; dataMean weights batches
 // by size; the session is built once per operator and reused by every product.
+import type { LossChoice } from '../loss/choice.js';
 import type { LabeledBatch } from '../evaluate/point.js';
 import { norm as paramNorm, type ParamLayout, type ParamVector } from '../params.js';
 import { dataMean, totalSamples } from './data-mean.js';
@@ -25,6 +26,8 @@ export interface ModelHessianOptions {
   fdPrecision?: FdPrecision;
   /** exact: directions per ORT run in matvecMany (default 4). */
   vectorsPerRun?: number;
+  /** --loss (default cross-entropy): the loss whose Hessian this is. */
+  loss?: LossChoice;
 }
 
 export interface ProductWithGradient {
@@ -81,8 +84,8 @@ export async function modelHessian(point: ModelPoint, batches: readonly LabeledB
   // One batch size throughout (e.g. --batch dividing the sample count): fix it in the graph.
   const batch = batches.every((b) => b.size === batches[0]!.size) ? batches[0]!.size : undefined;
   const backend: HvpBackend & { precision?: FdPrecision } = method === 'exact'
-    ? await exactBackend(point, { bn, threads, batch, vectorsPerRun: opts.vectorsPerRun })
-    : await fdBackend(point, { bn, threads, fdStep, batch, fdPrecision: opts.fdPrecision });
+    ? await exactBackend(point, { bn, threads, batch, vectorsPerRun: opts.vectorsPerRun, loss: opts.loss })
+    : await fdBackend(point, { bn, threads, fdStep, batch, fdPrecision: opts.fdPrecision, loss: opts.loss });
 
   const embed = (v: ArrayLike<number>): ParamVector => {
     if (v.length !== subset.indices.length) throw new Error(`vector has ${v.length} entries, the operator has ${subset.indices.length} coordinates`);

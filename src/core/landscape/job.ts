@@ -25,6 +25,8 @@ export interface DataSelection {
   seed: number;
   /** The --normalize in force ('per-channel', 'none', 'MEAN,STD'): recorded in run.json as part of the identity. */
   normalize?: string;
+  /** The --loss ('cross-entropy', 'mse', …), where the command takes one: part of the identity. */
+  loss?: string;
   /** Hash of the exact samples evaluated. */
   hash: string;
   count: number;

@@ -1,0 +1,58 @@
+// --loss end to end against PyTorch: models exported from PyTorch whose loss is not softmax cross-entropy (one-logit
+// BCE, multi-label BCE, MSE regression on float targets, NLL on log-probabilities): eval's loss within 1e-6 and the
+// top Hessian eigenvalue within 1e-4 of PyTorch's (full float64 Hessian); a loss that does not fit is refused.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runPython, torchAvailable } from '../ir/zoo/testing.js';
+
+const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
+const terrain = (args: string[]) => spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, TERRAIN_NO_PROGRESS: '1' } });
+const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+
+const CASES = [
+  { id: 'binary', loss: 'bce', accuracy: true },
+  { id: 'multi', loss: 'bce', accuracy: true },
+  { id: 'regress', loss: 'mse', accuracy: false },
+  { id: 'nll', loss: 'nll', accuracy: true },
+];
+
+test('--loss bce|mse|nll: eval and hessian equal PyTorch; cross-entropy on a one-logit model is refused', async (t) => {
+  if (!torchAvailable()) { t.skip('python3-torch not installed'); return; }
+  const dir = mkdtempSync(join(tmpdir(), 'terrain-loss-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const ref = JSON.parse(runPython('loss_models.py', [dir]).trim()) as Record<string, { loss: number; top: number }>;
+  const data = (id: string) => ['--model', join(dir, `${id}.onnx`), '--data', `npy:${join(dir, `${id}.x.npy`)},${join(dir, `${id}.y.npy`)}`, '--split', 'all', '--threads', '1'];
+  for (const c of CASES) {
+    await t.test(`${c.id} --loss ${c.loss}`, () => {
+      const e = terrain(['eval', ...data(c.id), '--loss', c.loss, '--json']);
+      assert.equal(e.status, 0, e.stderr);
+      const r = lastJson(e.stdout);
+      const want = ref[c.id]!;
+      assert.ok(Math.abs((r['loss'] as number) - want.loss) <= 1e-6 * want.loss, `loss ${r['loss']} vs PyTorch ${want.loss}`);
+      assert.equal(r['lossKind'], c.loss);
+      if (c.accuracy) assert.equal(typeof r['accuracy'], 'number');
+      else assert.deepEqual([r['accuracy'], typeof r['accuracyNote']], [null, 'string']);
+      const out = join(dir, `h-${c.id}`);
+      const h = terrain(['hessian', ...data(c.id), '--loss', c.loss, '--top', '1', '--no-plots', '--out', out, '--json']);
+      assert.equal(h.status, 0, h.stderr);
+      const top = (lastJson(h.stdout)['eigenvalues'] as number[])[0]!;
+      assert.ok(Math.abs(top - want.top) <= 1e-4 * want.top, `λ₁ ${top} vs PyTorch ${want.top}`);
+      const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { identity: { data: { loss: string } } };
+      assert.equal(run.identity.data.loss, c.loss, 'the loss is part of the run identity');
+    });
+  }
+  const ce = terrain(['eval', ...data('binary')]);
+  assert.equal(ce.status, 2);
+  assert.match(ce.stderr, /--loss cross-entropy needs at least 2 classes.*one column.*use --loss bce/);
+  const regressCe = terrain(['eval', ...data('regress')]);
+  assert.equal(regressCe.status, 2);
+  assert.match(regressCe.stderr, /needs integer class labels.*float targets.*use --loss mse/);
+  const curve = terrain(['curve', ...data('binary'), '--loss', 'bce', '--direction', 'gaussian', '--range', '-1:1:3', '--out', join(dir, 'c')]);
+  assert.equal(curve.status, 2);
+  assert.match(curve.stderr, /--loss bce is not supported by terrain curve\/surface yet/);
+});
