@@ -5,8 +5,9 @@ gradient, for terrain's LSTM/GRU/RNN gradient rules.
 
 For every model in MODELS and opset in OPSETS: OUT_DIR/ID.oK.onnx (the call of docs/pytorch.md: input "input",
 output "output", dynamic batch, training=PRESERVE, no constant folding). Per model: OUT_DIR/ID.ref.safetensors
-with x (float32 [N, T, D] or int64 token ids [N, T]), y (int64 labels), loss (float64 mean cross-entropy) and
-grad:NAME for every named parameter, all computed by PyTorch in float64. OUT_DIR/models.json lists the ids.
+with x (float32 [N, T, D] or int64 token ids [N, T]), y (int64 labels), loss (float64 mean cross-entropy), and for
+every named parameter grad:NAME, a random direction v:NAME and the Hessian-vector product hv:NAME (double backprop),
+all computed by PyTorch in float64. OUT_DIR/models.json lists the ids.
 """
 import json
 import os
@@ -90,10 +91,16 @@ def main(out_dir):
                               dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
         wide = model.double()
         loss = F.cross_entropy(wide(x if data[0] == "ids" else x.double()), y)
-        loss.backward()
+        params = list(wide.named_parameters())
+        grads = torch.autograd.grad(loss, [p for _, p in params], create_graph=True)
+        # H v by double backprop along a seeded random direction v.
+        v = [torch.randn(p.shape, generator=g, dtype=torch.float64) for _, p in params]
+        hv = torch.autograd.grad(sum((gr * vi).sum() for gr, vi in zip(grads, v)), [p for _, p in params])
         ref = {"x": x.numpy(), "y": y.numpy(), "loss": np.array(loss.item(), dtype=np.float64)}
-        for name, p in wide.named_parameters():
-            ref["grad:" + name] = p.grad.detach().numpy()
+        for (name, _), gr, vi, h in zip(params, grads, v, hv):
+            ref["grad:" + name] = gr.detach().numpy()
+            ref["v:" + name] = vi.numpy()
+            ref["hv:" + name] = h.detach().numpy()
         st_io.write(os.path.join(out_dir, i + ".ref.safetensors"), ref)
     with open(os.path.join(out_dir, "models.json"), "w") as f:
         json.dump({"models": list(MODELS), "opsets": list(OPSETS)}, f)
