@@ -41,6 +41,10 @@ export interface ClassifyOptions {
   maxTurningDensity?: number;
   /** The λ of θ itself. */
   origin?: number;
+  /** Standard error of each loss value (--tolerance runs): an extremum then also needs errorMultiple errors. */
+  stderr?: readonly number[];
+  /** k: a rise counts only when it exceeds k · √(se_a² + se_b²) of its two ends (with `stderr`). */
+  errorMultiple?: number;
 }
 
 export const DEFAULT_CLASSIFY_OPTIONS: Readonly<Required<ClassifyOptions>> = {
@@ -56,6 +60,8 @@ export const DEFAULT_CLASSIFY_OPTIONS: Readonly<Required<ClassifyOptions>> = {
   minBasinWidth: 2,
   maxTurningDensity: 0.4,
   origin: 0,
+  stderr: [],
+  errorMultiple: 2,
 };
 
 export interface CurveFeatures {
@@ -88,7 +94,7 @@ export interface Classification { type: CurveType; features: CurveFeatures }
 
 export function classifyCurve(lambdas: readonly number[], loss: readonly number[], options: ClassifyOptions = {}): Classification {
   const o = { ...DEFAULT_CLASSIFY_OPTIONS, ...options };
-  validate(lambdas, loss, o.origin);
+  validate(lambdas, loss, o.origin, o.stderr);
   const n = loss.length;
   let min = Infinity, max = -Infinity, sum = 0;
   for (const v of loss) { min = Math.min(min, v); max = Math.max(max, v); sum += v; }
@@ -98,7 +104,13 @@ export function classifyCurve(lambdas: readonly number[], loss: readonly number[
 
   const allMinima = findExtrema(lambdas, loss, 'min');
   const allMaxima = findExtrema(lambdas, loss, 'max');
-  const significant = (e: Extremum): boolean => !flat && e.prominence >= tolerance && e.prominence > 0;
+  // With errors, a rise from a to b must also clear k standard errors of the difference. The values' errors are
+  // combined as if independent: the shared samples make the true difference's error smaller, so this errs on the
+  // side of fewer extrema.
+  const se = o.stderr;
+  const clears = (rise: number, a: number, b: number): boolean => se.length === 0 || rise > o.errorMultiple * Math.hypot(se[a] ?? 0, se[b] ?? 0);
+  const lowerWall = (e: Extremum): number => (e.leftRise <= e.rightRise ? e.leftBase : e.rightBase);
+  const significant = (e: Extremum): boolean => !flat && e.prominence >= tolerance && e.prominence > 0 && clears(e.prominence, e.index, lowerWall(e));
   const maxima = allMaxima.filter(significant);
   // A minimum walled on one side by a significant barrier and on the other only by the end of the interval is a
   // basin when that edge wall still rises by edgeProminence · range: the interval cut the basin, the curve did not.
@@ -111,8 +123,8 @@ export function classifyCurve(lambdas: readonly number[], loss: readonly number[
     return !atEdge || maxima.some((m) => (side === 'left' ? m.index < e.index : m.index > e.index) && m.value - e.value >= tolerance);
   };
   const edgeBasin = (e: Extremum): boolean => !flat && (
-    (e.leftAtEdge && barrier(e, 'right') && e.leftRise >= edgeTolerance && e.leftRise > 0) ||
-    (e.rightAtEdge && barrier(e, 'left') && e.rightRise >= edgeTolerance && e.rightRise > 0));
+    (e.leftAtEdge && barrier(e, 'right') && e.leftRise >= edgeTolerance && e.leftRise > 0 && clears(e.leftRise, e.index, e.leftBase) && clears(e.rightRise, e.index, e.rightBase)) ||
+    (e.rightAtEdge && barrier(e, 'left') && e.rightRise >= edgeTolerance && e.rightRise > 0 && clears(e.rightRise, e.index, e.rightBase) && clears(e.leftRise, e.index, e.leftBase)));
   const minima = allMinima.filter((e) => significant(e) || edgeBasin(e));
   const { basins, barriers } = describeBasins(lambdas, loss, minima, maxima, o.widthLevel);
   const origin = placeOrigin(lambdas, loss, o.origin, basins, maxima, o);
@@ -148,10 +160,12 @@ function decide(f: CurveFeatures, o: Required<ClassifyOptions>): CurveType {
   return 'vvv-basin';
 }
 
-function validate(lambdas: readonly number[], loss: readonly number[], origin: number): void {
+function validate(lambdas: readonly number[], loss: readonly number[], origin: number, stderr: readonly number[] = []): void {
   if (lambdas.length !== loss.length) {
     throw new Error(`classify: lambdas has ${lambdas.length} entries, loss has ${loss.length}; they must match`);
   }
+  if (stderr.length > 0 && stderr.length !== loss.length) throw new Error(`classify: stderr has ${stderr.length} entries, loss has ${loss.length}; they must match`);
+  stderr.forEach((v, i) => { if (!(v >= 0)) throw new Error(`classify: stderr[${i}] is ${String(v)}, expected a finite number ≥ 0`); });
   if (lambdas.length < 3) throw new Error(`classify: a curve needs at least 3 points, got ${lambdas.length}`);
   for (let i = 0; i < loss.length; i++) {
     if (typeof lambdas[i] !== 'number' || !Number.isFinite(lambdas[i])) {

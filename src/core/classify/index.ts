@@ -5,4 +5,6 @@ export type { Basin, Barrier, ExtremumFeature, OriginPlacement, OriginSite } fro
 export { findExtrema } from './extrema.js';
 export type { Extremum, ExtremumKind } from './extrema.js';
 export { classifyResult } from './result.js';
+export { classifyWithErrors } from './uncertainty.js';
+export type { UncertainClassification, UncertaintyOptions } from './uncertainty.js';
 export type { CurveResult, ClassifiedCurveResult } from './result.js';

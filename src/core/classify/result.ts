@@ -1,6 +1,7 @@
 // `terrain classify RESULT.json` as a pure function: a curve result in, the same result with type and features out.
 
 import { classifyCurve, type ClassifyOptions, type CurveFeatures, type CurveType } from './classify.js';
+import { classifyWithErrors } from './uncertainty.js';
 
 export interface CurveResult {
   kind: 'curve';
@@ -32,6 +33,11 @@ export function classifyResult(json: unknown, options: ClassifyOptions = {}): Cl
   }
   const lambdas = numberArray(record, 'lambdas');
   const loss = numberArray(record, 'loss');
+  // A --tolerance result carries per-sample errors: the type is then decided with them (uncertainty.ts).
+  if (Array.isArray(record['lossSampleStderr'])) {
+    const c = classifyWithErrors(lambdas, loss, numberArray(record, 'lossSampleStderr'), options);
+    return { ...(record as CurveResult), type: c.type, features: c.features, typeConfidence: c.typeConfidence, uncertain: c.uncertain };
+  }
   const { type, features } = classifyCurve(lambdas, loss, options);
   return { ...(record as CurveResult), type, features };
 }

@@ -40,6 +40,7 @@ test('with --tolerance every point meets the target or uses the whole split; a s
   const partial = r.samples!.map((n, i) => [n, i] as const).filter(([n]) => n < 200);
   assert.ok(partial.length >= 2 && new Set(r.samples).size >= 2, `samples ${r.samples}`);
   assert.ok(a.sampleEvaluations < a.exhaustiveEvaluations);
+  assert.ok(typeof r.typeConfidence === 'number' && typeof r.uncertain === 'boolean', 'the curve type comes with its confidence');
   // Direct: the same permutation one sample per batch, each batch's loss sum is one sample's loss.
   const single = blockEvaluator({ ...job, sampleBatches: permutedBatches(job.batches, 1, 3) });
   for (const [n, i] of partial.slice(0, 3)) {

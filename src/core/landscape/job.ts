@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { cpus } from 'node:os';
 import type { Tensor } from '../../ir/tensor.js';
-import { classifyCurve } from '../classify/index.js';
+import { classifyCurve, classifyWithErrors } from '../classify/index.js';
 import { cosine } from '../directions/plane.js';
 import { saveDirection } from '../directions/io.js';
 import type { ResolvedDirection } from '../directions/resolve.js';
@@ -25,8 +25,6 @@ export interface DataSelection {
   seed: number;
   /** The --normalize in force ('per-channel', 'none', 'MEAN,STD'): recorded in run.json as part of the identity. */
   normalize?: string;
-  /** The --loss ('cross-entropy', 'mse', …), where the command takes one: part of the identity. */
-  loss?: string;
   /** Hash of the exact samples evaluated. */
   hash: string;
   count: number;
@@ -74,6 +72,9 @@ export interface CurveResult {
   lossSampleStderr?: number[];
   accuracyStderr?: number[];
   adaptive?: AdaptiveSummary;
+  /** --tolerance runs only: the share of curves redrawn within the errors that keep the type, and whether it is low. */
+  typeConfidence?: number;
+  uncertain?: boolean;
 }
 
 export interface SurfaceResult {
@@ -211,9 +212,14 @@ export async function finishLandscape(job: Pick<LandscapeJob, 'kind' | 'ranges' 
     const lambdas = axes[0]!;
     const loss = lambdas.map((_, i) => rec(i)['loss'] as number);
     // A diverged point (NaN/∞) or a range without λ=0 leaves the curve unnamed rather than losing the run.
-    let cls: { type: string; features: unknown };
+    // --tolerance: extrema must clear their errors, and the type says how sure it is (typeConfidence, uncertain).
+    let cls: { type: string; features: unknown; typeConfidence?: number; uncertain?: boolean };
     try {
-      cls = classifyCurve(lambdas, loss);
+      if (!adaptive) cls = classifyCurve(lambdas, loss);
+      else {
+        const c = classifyWithErrors(lambdas, loss, lambdas.map((_, i) => rec(i)['lossSampleStderr'] as number));
+        cls = { type: c.type, features: c.features, typeConfidence: c.typeConfidence, uncertain: c.uncertain };
+      }
     } catch (e) {
       cls = { type: 'unclassified', features: { error: (e as Error).message } };
     }
@@ -222,6 +228,7 @@ export async function finishLandscape(job: Pick<LandscapeJob, 'kind' | 'ranges' 
       accuracy: lambdas.map((_, i) => rec(i)['accuracy'] as number),
       lossStderr: lambdas.map((_, i) => rec(i)['lossStderr'] as number),
       type: cls.type, features: cls.features, direction: job.directions[0]!.spec, bn: job.bn,
+      ...(cls.typeConfidence !== undefined ? { typeConfidence: cls.typeConfidence, uncertain: cls.uncertain } : {}),
     };
   } else {
     const [x, y] = [axes[0]!, axes[1]!];
