@@ -10,30 +10,34 @@ export const MAX_USER_FILE_BYTES = 2 ** 31 - 1;
 /** A file that is not a regular file, too large, or unreadable; an input error (exit 2). */
 export class FileRefusedError extends Error {
   override name = 'FileRefusedError';
+  /** The errno code when the file could not be opened or read (ENOENT, EACCES, …). */
+  constructor(message: string, readonly code?: string) {
+    super(message);
+  }
 }
 
 export interface ReadFileOptions {
   /** Largest accepted size in bytes (default MAX_USER_FILE_BYTES). */
   maxBytes?: number;
-  /** How the file is named in messages, e.g. '--weights' or 'direction file' (default: 'file'). */
+  /** What the file is, put before its path in messages, e.g. '--weights' or 'template' (default: nothing). */
   what?: string;
 }
 
 /** Reads a regular file of at most maxBytes; FileRefusedError naming the file and the problem otherwise. */
 export function readRegularFile(path: string, options: ReadFileOptions = {}): Uint8Array {
   const max = options.maxBytes ?? MAX_USER_FILE_BYTES;
-  const what = options.what ?? 'file';
+  const lead = options.what ? `${options.what} ` : '';
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new FileRefusedError(`${what}: ${path} ${code === 'ENOENT' ? 'not found' : `cannot be opened (${code ?? (e as Error).message})`}`);
+    throw new FileRefusedError(`${lead}${path}: cannot read the file (${code ?? (e as Error).message})`, code);
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) throw new FileRefusedError(`${what}: ${path} is ${kindOf(st)}, not a regular file; give the file itself`);
-    if (st.size > max) throw new FileRefusedError(`${what}: ${path} is ${st.size.toLocaleString('en-US')} bytes, more than the ${max.toLocaleString('en-US')}-byte limit`);
+    if (!st.isFile()) throw new FileRefusedError(`${lead}${path}: is ${kindOf(st)}, not a regular file; give the file itself`);
+    if (st.size > max) throw new FileRefusedError(`${lead}${path}: is ${st.size.toLocaleString('en-US')} bytes, more than the ${max.toLocaleString('en-US')}-byte limit`);
     const out = new Uint8Array(st.size);
     let at = 0;
     while (at < out.length) {
@@ -41,11 +45,12 @@ export function readRegularFile(path: string, options: ReadFileOptions = {}): Ui
       if (n === 0) break;
       at += n;
     }
-    if (at < out.length) throw new FileRefusedError(`${what}: ${path} shrank while being read (${at} of ${st.size} bytes); is another process writing it?`);
+    if (at < out.length) throw new FileRefusedError(`${lead}${path}: shrank while being read (${at} of ${st.size} bytes); is another process writing it?`);
     return out;
   } catch (e) {
     if (e instanceof FileRefusedError) throw e;
-    throw new FileRefusedError(`${what}: ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new FileRefusedError(`${lead}${path}: cannot read the file (${code ?? (e as Error).message})`, code);
   } finally {
     closeSync(fd);
   }

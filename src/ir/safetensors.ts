@@ -86,7 +86,7 @@ export function writeSafetensors(path: string, tensors: Map<string, Tensor> | Re
 export function readSafetensors(path: string): SafetensorsContent {
   let bytes: Uint8Array;
   try {
-    bytes = readRegularFile(path, { what: 'safetensors file' });
+    bytes = readRegularFile(path);
   } catch (e) {
     throw new SafetensorsError((e as Error).message);
   }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { readRegularFile } from '../../ir/read-file.js';
+import { readRegularFile, type FileRefusedError } from '../../ir/read-file.js';
 import { DataError, formatCount as count } from './errors.js';
 import type { FileDigest } from './dataset.js';
 
@@ -31,8 +31,9 @@ export function readDataFile(path: string, what: string, options: ReadOptions = 
   const fix = options.fix ? ` (${options.fix})` : '';
   let raw: Uint8Array;
   try {
-    raw = readRegularFile(path, { maxBytes: max, what }); // the same checks on the descriptor read (no swap after stat)
+    raw = readRegularFile(path, { maxBytes: max, what: `${what}:` });
   } catch (e) {
+    if ((e as FileRefusedError).code === 'ENOENT') throw new DataError(`${what}: ${path} not found${fix}`);
     throw new DataError(`${(e as Error).message}${fix}`);
   }
   const digest: FileDigest = { path, bytes: raw.length, sha256: createHash('sha256').update(raw).digest('hex') };

@@ -36,7 +36,7 @@ function groupBytes(g: WeightGroup): number {
 export function loadTfjsModel(path: string): TfjsLoaded {
   let text: Uint8Array;
   try {
-    text = readRegularFile(path, { what: 'TF.js model' });
+    text = readRegularFile(path);
   } catch (e) {
     throw new TfjsError((e as Error).message);
   }

@@ -40,7 +40,7 @@ export function decodeWeights(bytes: Uint8Array, source: string): WeightsFile {
 export function readWeightsFile(path: string): WeightsFile {
   let bytes: Uint8Array;
   try {
-    bytes = readRegularFile(path, { what: 'weights file' });
+    bytes = readRegularFile(path);
   } catch (e) {
     throw new WeightsFileError((e as Error).message);
   }
