@@ -22,6 +22,8 @@ export interface BundleManifest {
   bn: BnMode;
   /** ORT threads per point session, resolved (the run's identity records the same number). */
   threads: number;
+  /** Present when the run's points use one reused session per thread (core/evaluate/sessions.ts). */
+  session?: 'reused';
   batchSize: number;
   data: DataSelection;
   /**
@@ -57,6 +59,7 @@ export async function writeBundle(job: LandscapeJob, dir: string): Promise<Writt
     ranges: job.ranges.map((r) => ({ from: r.from, to: r.to, count: r.count })),
     bn: job.bn,
     threads: landscapeThreads(job),
+    ...(job.session === 'reused' ? { session: 'reused' as const } : {}),
     batchSize: job.batchSize,
     data: job.data,
     model: { blob: await put(toOnnxBytes(m.graph)), spec: m.spec, params: m.params, buffers: m.buffers, hash: job.model.hash, path: job.model.path },
@@ -106,6 +109,7 @@ export async function loadBundle(hash: string, src: BlobSource): Promise<PointJo
     bn: m.bn,
     ranges: m.ranges,
     threads: m.threads,
+    session: m.session === 'reused' ? 'reused' : 'per-point',
   };
 }
 

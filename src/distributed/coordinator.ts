@@ -2,7 +2,7 @@
 // grid evaluated by `terrain worker` processes through BullMQ. `collectRun` attaches to such a run from its
 // directory alone (`terrain collect DIR`), e.g. after the submitting process was stopped.
 import { resolve } from 'node:path';
-import { finishLandscape, openLandscapeRun, type CurveResult, type LandscapeJob, type SurfaceResult } from '../core/landscape/job.js';
+import { finishLandscape, openLandscapeRun, resolveSessionMode, type CurveResult, type LandscapeJob, type SurfaceResult } from '../core/landscape/job.js';
 import type { Progress } from '../core/runs/execute.js';
 import { readJson, RunDir, writeJsonAtomic } from '../core/runs/run-dir.js';
 import { sha256, shipBlobs } from './blobs.js';
@@ -28,9 +28,10 @@ export interface QueueRunOptions {
 export type LandscapeOutcome = { result: CurveResult | SurfaceResult; run: RunDir; resumed: number };
 
 /** Like runLandscape, but the points are computed by queue workers; a restart resumes from the run directory. */
-export async function runLandscapeOnQueue(job: LandscapeJob, opts: QueueRunOptions): Promise<LandscapeOutcome> {
+export async function runLandscapeOnQueue(given: LandscapeJob, opts: QueueRunOptions): Promise<LandscapeOutcome> {
   const url = typeof opts.url === 'string' ? parseQueueUrl(opts.url) : opts.url;
   await checkReachable(url); // before the run directory is created
+  const job = { ...given, session: await resolveSessionMode(given) };
   const { run, resumed, total } = await openLandscapeRun(job);
   try {
     return await driveAndFinish(job, opts, url, run, resumed, total);

@@ -9,6 +9,7 @@ import { loadModelFile, type LoadedModel } from '../../core/model-file.js';
 import { parseRange } from '../../core/runs/grid.js';
 import { makeBatches } from '../../core/data/index.js';
 import { orthogonalize } from '../../core/directions/plane.js';
+import { SESSION_MODES, type SessionMode } from '../../core/evaluate/sessions.js';
 import { addDataOptions, addModelOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, prepareData, requireLoss, type DataOptions } from '../common.js';
 import { makeOutput } from '../output.js';
 import { UsageError } from '../errors.js';
@@ -28,6 +29,7 @@ interface LandscapeFlags extends DataOptions, QueueFlags {
   hessian?: string;
   threads: number;
   workers?: number;
+  session: SessionMode | 'auto';
   json?: boolean;
   plots: boolean;
   tolerance?: Tolerance;
@@ -78,6 +80,7 @@ function addLandscapeOptions(cmd: Command): Command {
   return addRuntimeOptions(cmd)
     .option('--bn <mode>', 'BatchNorm statistics: eval (running, default) | perturb (move with the direction) | recompute (re-estimate at every point)', choiceOption('--bn', BN_MODES), 'eval')
     .option('--bn-batches <n>', 'training batches used by --bn recompute', intOption('--bn-batches', 1), 10)
+    .option('--session <mode>', 'how points reach ONNX Runtime: per-point (a session per point, weights folded in), reused (one session per thread fed each point\'s weights) or auto (time both on θ, keep the faster; recorded in run.json)', choiceOption('--session', ['auto', ...SESSION_MODES] as const), 'auto')
     .option('--workers <n>', 'points evaluated at once, each on its own thread with --threads ORT threads (default: cores ÷ threads; --threads 0 means 1 per point here)', intOption('--workers', 1))
     .option('--tolerance <T|P%>', 'adaptive samples: grow each point until the standard error of its loss is T (loss units) or P% of the loss range (first pass); results gain samples, lossSampleStderr, accuracyStderr', toleranceOption)
     .option('--min-samples <n>', `with --tolerance: samples every point sees first (default ${DEFAULT_MIN_SAMPLES}, rounded up to whole batches)`, intOption('--min-samples', 2))
@@ -125,7 +128,7 @@ async function run(kind: 'curve' | 'surface', flags: LandscapeFlags, specs: stri
     res = await landscapeRunner(flags)({
       kind, model: p.m, data: p.data.selection, batches: p.data.batches, batchSize: flags.batch, directions: p.dirs,
       bufferDeltas: p.bufferDeltas, bn: flags.bn, recomputeBatches: p.recomputeBatches, ranges: grid, outDir: flags.out,
-      threads: flags.threads, workers: flags.workers, adaptive, info: { command: ['terrain', ...commandLine()], cwd: process.cwd(), version: VERSION, started: new Date().toISOString() },
+      threads: flags.threads, workers: flags.workers, session: flags.session, adaptive, info: { command: ['terrain', ...commandLine()], cwd: process.cwd(), version: VERSION, started: new Date().toISOString() },
       onProgress: (pr) => bar.update(pr.done, pr.etaMs), signal: ac.signal,
     });
   } finally {

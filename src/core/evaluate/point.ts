@@ -2,8 +2,7 @@
 import type { Model } from '../../ir/model.js';
 import type { Tensor } from '../../ir/tensor.js';
 import { INPUT, LOGITS } from '../../ir/model.js';
-import { Session } from '../../engine/session.js';
-import { withInitializers } from '../params.js';
+import { pointRunner, type PointRunner } from './sessions.js';
 import { combineBatches, crossEntropyStats, type BatchStats, type PointStats } from './metrics.js';
 
 /** A batch converted once to engine tensors: x float32 [n, ...shape], y int64 [n]. */
@@ -16,6 +15,8 @@ export interface LabeledBatch {
 export interface EvalOptions {
   /** ORT intra-op threads per session (0 = all cores). */
   threads?: number;
+  /** How the weights reach ORT (./sessions.ts); default a fresh session with them as initializers. */
+  runner?: PointRunner;
 }
 
 /** Loss, accuracy and loss standard error of `model` with the given initializers replaced. */
@@ -36,15 +37,15 @@ export async function evaluateBatches(
   opts: EvalOptions = {},
 ): Promise<BatchStats[]> {
   if (batches.length === 0) throw new Error('no data to evaluate: the selected split is empty');
-  const session = await Session.create(withInitializers(model.graph, weights), { threads: opts.threads ?? 0 });
+  const point = await (opts.runner ?? pointRunner(model, 'per-point', opts.threads ?? 0)).at(weights);
   try {
     const stats: BatchStats[] = [];
     for (const b of batches) {
-      const out = await session.run({ [INPUT]: b.x }, [LOGITS]);
+      const out = await point.run({ [INPUT]: b.x }, [LOGITS]);
       stats.push(crossEntropyStats(out[LOGITS]!, b.y));
     }
     return stats;
   } finally {
-    await session.dispose();
+    await point.release();
   }
 }

@@ -4,8 +4,8 @@
 //  - 'reused': one session per thread whose moving tensors are graph inputs, fed anew at every point. No session to
 //    build and warm up per point: the winner for small graphs (an unrolled LSTM spent ~80 % of its point in
 //    building and first-running its session) and for points on few samples.
-// The two differ in the last bits (BN folding reorders the arithmetic), so a run picks one, records it, and every
-// thread and every resume uses the same one.
+// On convolutional and BN models the two differ in the last bits (BN folding, NCHWc kernels reorder the arithmetic),
+// so a run picks one, records it, and every thread and every resume uses the same one.
 import { Session } from '../../engine/session.js';
 import type { Model } from '../../ir/model.js';
 import type { Tensor } from '../../ir/tensor.js';
@@ -15,12 +15,16 @@ import { withInitializers } from '../params.js';
 export type SessionMode = 'per-point' | 'reused';
 export const SESSION_MODES: readonly SessionMode[] = ['per-point', 'reused'];
 
-/** Runs `model` with given weights; `run` feeds one batch input and returns the requested outputs. */
-export interface PointRunner {
-  /** Prepares the weights of one point; returns a function that runs one batch at that point. */
-  at(weights: ReadonlyMap<string, Tensor>): Promise<(feeds: Record<string, Tensor>, fetch: readonly string[]) => Promise<Record<string, Tensor>>>;
-  /** Releases the point's session (per-point) — the reused one stays until dispose(). */
+/** One point's weights, ready to run batches: `run` feeds one batch input and returns the requested outputs. */
+export interface PointSession {
+  run(feeds: Record<string, Tensor>, fetch: readonly string[]): Promise<Record<string, Tensor>>;
+  /** Frees what this point holds (a per-point session); the reused session stays until the runner's dispose(). */
   release(): Promise<void>;
+}
+
+/** Makes PointSessions of one model; concurrent points are fine (each per-point session is its own). */
+export interface PointRunner {
+  at(weights: ReadonlyMap<string, Tensor>): Promise<PointSession>;
   dispose(): Promise<void>;
 }
 
@@ -29,25 +33,14 @@ export function pointRunner(model: Model, mode: SessionMode, threads: number): P
 }
 
 class PerPointRunner implements PointRunner {
-  private session: Session | undefined;
   constructor(private readonly model: Model, private readonly threads: number) {}
 
-  async at(weights: ReadonlyMap<string, Tensor>) {
-    await this.release();
+  async at(weights: ReadonlyMap<string, Tensor>): Promise<PointSession> {
     const session = await Session.create(withInitializers(this.model.graph, weights), { threads: this.threads });
-    this.session = session;
-    return (feeds: Record<string, Tensor>, fetch: readonly string[]) => session.run(feeds, fetch);
+    return { run: (feeds, fetch) => session.run(feeds, fetch), release: () => session.dispose() };
   }
 
-  async release(): Promise<void> {
-    const s = this.session;
-    this.session = undefined;
-    if (s) await s.dispose();
-  }
-
-  dispose(): Promise<void> {
-    return this.release();
-  }
+  async dispose(): Promise<void> {}
 }
 
 class ReusedRunner implements PointRunner {
@@ -55,7 +48,7 @@ class ReusedRunner implements PointRunner {
   private names: string | undefined;
   constructor(private readonly model: Model, private readonly threads: number) {}
 
-  async at(weights: ReadonlyMap<string, Tensor>) {
+  async at(weights: ReadonlyMap<string, Tensor>): Promise<PointSession> {
     const names = [...weights.keys()];
     const key = names.join('\n');
     if (this.names !== undefined && this.names !== key) throw new Error('a reused session is fed the same tensors at every point');
@@ -63,10 +56,8 @@ class ReusedRunner implements PointRunner {
     this.session ??= Session.create(parametersAsInputs(this.model.graph, names), { threads: this.threads });
     const session = await this.session;
     const moving = Object.fromEntries(weights);
-    return (feeds: Record<string, Tensor>, fetch: readonly string[]) => session.run({ ...moving, ...feeds }, fetch);
+    return { run: (feeds, fetch) => session.run({ ...moving, ...feeds }, fetch), release: async () => {} };
   }
-
-  async release(): Promise<void> {}
 
   async dispose(): Promise<void> {
     const s = this.session;
@@ -76,30 +67,47 @@ class ReusedRunner implements PointRunner {
 }
 
 /**
- * Times both ways on θ itself and one batch (`probe` runs it at a point), the per-point one building its session as
- * every point would, the reused one only feeding: the faster mode for points of `batchesPerPoint` batches.
+ * The mode for points of `batchesPerPoint` batches: per-point, unless the reused session computes the very same bits
+ * on θ and one batch (`probe`) and is faster there. Graphs without Conv/BatchNormalization compute identical bits
+ * both ways (measured: MLPs, LSTMs, embeddings), so picking by time cannot change a result; where ORT's weight
+ * transforms (BN folding, NCHWc convolution) change the last bits, today's per-point values are kept.
  */
 export async function fasterSessionMode(
   model: Model, weights: ReadonlyMap<string, Tensor>, threads: number, batchesPerPoint: number,
-  probe: (run: (feeds: Record<string, Tensor>, fetch: readonly string[]) => Promise<Record<string, Tensor>>) => Promise<unknown>,
+  probe: (run: PointSession['run']) => Promise<Record<string, Tensor>>,
 ): Promise<SessionMode> {
   const cost: Record<SessionMode, number> = { 'per-point': 0, reused: 0 };
+  const outputs: Partial<Record<SessionMode, Record<string, Tensor>>> = {};
   for (const mode of SESSION_MODES) {
     const runner = pointRunner(model, mode, threads);
     try {
-      await probe(await runner.at(weights)); // warm-up: the reused session is built here, once per run
-      await runner.release();
+      const warm = await runner.at(weights); // warm-up: the reused session is built here, once per run
+      outputs[mode] = await probe(warm.run);
+      await warm.release();
       // A point costs its set-up, a first batch (ORT plans memory on a session's first run) and the batches after it.
       const t0 = performance.now();
-      const run = await runner.at(weights);
-      await probe(run);
+      const point = await runner.at(weights);
+      await probe(point.run);
+      const t1 = performance.now();
+      await probe(point.run);
       const t2 = performance.now();
-      await probe(run);
-      const t3 = performance.now();
-      cost[mode] = (t2 - t0) + (t3 - t2) * (batchesPerPoint - 1);
+      await point.release();
+      cost[mode] = (t1 - t0) + (t2 - t1) * (batchesPerPoint - 1);
     } finally {
       await runner.dispose();
     }
   }
+  if (!sameBits(outputs['per-point']!, outputs.reused!)) return 'per-point';
   return cost.reused < cost['per-point'] ? 'reused' : 'per-point';
+}
+
+function sameBits(a: Record<string, Tensor>, b: Record<string, Tensor>): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((k) => {
+    const x = a[k]?.data, y = b[k]?.data;
+    if (!x || !y || x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
+    return true;
+  });
 }

@@ -9,6 +9,7 @@ import { sampleStats } from '../evaluate/sample-stats.js';
 import type { LabeledBatch } from '../evaluate/point.js';
 import { nextSampleCount, permutedBatches, targetOf, formatTolerance, type AdaptiveOptions } from './adaptive.js';
 import { blockEvaluator, type BlockTask, type PointJob } from './job.js';
+import type { PointRunner } from '../evaluate/sessions.js';
 import type { BlockEvaluate } from './point-pool.js';
 import { appendBlock, applyBlock, readBlocks, SAMPLES_FILE, type PointSums } from './sample-log.js';
 
@@ -32,6 +33,8 @@ export interface AdaptiveRunOptions {
   run: RunDir;
   total: number;
   /** Worker evaluators worth starting, given one block's seconds, the blocks left in this pass and the permuted batches. */
+  /** The main thread's session runner (default: one of the job's mode, never disposed). */
+  runner?: PointRunner;
   helpers?: (blockSeconds: number, left: number, sampleBatches: readonly LabeledBatch[]) => Promise<{ blockEvaluators: BlockEvaluate[]; close: () => Promise<void> }>;
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
@@ -55,7 +58,7 @@ export async function runAdaptive(o: AdaptiveRunOptions): Promise<AdaptiveSummar
   const sampleBatches = permutedBatches(job.batches, job.batchSize, opts.seed);
   const population = sampleBatches.reduce((n, b) => n + b.size, 0);
   const pjob: PointJob = { ...job, sampleBatches };
-  const local = blockEvaluator(pjob);
+  const local = blockEvaluator(pjob, o.runner);
   const logPath = run.path(SAMPLES_FILE);
   const sums = new Map<number, PointSums>();
   for (const r of await readBlocks(logPath)) applyBlock(sums, r);

@@ -1,6 +1,7 @@
 // Curves and surfaces: θ + Σ cₖ·dₖ for every grid point, each point evaluated independently and appended to the run.
 import { createHash } from 'node:crypto';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import type { Tensor } from '../../ir/tensor.js';
 import { classifyCurve, classifyWithErrors } from '../classify/index.js';
 import { cosine } from '../directions/plane.js';
@@ -12,7 +13,9 @@ import type { LoadedModel } from '../model-file.js';
 import { combine, toTensors } from '../params.js';
 import { executePoints, type Progress } from '../runs/execute.js';
 import { linspace, formatRange, type Range } from '../runs/grid.js';
-import { RunDir, type PointRecord } from '../runs/run-dir.js';
+import { readJson, RunDir, RUN_FILE, type PointRecord, type RunConfig } from '../runs/run-dir.js';
+import { fasterSessionMode, pointRunner, type PointRunner, type SessionMode } from '../evaluate/sessions.js';
+import { INPUT, LOGITS } from '../../ir/model.js';
 import { pointBuffers, type BnMode } from './bn.js';
 import { startPointWorkers } from './point-pool.js';
 import { formatTolerance, type AdaptiveOptions } from './adaptive.js';
@@ -25,6 +28,8 @@ export interface DataSelection {
   seed: number;
   /** The --normalize in force ('per-channel', 'none', 'MEAN,STD'): recorded in run.json as part of the identity. */
   normalize?: string;
+  /** The --loss ('cross-entropy', 'mse', …), where the command takes one: part of the identity. */
+  loss?: string;
   /** Hash of the exact samples evaluated. */
   hash: string;
   count: number;
@@ -51,6 +56,11 @@ export interface LandscapeJob {
   workers?: number;
   /** --tolerance: each point's sample count grows until its loss has the stated error (absent: the whole split). */
   adaptive?: AdaptiveOptions;
+  /**
+   * How points reach ORT (core/evaluate/sessions.ts): 'auto' (default) keeps what an existing run directory recorded,
+   * else times both ways on θ and takes the faster; the choice is part of the run's identity when it is 'reused'.
+   */
+  session?: SessionMode | 'auto';
   /** Command line and other provenance; not part of the run's identity. */
   info: Record<string, unknown>;
   onProgress?: (p: Progress) => void;
@@ -136,6 +146,8 @@ export async function openLandscapeRun(job: LandscapeJob): Promise<{ run: RunDir
     bn: job.bn,
     grid: job.ranges.map(formatRange),
     threads: landscapeThreads(job),
+    // Only runs with a reused session carry the key, so run.json of a per-point run is as before.
+    ...(job.session === 'reused' ? { session: 'reused' } : {}),
     // Only --tolerance runs carry the key, so run.json of a plain run is as before.
     ...(job.adaptive ? { adaptive: { tolerance: formatTolerance(job.adaptive.tolerance), minSamples: job.adaptive.minSamples, permutationSeed: job.adaptive.seed } } : {}),
   };
@@ -148,6 +160,8 @@ export async function openLandscapeRun(job: LandscapeJob): Promise<{ run: RunDir
 
 /** What one grid point needs: the model, directions, BN handling, batches and threads (no run directory). */
 export type PointJob = Pick<LandscapeJob, 'kind' | 'model' | 'batches' | 'directions' | 'bufferDeltas' | 'bn' | 'recomputeBatches' | 'ranges' | 'threads'> & {
+  /** Session mode; unresolved 'auto' (runLandscape resolves it first) counts as per-point here. */
+  session?: SessionMode | 'auto';
   /** --tolerance: the split re-batched in the run's permutation order (blocks are read from here). */
   sampleBatches?: readonly LabeledBatch[];
 };
@@ -170,20 +184,40 @@ function pointWeights(job: PointJob): (index: number) => Promise<Map<string, Ten
 }
 
 /** Evaluates grid point `index` of a job: θ + Σ cₖ·dₖ with its BN buffers, on the job's batches. Deterministic in index. */
-export function pointEvaluator(job: PointJob): (index: number) => Promise<Omit<PointRecord, 'index'>> {
+export function pointEvaluator(job: PointJob, runner = jobRunner(job)): (index: number) => Promise<Omit<PointRecord, 'index'>> {
   const threads = landscapeThreads(job);
   const weightsOf = pointWeights(job);
   return async (index) => {
-    const s = await evaluateWeights(job.model.model, await weightsOf(index), job.batches, { threads });
+    const s = await evaluateWeights(job.model.model, await weightsOf(index), job.batches, { threads, runner });
     return { loss: s.loss, accuracy: s.accuracy, lossStderr: s.lossStderr };
   };
+}
+
+/** The session runner of one thread's evaluator: the job's mode (a reused session lives as long as the runner). */
+export function jobRunner(job: PointJob): PointRunner {
+  return pointRunner(job.model.model, job.session === 'reused' ? 'reused' : 'per-point', landscapeThreads(job));
+}
+
+/**
+ * The job's session mode: as given; under 'auto', what the run directory already recorded (a resumed run keeps its
+ * values bit for bit), else the faster of the two timed on point 0 and one batch, for points of this job's size.
+ */
+export async function resolveSessionMode(job: LandscapeJob): Promise<SessionMode> {
+  if (job.session && job.session !== 'auto') return job.session;
+  const recorded = (await readJson(join(job.outDir, RUN_FILE))) as RunConfig | undefined;
+  if (recorded?.identity) return recorded.identity['session'] === 'reused' ? 'reused' : 'per-point';
+  const weights = await pointWeights(job)(0);
+  const first = job.batches[0];
+  if (!first) return 'per-point';
+  const batchesPerPoint = job.adaptive ? 1 : job.batches.length;
+  return fasterSessionMode(job.model.model, weights, landscapeThreads(job), batchesPerPoint, (run) => run({ [INPUT]: first.x }, [LOGITS]));
 }
 
 /** Part of a point's samples: `count` batches of the permutation from batch `from`, or the whole split in its order. */
 export type BlockTask = { index: number; from: number; count: number } | { index: number; full: true };
 
 /** Per-batch statistics of one block task; deterministic in the task, whichever thread runs it. */
-export function blockEvaluator(job: PointJob): (task: BlockTask) => Promise<BatchStats[]> {
+export function blockEvaluator(job: PointJob, runner = jobRunner(job)): (task: BlockTask) => Promise<BatchStats[]> {
   const threads = landscapeThreads(job);
   const weightsOf = pointWeights(job);
   return async (task) => {
@@ -193,7 +227,7 @@ export function blockEvaluator(job: PointJob): (task: BlockTask) => Promise<Batc
       batches = job.sampleBatches.slice(task.from, task.from + task.count);
       if (batches.length !== task.count) throw new Error(`point ${task.index}: batches ${task.from}…${task.from + task.count - 1} are past the ${job.sampleBatches.length} of the split`);
     }
-    return evaluateBatches(job.model.model, await weightsOf(task.index), batches, { threads });
+    return evaluateBatches(job.model.model, await weightsOf(task.index), batches, { threads, runner });
   };
 }
 
@@ -247,13 +281,15 @@ export async function finishLandscape(job: Pick<LandscapeJob, 'kind' | 'ranges' 
   return result;
 }
 
-export async function runLandscape(job: LandscapeJob): Promise<{ result: CurveResult | SurfaceResult; run: RunDir; resumed: number }> {
+export async function runLandscape(given: LandscapeJob): Promise<{ result: CurveResult | SurfaceResult; run: RunDir; resumed: number }> {
+  const job: LandscapeJob & { session: SessionMode } = { ...given, session: await resolveSessionMode(given) };
   const { run, resumed, total } = await openLandscapeRun(job);
   const lanes = landscapeLanes(job);
+  const runner = jobRunner(job);
   try {
     if (job.adaptive) {
       const summary = await runAdaptive({
-        job: { ...job, adaptive: job.adaptive }, run, total, signal: job.signal, onProgress: job.onProgress,
+        job: { ...job, adaptive: job.adaptive }, run, total, runner, signal: job.signal, onProgress: job.onProgress,
         helpers: async (blockSeconds, left, sampleBatches) => {
           const count = Math.min(lanes - 1, left - 1);
           if (count < 1 || blockSeconds * left < WORKERS_PAY_AFTER_SECONDS) return { blockEvaluators: [], close: async () => {} };
@@ -264,7 +300,7 @@ export async function runLandscape(job: LandscapeJob): Promise<{ result: CurveRe
       return { result: await finishLandscape(job, run, summary), run, resumed };
     }
     await executePoints(run, {
-      total, signal: job.signal, onProgress: job.onProgress, evaluate: pointEvaluator(job),
+      total, signal: job.signal, onProgress: job.onProgress, evaluate: pointEvaluator(job, runner),
       helpers: async (pointSeconds, left) => {
         const count = Math.min(lanes - 1, left - 1);
         if (count < 1 || pointSeconds * left < WORKERS_PAY_AFTER_SECONDS) return { evaluators: [], close: async () => {} };
@@ -276,5 +312,6 @@ export async function runLandscape(job: LandscapeJob): Promise<{ result: CurveRe
     return { result, run, resumed };
   } finally {
     run.close();
+    await runner.dispose();
   }
 }

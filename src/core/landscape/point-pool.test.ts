@@ -36,9 +36,14 @@ function smallJob(bn: BnMode): PointJob {
   };
 }
 
-for (const bn of ['eval', 'perturb', 'recompute'] as const) {
-  test(`worker threads compute every grid point bit-identically to the main thread (--bn ${bn})`, async () => {
-    const job = smallJob(bn);
+const SETTINGS = [
+  ...(['eval', 'perturb', 'recompute'] as const).map((bn) => ({ bn, session: 'per-point' as const })),
+  { bn: 'perturb' as const, session: 'reused' as const },
+];
+
+for (const { bn, session } of SETTINGS) {
+  test(`worker threads compute every grid point bit-identically to the main thread (--bn ${bn}, ${session} sessions)`, async () => {
+    const job = { ...smallJob(bn), session };
     const local = pointEvaluator(job);
     const pool = await startPointWorkers(job, 2, 1);
     try {

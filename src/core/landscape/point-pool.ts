@@ -27,6 +27,7 @@ export interface PointWorkerData {
   sampleBatches?: LabeledBatch[];
   ranges: PointJob['ranges'];
   threads: number;
+  session?: PointJob['session'];
 }
 
 /** A worker is sent a point index (its whole record) or a block task (its per-batch statistics). */
@@ -64,6 +65,7 @@ export function pointWorkerData(job: PointJob, threads: number): PointWorkerData
     sampleBatches: job.sampleBatches ? sharedBatches(job.sampleBatches) : undefined,
     ranges: job.ranges,
     threads,
+    session: job.session,
   };
 }
 
