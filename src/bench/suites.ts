@@ -1,9 +1,11 @@
 // The benchmark suites `npm run bench` runs, in order. A new suite is an async function of BenchContext that calls
 // addMetric() (metrics.ts) for each number it measures; add it to SUITES with a short name (`--only NAME` runs it alone).
+import { adaptiveSuite } from './adaptive.js';
 import { distributedSuite } from './distributed.js';
 import { gemmSuite } from './gemm.js';
 import { gridParallelSuite } from './grid-parallel.js';
 import { hvpSuite } from './hvp.js';
+import { pointCostSuite } from './point-cost.js';
 import { surfaceRssSuite } from './surface-rss.js';
 import { surfaceSuite } from './surface.js';
 import { throughputSuite } from './throughput.js';
@@ -27,5 +29,7 @@ export const SUITES: readonly { name: string; run: Suite }[] = [
   { name: 'surface-rss', run: surfaceRssSuite },
   { name: 'grid-parallel', run: gridParallelSuite },
   { name: 'hvp', run: hvpSuite },
+  { name: 'point-cost', run: pointCostSuite },
   { name: 'distributed', run: distributedSuite },
+  { name: 'adaptive', run: adaptiveSuite },
 ];
