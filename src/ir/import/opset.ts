@@ -8,7 +8,7 @@
 //      Resize's antialias / axes / keep_aspect_ratio_policy, ScatterElements/ScatterND max|min reductions and
 //      LpPool's ceil_mode / dilations refused unless at their defaults; GroupNormalization and Mish lowered
 //      (./opset-lowering.ts); Col2Im, Bitwise*, CenterCropPad refused.
-//  19: AveragePool's dilations (only 1s pass), Cast/CastLike's saturate (float8 only: dropped), Pad's 'wrap' mode
+//  19: AveragePool's dilations (only 1s pass), Cast/CastLike/QuantizeLinear's saturate (float8 only: dropped), Pad's 'wrap' mode
 //      refused, Resize's half_pixel_symmetric refused, DeformConv refused; the others only add types.
 //  20: Gelu lowered (approximate 'none' and 'tanh'); GridSample's mode names mapped back ('linear' → 'bilinear',
 //      'cubic' → 'bicubic'); DFT (axis as an input), AffineGrid, ImageDecoder and string ops refused; ReduceMax/Min,
@@ -183,8 +183,8 @@ class GraphRewriter implements Rewriter {
       case 'AveragePool':
         drop('dilations', (getInts(node, 'dilations', []) ?? []).every((d) => d === 1), 'AveragePool with dilations (opset 19)');
         break;
-      case 'Cast': case 'CastLike':
-        delete node.attrs['saturate']; // only float8 targets saturate, and terrain has none
+      case 'Cast': case 'CastLike': case 'QuantizeLinear':
+        delete node.attrs['saturate']; // only float8 targets saturate (opset 19), and terrain has none
         break;
       case 'Resize':
         drop('antialias', getInt(node, 'antialias', 0) === 0, 'Resize antialias (opset 18)');
