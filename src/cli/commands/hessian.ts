@@ -11,7 +11,7 @@ import { curvatureOverTraining, trainingCheckpoints } from '../../core/explain/t
 import { loadModelFile } from '../../core/model-file.js';
 import { RunDir } from '../../core/runs/run-dir.js';
 import { curvesPlot, densityPlot, writePlot } from '../../plot/index.js';
-import { addDataOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, numberOption, prepareData, requireLoss, type DataOptions } from '../common.js';
+import { addDataOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, numberOption, prepareData, type DataOptions } from '../common.js';
 import { UsageError } from '../errors.js';
 import { makeOutput } from '../output.js';
 import { VERSION } from '../version.js';
@@ -185,7 +185,6 @@ async function overTraining(flags: HessianFlags): Promise<void> {
   const first = loadModelFile(paths[0]!);
   checkParams(first.theta.layout, flags.params);
   const data = prepareData(flags, first);
-  requireLoss(data, ['cross-entropy'], 'hessian --checkpoints');
   checkCompatible(first, data);
   const run = await RunDir.open(flags.out, {
     kind: 'hessian-checkpoints',
@@ -197,7 +196,7 @@ async function overTraining(flags: HessianFlags): Promise<void> {
   let rows;
   try {
     rows = await curvatureOverTraining(paths, data.batches, {
-      method: flags.hvp, bn: flags.bn, params: flags.params, threads: flags.threads, traceSamples: flags.traceSamples, seed: flags.seed,
+      method: flags.hvp, bn: flags.bn, params: flags.params, threads: flags.threads, traceSamples: flags.traceSamples, seed: flags.seed, loss: data.loss,
       onCheckpoint: (done, total) => bar.update(done, ((Date.now() - t0) / done) * (total - done)),
     });
   } finally {

@@ -56,7 +56,7 @@ export interface CheckpointCurvature {
   matvecs: number;
 }
 
-export interface CurvatureOverTrainingOptions extends Pick<ModelHessianOptions, 'method' | 'bn' | 'params' | 'threads'> {
+export interface CurvatureOverTrainingOptions extends Pick<ModelHessianOptions, 'method' | 'bn' | 'params' | 'threads' | 'loss'> {
   traceSamples: number;
   seed: number;
   /** Lanczos tolerance for λ_max (default 1e-4). */
@@ -71,7 +71,7 @@ export async function curvatureOverTraining(paths: readonly string[], batches: r
     const m = loadModelFile(path);
     first ??= m;
     first.theta.layout.assertSame(m.theta.layout, `checkpoint ${path}`);
-    const op = await modelHessian(m, batches, { method: o.method, bn: o.bn, params: o.params, threads: o.threads });
+    const op = await modelHessian(m, batches, { method: o.method, bn: o.bn, params: o.params, threads: o.threads, loss: o.loss });
     try {
       const top = await lanczos(op, { k: 1, tol: o.tol ?? 1e-4, maxRestarts: 0, rng: createRng(o.seed) });
       const [residual] = await residualNorms(op, top.eigenvalues, top.eigenvectors);
