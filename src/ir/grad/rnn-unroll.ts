@@ -7,7 +7,6 @@ import { ShapeEnv } from '../shapes.js';
 import { isStatic, showShape } from '../shapes/dims.js';
 import { rnnAttrs, type RnnAttrs } from '../shapes/rnn.js';
 import { Emitter, floatTensor } from './emitter.js';
-import { GRAD_RULES } from './index.js';
 
 const ACTIVATIONS: Readonly<Record<string, string>> = { sigmoid: 'Sigmoid', tanh: 'Tanh', relu: 'Relu' };
 const DEFAULTS: Readonly<Record<string, string[]>> = { LSTM: ['Sigmoid', 'Tanh', 'Tanh'], GRU: ['Sigmoid', 'Tanh'], RNN: ['Tanh'] };
@@ -68,10 +67,9 @@ function pick(e: Emitter, v: string, axis: number, i: number): string {
 /**
  * The T entries along the time axis, squeezed. One Split, whose gradient is one Concat: T Slices would each pad
  * their gradient back to the whole sequence, quadratic in T (7.5× slower at T = 50). Found again when the gradient
- * graph is differentiated (the emitter reuses only single-output nodes). Slices where no Split rule is registered.
+ * graph is differentiated (the emitter reuses only single-output nodes).
  */
 function timeSteps(e: Emitter, v: string, axis: number, steps: number): string[] {
-  if (!GRAD_RULES.Split) return Array.from({ length: steps }, (_, t) => pick(e, v, axis, t));
   const sizes = e.ints(new Array(steps).fill(1));
   const found = e.graph.nodes.find((n) => n.op === 'Split' && n.inputs[0] === v && n.inputs[1] === sizes && n.attrs.axis?.value === axis);
   const parts = found ? found.outputs : e.opMulti('Split', [v, sizes], steps, { axis: attr.int(axis) });
