@@ -18,6 +18,7 @@ test('Einsum batched matmul forms of attention (scores, weighted values), with H
 test('Einsum with an ellipsis, an implicit output, a transpose, a sum over one operand, a scalar output', async () => {
   await checkGrad('Einsum', { inputs: [['N', 3, 4], [4, 2]], attrs: eq('...ij,jk->...ik'), rng, order: 2 });
   await checkGrad('Einsum', { inputs: [[3, 4], [4, 2]], attrs: eq('ij,jk'), rng, order: 2 });
+  await checkGrad('Einsum', { inputs: [['N', 3, 4], ['N', 4, 2]], attrs: eq('...ij,...jk'), rng, order: 2 });
   await checkGrad('Einsum', { inputs: [['N', 3, 4]], attrs: eq('bij->bji'), rng, order: 2 });
   await checkGrad('Einsum', { inputs: [['N', 3, 4], [4]], attrs: eq('bij,j->bi'), rng, order: 2 });
   await checkGrad('Einsum', { inputs: [['N', 3, 4]], attrs: eq('bij->bi'), rng, order: 2 });

@@ -43,7 +43,7 @@ export function parseEinsum(equation: string, ranks: readonly number[]): Einsum 
   else {
     // Implicit output: the ellipsis axes, then the letters used once, in alphabetical order.
     const counts = new Map<string, number>();
-    for (const l of terms.join('').replace('...', '')) counts.set(l, (counts.get(l) ?? 0) + 1);
+    for (const l of terms.join('').replaceAll('...', '')) counts.set(l, (counts.get(l) ?? 0) + 1);
     output = [...dots, ...[...counts].filter(([, n]) => n === 1).map(([l]) => l).sort()];
   }
   const used = new Set(inputs.flat());
