@@ -75,6 +75,12 @@ test('opset-18 signatures become opset-17 ones: Reduce* axes inputs, Split num_o
     assert.deepEqual(g.nodes[0]!.attrs['axes'], attr.ints([-1, 1]));
     assert.equal(g.initializers.size, 0, 'the axes initializer is no longer read');
   }
+  // Axes from a Constant node, as PyTorch writes them.
+  const b = new GraphBuilder('constant-axes', 18);
+  const xc = b.input('x0', 'float32', [2, 5, 3]);
+  const axes = b.op('Constant', [], { value: attr.tensor(int64([2])) });
+  b.output(b.op('ReduceMean', [xc, axes], { keepdims: attr.int(1) }), 'float32', [2, 5, 1]);
+  assert.deepEqual((await sameOutputs(b.build(), { x0: x })).nodes.find((n) => n.op === 'ReduceMean')!.attrs['axes'], attr.ints([2]));
   const noop = await sameOutputs(oneNode('ReduceMean', 18, [[2, 5, 3]], { noop_with_empty_axes: attr.int(1) }), { x0: x });
   assert.equal(noop.nodes[0]!.op, 'Identity');
   await sameOutputs(oneNode('Split', 18, [[2, 5, 3]], { axis: attr.int(1), num_outputs: attr.int(3) }, [], 3), { x0: x });
