@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import { createRng } from '../../core/rng.js';
 import { attr } from '../graph.js';
 import { checkGrad, type Sampler } from './check.js';
+import { lowerForFloat64 } from './float64-lowering.js';
 
 /** Uniform in [−span, span], at least `gap` away from each kink. */
 const awayFrom = (kinks: number[], span: number, gap = 0.1): Sampler => (rng) => {
@@ -24,4 +25,11 @@ test('HardSwish (x·relu6(x + 3)/6) on all three pieces; its second derivative 1
 
 test('Softplus, with Hessian-vector products (float32: ORT has no float64 kernel)', async () => {
   await checkGrad('Softplus', { inputs: [['N', 3, 4]], dtype: 'float32', rng: createRng(94), sample: (rng) => 6 * (rng.uniform() - 0.5), order: 2 });
+});
+
+test('HardSigmoid, HardSwish and Softplus against float64 finite differences (the forward written in primitives)', async () => {
+  const f64 = { lower: lowerForFloat64, rng: createRng(95), order: 2 as const };
+  await checkGrad('HardSigmoid', { inputs: [['N', 4, 5]], sample: awayFrom([-2.5, 2.5], 4), ...f64 });
+  await checkGrad('HardSwish', { inputs: [['N', 4, 5]], opset: 14, sample: awayFrom([-3, 3], 5), ...f64 });
+  await checkGrad('Softplus', { inputs: [['N', 3, 4]], sample: (rng) => 6 * (rng.uniform() - 0.5), ...f64 });
 });
