@@ -9,7 +9,7 @@ export class UsageError extends Error {
 const INPUT_ERRORS = new Set([
   'UsageError', 'DataError', 'RunMismatchError', 'RangeError_', 'OnnxFormatError', 'SafetensorsError',
   'CheckpointError', 'ModelFileError', 'DirectionSpecError', 'DirectionError', 'ModelSpecError', 'UnsupportedOpError', 'WeightsError', 'QueueError', 'ExportError', 'LossError',
-  'FileRefusedError',
+  'FileRefusedError', 'GraphCheckError', 'WeightsFileError',
 ]);
 
 export function isInputError(e: unknown): e is Error {

@@ -6,6 +6,7 @@
 import { cloneGraph } from './graph.js';
 import type { Model, ModelSpec } from './model.js';
 import { readSafetensors, SafetensorsError, writeSafetensors } from './safetensors.js';
+import { jsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
 import type { Tensor } from './tensor.js';
 import { buildModel, normalizeSpec, zooNames } from './zoo/index.js';
 
@@ -53,6 +54,7 @@ export function loadCheckpoint(path: string): Checkpoint {
   let meta: unknown = {};
   if (metadata[META_KEY] !== undefined) {
     try {
+      if (jsonDepth(metadata[META_KEY]) > MAX_JSON_DEPTH) throw new Error(`nested more than ${MAX_JSON_DEPTH} levels deep`);
       meta = JSON.parse(metadata[META_KEY]);
     } catch (e) {
       throw new CheckpointError(`${path}: '${META_KEY}' metadata is not valid JSON (${(e as Error).message})`);
@@ -115,6 +117,7 @@ function list(items: string[], max = 8): string {
 function parseSpec(path: string, text: string): ModelSpec {
   let v: unknown;
   try {
+    if (jsonDepth(text) > MAX_JSON_DEPTH) throw new Error(`nested more than ${MAX_JSON_DEPTH} levels deep`);
     v = JSON.parse(text);
   } catch (e) {
     throw new CheckpointError(`${path}: '${SPEC_KEY}' metadata is not valid JSON (${(e as Error).message})`);

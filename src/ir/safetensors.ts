@@ -6,6 +6,7 @@
 // there before anything is allocated, and every problem is a SafetensorsError naming the file.
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { readRegularFile } from './read-file.js';
+import { jsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
 import { basename, dirname, join } from 'node:path';
 import type { DType, Tensor, TensorData } from './tensor.js';
 
@@ -27,7 +28,8 @@ export const MAX_HEADER_BYTES = 100_000_000;
 
 export function encodeSafetensors(tensors: Map<string, Tensor> | Record<string, Tensor>, metadata: Record<string, string> = {}): Uint8Array {
   const entries = tensors instanceof Map ? [...tensors] : Object.entries(tensors);
-  const header: Record<string, unknown> = {};
+  // No prototype: a tensor named '__proto__' is an entry like any other, not the object's prototype.
+  const header: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   if (Object.keys(metadata).length > 0) {
     for (const [k, v] of Object.entries(metadata)) if (typeof v !== 'string') throw new SafetensorsError(`metadata '${k}' must be a string, got ${typeof v}`);
     header['__metadata__'] = metadata;
@@ -105,8 +107,11 @@ export function decodeSafetensors(bytes: Uint8Array, source = '<bytes>'): Safete
   if (n < 2) fail(`header length ${n} is too small for a JSON object`);
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)));
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n));
+    if (jsonDepth(text) > MAX_JSON_DEPTH) fail(`header JSON is nested ${jsonDepth(text)} levels deep (a safetensors header has 3); the file is corrupt or hostile`);
+    header = JSON.parse(text);
   } catch (e) {
+    if (e instanceof SafetensorsError) throw e;
     fail(`header is not valid UTF-8 JSON (${(e as Error).message})`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('header must be a JSON object');
@@ -136,12 +141,24 @@ export function decodeSafetensors(bytes: Uint8Array, source = '<bytes>'): Safete
   return { tensors, metadata };
 }
 
+/** A header value for a message: short, and safe for values nested too deeply for JSON.stringify's recursion. */
+function preview(v: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(v) ?? String(v);
+  } catch {
+    return 'a value nested too deeply to show';
+  }
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}
+
 function parseMetadata(raw: unknown, fail: (what: string) => never): Record<string, string> {
   if (raw === undefined || raw === null) return {};
   if (typeof raw !== 'object' || Array.isArray(raw)) return fail('__metadata__ must be an object of strings');
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
-    if (typeof v !== 'string') fail(`__metadata__ '${k}' must be a string, got ${JSON.stringify(v)}`);
+    if (k === '__proto__') fail(`__metadata__ has a key '__proto__', which no writer of safetensors files produces`);
+    if (typeof v !== 'string') fail(`__metadata__ '${k}' must be a string, got ${preview(v)}`);
     out[k] = v as string;
   }
   return out;
@@ -153,12 +170,12 @@ function parseEntry(name: string, raw: unknown, dataLen: number, fail: (what: st
   const code = e['dtype'];
   if (typeof code !== 'string') return fail(`tensor '${name}': dtype missing`);
   const dtype = Object.hasOwn(DTYPES, code) ? DTYPES[code] : undefined;
-  if (!dtype) return fail(`tensor '${name}': dtype ${JSON.stringify(code)} is not supported (supported: ${Object.keys(DTYPES).join(', ')})`);
+  if (!dtype) return fail(`tensor '${name}': dtype ${preview(code)} is not supported (supported: ${Object.keys(DTYPES).join(', ')})`);
   const shape = e['shape'];
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) return fail(`tensor '${name}': shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`);
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) return fail(`tensor '${name}': shape must be a list of non-negative integers, got ${preview(shape)}`);
   const offsets = e['data_offsets'];
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    return fail(`tensor '${name}': data_offsets must be [begin, end] byte offsets, got ${JSON.stringify(offsets)}`);
+    return fail(`tensor '${name}': data_offsets must be [begin, end] byte offsets, got ${preview(offsets)}`);
   }
   const [begin, end] = offsets as [number, number];
   if (begin > end || end > dataLen) fail(`tensor '${name}': data_offsets [${begin}, ${end}] lie outside the ${dataLen}-byte data section`);

@@ -30,20 +30,30 @@ export interface LoadedDirection {
   buffers?: Map<string, Tensor>;
 }
 
+/** A direction file that does not fit the model; named 'DirectionError' so the CLI reports bad input (exit 2). */
+export class DirectionFileError extends Error {
+  override name = 'DirectionError';
+}
+
 export function loadDirection(path: string, layout: ParamLayout): LoadedDirection {
   const { tensors, metadata } = readSafetensors(path);
   const states = metadata['dir_type'] === STATES_META.dir_type;
   const extra = [...tensors.keys()].filter((name) => !layout.has(name));
   if (extra.length > 0 && !states) {
     const names = extra.slice(0, 5).map((n) => `'${n}'`).join(', ') + (extra.length > 5 ? ` and ${extra.length - 5} more` : '');
-    throw new Error(`direction file ${path}: entries ${names} are not parameters of this model (was it saved for another model?)`);
+    throw new DirectionFileError(`direction file ${path}: entries ${names} are not parameters of this model (was it saved for another model?)`);
   }
   for (const [name, t] of tensors) {
     if (!layout.has(name)) continue;
     const want = layout.slot(name).shape;
     // fromTensors compares sizes only; a transposed [in, out] tensor would load silently.
-    if (t.dims.join() !== want.join()) throw new Error(`direction file ${path}: parameter '${name}' has shape [${t.dims}], expected [${want}]`);
+    if (t.dims.join() !== want.join()) throw new DirectionFileError(`direction file ${path}: parameter '${name}' has shape [${t.dims}], expected [${want}]`);
   }
-  const vector = fromTensors(layout, tensors, `direction file ${path}`);
+  let vector: ParamVector;
+  try {
+    vector = fromTensors(layout, tensors, `direction file ${path}`);
+  } catch (e) {
+    throw new DirectionFileError((e as Error).message);
+  }
   return { vector, metadata: { ...metadata }, ...(states ? { buffers: new Map(extra.map((n) => [n, tensors.get(n)!])) } : {}) };
 }

@@ -5,6 +5,7 @@ import { attr, type Dim, type Graph, type Node, type ValueInfo } from '../graph.
 import { INPUT, LOGITS, type Model } from '../model.js';
 import { int64 } from '../tensor.js';
 import { fromOnnxBytes, OnnxFormatError } from '../onnx.js';
+import { checkGraph } from '../graph-check.js';
 import { inferShapes, type ShapeEnv } from '../shapes.js';
 import { isStatic, showShape } from '../shapes/dims.js';
 import { classifyInitializers } from './roles.js';
@@ -58,6 +59,7 @@ export function importOnnx(bytes: Uint8Array, source = 'model.onnx'): Imported {
     if (e instanceof OnnxFormatError) throw new ImportError(e.message);
     throw e;
   }
+  checkGraph(graph, source);
   return importGraph(graph, source);
 }
 

@@ -4,7 +4,7 @@
 // Hostile input: every size, stride and offset is checked against the storage bytes actually present, and the
 // total a file may make us allocate is bounded by a small multiple of its own size.
 import type { DType, Tensor, TensorData } from '../tensor.js';
-import { isPlaceholder, isTensorRef, parseTorchPickle, PickleError, type TensorRef } from './torch-pickle.js';
+import { isMap, isPlaceholder, isTensorRef, parseTorchPickle, PickleError, type TensorRef } from './torch-pickle.js';
 import { listZip, readZip, ZipError } from './zip.js';
 
 export class TorchFileError extends Error {
@@ -36,6 +36,8 @@ export function decodeTorchSave(bytes: Uint8Array, source: string): TorchStateDi
   } catch (e) {
     if (e instanceof ZipError) throw new TorchFileError(e.message);
     if (e instanceof PickleError) throw new TorchFileError(`${source}: data.pkl: ${e.message}`);
+    // Only hostile object graphs reach here (e.g. an object whose prototype the pickle replaced).
+    if (e instanceof TypeError || e instanceof RangeError) throw new TorchFileError(`${source}: data.pkl builds objects that are not a state_dict (${e.message})`);
     throw e;
   }
 }
@@ -81,10 +83,10 @@ function findStateDict(root: unknown, fail: (w: string) => never): { refs: Map<s
     }
     return { refs, skipped };
   };
-  if (!(root instanceof Map)) return isPlaceholder(root) ? moduleHint('the file holds', root) : fail('the file holds no dict of tensors');
+  if (!isMap(root)) return isPlaceholder(root) ? moduleHint('the file holds', root) : fail('the file holds no dict of tensors');
   const top = tensorsOf(root);
   if (top.refs.size > 0) return { ...top, foundAt: '' };
-  const nested = [...root].filter(([k, v]) => typeof k === 'string' && v instanceof Map && tensorsOf(v).refs.size > 0) as [string, Map<unknown, unknown>][];
+  const nested = [...root].filter(([k, v]) => typeof k === 'string' && isMap(v) && tensorsOf(v).refs.size > 0) as [string, Map<unknown, unknown>][];
   const preferred = nested.filter(([k]) => NESTED_KEYS.includes(k));
   const pick = nested.length === 1 ? nested[0] : preferred.length === 1 ? preferred[0] : undefined;
   if (pick) return { ...tensorsOf(pick[1]), foundAt: pick[0] };

@@ -68,13 +68,27 @@ function intList(v: unknown, what: string): number[] {
   return v as number[];
 }
 
+/**
+ * A real Map (brand check): a pickle's BUILD can give any object a Map as prototype ('__proto__' in its state), which
+ * `instanceof Map` accepts and whose Map methods then throw.
+ */
+export function isMap(v: unknown): v is Map<unknown, unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  try {
+    Map.prototype.has.call(v, undefined);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Qualified names of the placeholder classes, for messages. */
 const globalNames = new WeakMap<object, string>();
 
 function describe(v: unknown): string {
   if (typeof v === 'function') return globalNames.get(v) ?? 'a function';
   if (Array.isArray(v)) return `a ${v.length}-tuple`;
-  if (v instanceof Map) return 'a dict';
+  if (isMap(v)) return 'a dict';
   if (isPlaceholder(v)) return v.qualname;
   return typeof v === 'object' ? 'an object' : JSON.stringify(v)?.slice(0, 40) ?? String(v);
 }
