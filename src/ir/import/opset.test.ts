@@ -7,6 +7,7 @@ import { attr, type Attribute, type Dim, type Graph } from '../graph.js';
 import { inferShapes } from '../shapes.js';
 import { sizeOf, type Tensor } from '../tensor.js';
 import { checkGrad } from '../grad/check.js';
+import { lowerForFloat64 } from '../grad/float64-lowering.js';
 import { OpsetError, toInternalOpset } from './opset.js';
 import { importGraph } from './index.js';
 
@@ -66,6 +67,10 @@ test('the lowered GroupNormalization, Mish and Gelu differentiate to first and s
   await checkGrad('Mish', { inputs: [['N', 5]], opset: 18, ...f32 });
   await checkGrad('Gelu', { inputs: [['N', 5]], opset: 20, ...f32 });
   await checkGrad('Gelu', { inputs: [['N', 5]], attrs: { approximate: attr.string('tanh') }, opset: 20, ...f32, dtype: 'float64' });
+  // In float64 too, where ORT's float32-only InstanceNormalization and Softplus are written in primitives.
+  const f64 = { ...f32, dtype: 'float64' as const, lower: lowerForFloat64 };
+  await checkGrad('GroupNormalization', { inputs: [['N', 4, 3], [2], [2]], attrs: { num_groups: attr.int(2) }, opset: 18, ...f64 });
+  await checkGrad('Mish', { inputs: [['N', 5]], opset: 18, ...f64 });
 });
 
 test('opset-18 signatures become opset-17 ones: Reduce* axes inputs, Split num_outputs (uneven), Pad axes', async () => {
