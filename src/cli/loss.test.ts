@@ -1,6 +1,7 @@
 // --loss end to end against PyTorch: models exported from PyTorch whose loss is not softmax cross-entropy (one-logit
 // BCE, multi-label BCE, MSE regression on float targets, NLL on log-probabilities): eval's loss within 1e-6 and the
-// top Hessian eigenvalue within 1e-4 of PyTorch's (full float64 Hessian); a loss that does not fit is refused.
+// top Hessian eigenvalue within 1e-4 of PyTorch's (full float64 Hessian), curve and surface centres within 1e-6;
+// a loss that does not fit is refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -21,7 +22,7 @@ const CASES = [
   { id: 'nll', loss: 'nll', accuracy: true },
 ];
 
-test('--loss bce|mse|nll: eval and hessian equal PyTorch; cross-entropy on a one-logit model is refused', async (t) => {
+test('--loss bce|mse|nll: eval, hessian, curve and surface equal PyTorch; cross-entropy on a one-logit model is refused', async (t) => {
   if (!torchAvailable()) { t.skip('python3-torch not installed'); return; }
   const dir = mkdtempSync(join(tmpdir(), 'terrain-loss-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -52,7 +53,22 @@ test('--loss bce|mse|nll: eval and hessian equal PyTorch; cross-entropy on a one
   const regressCe = terrain(['eval', ...data('regress')]);
   assert.equal(regressCe.status, 2);
   assert.match(regressCe.stderr, /needs integer class labels.*float targets.*use --loss mse/);
-  const curve = terrain(['curve', ...data('binary'), '--loss', 'bce', '--direction', 'gaussian', '--range', '-1:1:3', '--out', join(dir, 'c')]);
-  assert.equal(curve.status, 2);
-  assert.match(curve.stderr, /--loss bce is not supported by terrain curve\/surface yet/);
+  // Landscapes under another loss: the centre is PyTorch's loss, the loss is in the run's identity.
+  const curve = terrain(['curve', ...data('binary'), '--loss', 'bce', '--direction', 'gradient', '--range', '-0.5:0.5:3', '--out', join(dir, 'c'), '--no-plots', '--json']);
+  assert.equal(curve.status, 0, curve.stderr);
+  const centre = (lastJson(curve.stdout)['loss'] as number[])[1]!;
+  assert.ok(Math.abs(centre - ref['binary']!.loss) <= 1e-6 * ref['binary']!.loss, `curve at λ = 0: ${centre} vs ${ref['binary']!.loss}`);
+  const surface = terrain(['surface', ...data('regress'), '--loss', 'mse', '--x', 'gaussian:seed=1', '--y', 'eigen:1', '--x-range', '-0.2:0.2:3', '--y-range', '-0.2:0.2:3', '--out', join(dir, 's'), '--no-plots', '--json']);
+  assert.equal(surface.status, 0, surface.stderr);
+  const s = lastJson(surface.stdout) as { loss: number[][]; accuracy: (number | null)[][] };
+  assert.ok(Math.abs(s.loss[1]![1]! - ref['regress']!.loss) <= 1e-6 * ref['regress']!.loss, `surface centre ${s.loss[1]![1]} vs ${ref['regress']!.loss}`);
+  assert.ok(s.accuracy.flat().every((a) => a === null), 'regression has no accuracy');
+  const run = JSON.parse(readFileSync(join(dir, 's', 'run.json'), 'utf8')) as { identity: { data: { loss: string } } };
+  assert.equal(run.identity.data.loss, 'mse');
+  const tol = terrain(['curve', ...data('binary'), '--loss', 'bce', '--direction', 'gaussian', '--range', '-1:1:3', '--tolerance', '1%', '--out', join(dir, 't')]);
+  assert.equal(tol.status, 2);
+  assert.match(tol.stderr, /--loss bce does not work with --tolerance yet/);
+  const gmi = terrain(['gmi', ...data('binary'), '--loss', 'bce', '--out', join(dir, 'g')]);
+  assert.equal(gmi.status, 2);
+  assert.match(gmi.stderr, /--loss bce is not supported by terrain gmi yet/);
 });

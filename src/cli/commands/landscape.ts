@@ -10,7 +10,7 @@ import { parseRange } from '../../core/runs/grid.js';
 import { makeBatches } from '../../core/data/index.js';
 import { orthogonalize } from '../../core/directions/plane.js';
 import { SESSION_MODES, type SessionMode } from '../../core/evaluate/sessions.js';
-import { addDataOptions, addModelOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, prepareData, requireLoss, type DataOptions } from '../common.js';
+import { addDataOptions, addModelOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, prepareData, type DataOptions } from '../common.js';
 import { makeOutput } from '../output.js';
 import { UsageError } from '../errors.js';
 import { parseTolerance, type AdaptiveOptions, type Tolerance } from '../../core/landscape/adaptive.js';
@@ -93,10 +93,13 @@ function addLandscapeOptions(cmd: Command): Command {
 async function prepare(flags: LandscapeFlags, specs: string[], orthogonal = false) {
   const m = loadModelFile(flags.model, { weights: flags.weights });
   const data = prepareData(flags, m);
-  requireLoss(data, ['cross-entropy'], 'curve/surface');
   checkCompatible(m, data);
+  // Cross-entropy keeps the logits path (bit-identical runs); another loss rides along in the job.
+  const loss = data.loss && data.loss.name !== 'cross-entropy' ? data.loss : undefined;
+  if (loss && flags.queue) throw new UsageError(`--loss ${loss.name} does not work with --queue yet (queue workers evaluate cross-entropy); drop one of them`);
+  if (loss && flags.tolerance) throw new UsageError(`--loss ${loss.name} does not work with --tolerance yet; drop one of them`);
   const ctx: DirectionContext = {
-    ...directionContext(m, gradientProvider(m, data.batches, flags.threads), eigenvectorProvider(m, data.batches, flags.hessian, flags.threads)),
+    ...directionContext(m, gradientProvider(m, data.batches, flags.threads, loss), eigenvectorProvider(m, data.batches, flags.hessian, flags.threads, loss)),
     buffers: m.buffers, loadBuffers: async (path) => loadModelFile(path).buffers,
   };
   const dirs = await resolveDirections(specs, ctx);
@@ -109,7 +112,7 @@ async function prepare(flags: LandscapeFlags, specs: string[], orthogonal = fals
     return bufferDelta(m.buffers, loadModelFile(d.info.path).buffers);
   });
   const recomputeBatches = flags.bn === 'recompute' ? makeBatches(data.train, flags.batch).slice(0, flags.bnBatches) : undefined;
-  return { m, data, dirs, bufferDeltas, recomputeBatches };
+  return { m, data, dirs, bufferDeltas, recomputeBatches, loss };
 }
 
 async function run(kind: 'curve' | 'surface', flags: LandscapeFlags, specs: string[], ranges: string[], orthogonal: boolean): Promise<void> {
@@ -128,7 +131,7 @@ async function run(kind: 'curve' | 'surface', flags: LandscapeFlags, specs: stri
     res = await landscapeRunner(flags)({
       kind, model: p.m, data: p.data.selection, batches: p.data.batches, batchSize: flags.batch, directions: p.dirs,
       bufferDeltas: p.bufferDeltas, bn: flags.bn, recomputeBatches: p.recomputeBatches, ranges: grid, outDir: flags.out,
-      threads: flags.threads, workers: flags.workers, session: flags.session, adaptive, info: { command: ['terrain', ...commandLine()], cwd: process.cwd(), version: VERSION, started: new Date().toISOString() },
+      threads: flags.threads, workers: flags.workers, session: flags.session, adaptive, ...(p.loss ? { loss: p.loss } : {}), info: { command: ['terrain', ...commandLine()], cwd: process.cwd(), version: VERSION, started: new Date().toISOString() },
       onProgress: (pr) => bar.update(pr.done, pr.etaMs), signal: ac.signal,
     });
   } finally {

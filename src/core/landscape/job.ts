@@ -1,4 +1,7 @@
 // Curves and surfaces: θ + Σ cₖ·dₖ for every grid point, each point evaluated independently and appended to the run.
+import { SAMPLE_LOSS } from '../../ir/loss.js';
+import type { LossChoice } from '../loss/choice.js';
+import { lossFeeds, lossModel } from '../loss/evaluate.js';
 import { createHash } from 'node:crypto';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +64,11 @@ export interface LandscapeJob {
    * else times both ways on θ and takes the faster; the choice is part of the run's identity when it is 'reused'.
    */
   session?: SessionMode | 'auto';
+  /**
+   * A --loss other than cross-entropy (absent: cross-entropy from the logits, as always). Such a job runs on the
+   * main thread only (no worker threads, no --tolerance); the loss name is in data.loss, part of the identity.
+   */
+  loss?: LossChoice;
   /** Command line and other provenance; not part of the run's identity. */
   info: Record<string, unknown>;
   onProgress?: (p: Progress) => void;
@@ -159,7 +167,7 @@ export async function openLandscapeRun(job: LandscapeJob): Promise<{ run: RunDir
 }
 
 /** What one grid point needs: the model, directions, BN handling, batches and threads (no run directory). */
-export type PointJob = Pick<LandscapeJob, 'kind' | 'model' | 'batches' | 'directions' | 'bufferDeltas' | 'bn' | 'recomputeBatches' | 'ranges' | 'threads'> & {
+export type PointJob = Pick<LandscapeJob, 'kind' | 'model' | 'batches' | 'directions' | 'bufferDeltas' | 'bn' | 'recomputeBatches' | 'ranges' | 'threads' | 'loss'> & {
   /** Session mode; unresolved 'auto' (runLandscape resolves it first) counts as per-point here. */
   session?: SessionMode | 'auto';
   /** --tolerance: the split re-batched in the run's permutation order (blocks are read from here). */
@@ -188,14 +196,15 @@ export function pointEvaluator(job: PointJob, runner = jobRunner(job)): (index: 
   const threads = landscapeThreads(job);
   const weightsOf = pointWeights(job);
   return async (index) => {
-    const s = await evaluateWeights(job.model.model, await weightsOf(index), job.batches, { threads, runner });
+    const s = await evaluateWeights(job.model.model, await weightsOf(index), job.batches, { threads, runner, loss: job.loss });
     return { loss: s.loss, accuracy: s.accuracy, lossStderr: s.lossStderr };
   };
 }
 
 /** The session runner of one thread's evaluator: the job's mode (a reused session lives as long as the runner). */
 export function jobRunner(job: PointJob): PointRunner {
-  return pointRunner(job.model.model, job.session === 'reused' ? 'reused' : 'per-point', landscapeThreads(job));
+  const model = job.loss ? lossModel(job.model.model, job.loss) : job.model.model;
+  return pointRunner(model, job.session === 'reused' ? 'reused' : 'per-point', landscapeThreads(job));
 }
 
 /**
@@ -210,6 +219,10 @@ export async function resolveSessionMode(job: LandscapeJob): Promise<SessionMode
   const first = job.batches[0];
   if (!first) return 'per-point';
   const batchesPerPoint = job.adaptive ? 1 : job.batches.length;
+  if (job.loss) {
+    const loss = job.loss;
+    return fasterSessionMode(lossModel(job.model.model, loss), weights, landscapeThreads(job), batchesPerPoint, (run) => run({ [INPUT]: first.x, ...lossFeeds(first, loss) }, [SAMPLE_LOSS]));
+  }
   return fasterSessionMode(job.model.model, weights, landscapeThreads(job), batchesPerPoint, (run) => run({ [INPUT]: first.x }, [LOGITS]));
 }
 
@@ -227,7 +240,7 @@ export function blockEvaluator(job: PointJob, runner = jobRunner(job)): (task: B
       batches = job.sampleBatches.slice(task.from, task.from + task.count);
       if (batches.length !== task.count) throw new Error(`point ${task.index}: batches ${task.from}…${task.from + task.count - 1} are past the ${job.sampleBatches.length} of the split`);
     }
-    return evaluateBatches(job.model.model, await weightsOf(task.index), batches, { threads, runner });
+    return evaluateBatches(job.model.model, await weightsOf(task.index), batches, { threads, runner, loss: job.loss });
   };
 }
 
@@ -284,9 +297,11 @@ export async function finishLandscape(job: Pick<LandscapeJob, 'kind' | 'ranges' 
 export async function runLandscape(given: LandscapeJob): Promise<{ result: CurveResult | SurfaceResult; run: RunDir; resumed: number }> {
   const job: LandscapeJob & { session: SessionMode } = { ...given, session: await resolveSessionMode(given) };
   const { run, resumed, total } = await openLandscapeRun(job);
-  const lanes = landscapeLanes(job);
   const runner = jobRunner(job);
+  // Worker threads get the cross-entropy job only (their batches carry no float targets): other losses use one lane.
+  const lanes = job.loss ? 1 : landscapeLanes(job);
   try {
+    if (job.adaptive && job.loss) throw new Error('--tolerance works with --loss cross-entropy only');
     if (job.adaptive) {
       const summary = await runAdaptive({
         job: { ...job, adaptive: job.adaptive }, run, total, runner, signal: job.signal, onProgress: job.onProgress,

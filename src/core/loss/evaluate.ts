@@ -17,6 +17,11 @@ export interface LossBatch {
   size: number;
 }
 
+/** The model with the chosen loss graph appended (same parameters and buffers): what a point runner evaluates. */
+export function lossModel(model: Model, choice: LossChoice): Model {
+  return { ...model, graph: withLoss(model.graph, choice.options) };
+}
+
 /** The loss graph's feeds besides the input: labels, targets (in `dtype`, the logits' float type) or nothing. */
 export function lossFeeds(batch: Pick<LossBatch, 'y' | 'targets'>, choice: LossChoice, dtype: 'float32' | 'float64' = 'float32'): Record<string, Tensor> {
   if (choice.feeds === 'labels') return { [LABELS]: batch.y };
