@@ -81,7 +81,7 @@ export function importGraph(file: Graph, source: string): Imported {
   const focused: Graph = { ...graph, outputs: [output] };
   const before = unsupportedBeforeImport(graph);
   const unknown = before.filter((u) => u.kind === 'unknown');
-  if (unknown.length > 0) return importForwardOnly(focused, input, output, source, describeUnsupported(source, unknown), inputs, fail);
+  if (unknown.length > 0) return importForwardOnly(focused, input, output, { source, opset: file.opset }, describeUnsupported(source, unknown), inputs, fail);
 
   const s = guarded(source, 'simplifying', () => simplifyGraph(focused, { bakedBatch }));
   const [g, renamed] = renameIo(s.graph, input.name, output.name);
@@ -106,7 +106,7 @@ export function importGraph(file: Graph, source: string): Imported {
  * forward; the classes come from the file's declared output shape. Differentiating such a model is refused with
  * `reason` (Model.forwardOnly).
  */
-function importForwardOnly(graph: Graph, input: ValueInfo, output: ValueInfo, source: string, reason: string, inputs: ValueInfo[], fail: (w: string) => never): Imported {
+function importForwardOnly(graph: Graph, input: ValueInfo, output: ValueInfo, file: { source: string; opset: number }, reason: string, inputs: ValueInfo[], fail: (w: string) => never): Imported {
   const classes = output.shape[1];
   if (output.shape.length !== 2 || classes === undefined || !isStatic(classes) || output.dtype !== 'float32') {
     fail(`the graph's output '${output.name}' is declared ${output.dtype} ${showShape(output.shape)}, but terrain cannot infer shapes through ${reason.split('\n').slice(1).join('; ')}; give the output as float32 logits [batch, classes]`);
@@ -118,7 +118,7 @@ function importForwardOnly(graph: Graph, input: ValueInfo, output: ValueInfo, so
   return {
     model: { spec: specOf(input, classes as number, inputs), graph: g, params: roles.params, buffers: roles.buffers, forwardOnly: reason },
     report: {
-      source, opset: graph.opset, ...roles, aliases: s.aliases, folded: 0, removed: s.removed, unused: s.unused,
+      source: file.source, opset: file.opset, ...roles, aliases: s.aliases, folded: 0, removed: s.removed, unused: s.unused,
       inputName: input.name, outputName: output.name, ignoredOutputs: [],
     },
   };
