@@ -244,3 +244,22 @@ test('several inputs (ids and a mask): packed side by side into one float32 inpu
     assert.ok(Math.abs(out[n * 2 + c]! - want) < 1e-6, `output ${n},${c}: ${out[n * 2 + c]} vs ${want}`);
   }
 });
+
+test('an opset-19 node without an opset-17 form keeps the file as it is: forward-only, refused for derivatives', async () => {
+  const b = new GraphBuilder('pool19', 19);
+  const x = b.input('x', 'float32', ['N', 1, 4, 4]);
+  b.initializer('w', randn([1, 1, 1, 1]));
+  const pooled = b.op('AveragePool', [b.op('Conv', [x, 'w'])], { kernel_shape: attr.ints([2, 2]), dilations: attr.ints([2, 2]) }, 'dilated');
+  b.initializer('shape', int64([2], [0, -1]));
+  b.output(b.op('Reshape', [pooled, 'shape']), 'float32', ['N', 4]);
+  const { model, report } = importGraph(b.build(), 'p.onnx');
+  assert.equal(report.opset, 19);
+  assert.equal(model.graph.opset, 19, 'the file runs at its own opset');
+  assert.throws(() => requireDifferentiable(model, 'the gradient'), /node 'dilated' \(AveragePool\): AveragePool with dilations \(opset 19\) has no opset-17 form/);
+  const session = await Session.create(model.graph, { threads: 1 });
+  const out = (await session.run({ input: float32([1, 1, 4, 4], Array.from({ length: 16 }, (_, i) => i)) }, ['logits']))['logits']!;
+  await session.dispose();
+  const w = (model.graph.initializers.get('w')!.data as Float32Array)[0]!;
+  // Dilation 2: each window averages x[i][j], x[i][j+2], x[i+2][j], x[i+2][j+2].
+  assert.deepEqual(Array.from(out.data as Float32Array).map((v) => +(v / w).toFixed(4)), [5, 6, 9, 10]);
+});

@@ -9,7 +9,7 @@ import { checkGraph } from '../graph-check.js';
 import { inferShapes, type ShapeEnv } from '../shapes.js';
 import { isStatic, showShape } from '../shapes/dims.js';
 import { classifyInitializers } from './roles.js';
-import { OpsetError, toInternalOpset } from './opset.js';
+import { IMPORT_MAX_OPSET, IMPORT_MIN_OPSET, OpsetError, toInternalOpset } from './opset.js';
 import { simplifyGraph } from './simplify.js';
 import { describeUnsupported, unsupportedAfterImport, unsupportedBeforeImport } from './support.js';
 
@@ -68,7 +68,10 @@ export function importGraph(file: Graph, source: string): Imported {
   let graph = file;
   const fail = (what: string): never => { throw new ImportError(`${source}: ${what}`); };
   // Opsets 18–20 are brought to opset 17, the one form autodiff, the loss and the BN rewrite emit (./opset.ts).
-  try { graph = toInternalOpset(file); } catch (e) { if (e instanceof OpsetError) fail(e.message); throw e; }
+  // A node the lowering refuses leaves the file's own opset in place: ONNX Runtime still runs it forward.
+  let refused: string | undefined;
+  const known = file.opset >= IMPORT_MIN_OPSET && file.opset <= IMPORT_MAX_OPSET;
+  try { graph = toInternalOpset(file); } catch (e) { if (!(e instanceof OpsetError)) throw e; if (!known) fail(e.message); refused = e.message; }
   const inputs = checkInputs(graph, fail);
   let input = inputs[0]!;
   if (inputs.length > 1) ({ graph, input } = packInputs(graph, inputs));
@@ -79,6 +82,7 @@ export function importGraph(file: Graph, source: string): Imported {
   const output = graph.outputs[0]!;
   if (!graph.nodes.some((n) => n.outputs.includes(output.name))) fail(`output '${output.name}' is not computed by any node`);
   const focused: Graph = { ...graph, outputs: [output] };
+  if (refused !== undefined) return importForwardOnly(focused, input, output, { source, opset: file.opset }, `${source}: ${refused}`, inputs, fail);
   const before = unsupportedBeforeImport(graph);
   const unknown = before.filter((u) => u.kind === 'unknown');
   if (unknown.length > 0) return importForwardOnly(focused, input, output, { source, opset: file.opset }, describeUnsupported(source, unknown), inputs, fail);
