@@ -4,6 +4,7 @@
 // where their elements lie in which storage, still to be read from the archive (./pt.ts).
 import pickleparser from 'pickleparser';
 import type { DType } from '../tensor.js';
+import { scanPickle } from './pickle-scan.js';
 
 const { Parser, NameRegistry } = pickleparser;
 
@@ -174,6 +175,7 @@ export function parseTorchPickle(bytes: Uint8Array): unknown {
   const warn = console.warn;
   console.warn = () => {};
   try {
+    scanPickle(bytes); // bounds what pickleparser would do slowly, before it starts
     return parser.parse(bytes);
   } catch (e) {
     if (e instanceof PickleError) throw e;

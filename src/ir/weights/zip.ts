@@ -2,6 +2,7 @@
 // with the archive treated as hostile: the central directory's sizes and entry count are checked before fflate
 // allocates anything, so a forged header cannot make it reserve gigabytes or loop over billions of entries.
 import { unzipSync } from 'fflate';
+import { centralDirectory, entryBytes } from './zip-entries.js';
 
 export class ZipError extends Error {
   override name = 'ZipError';
@@ -25,21 +26,29 @@ export function listZip(bytes: Uint8Array, source: string): ZipEntryInfo[] {
   return entries;
 }
 
-/** Extracts the entries `want` selects; every other entry is only looked at. */
+/**
+ * Extracts the entries `want` selects; every other entry is only looked at. fflate checks the directory (counts,
+ * sizes); the bytes come from zip-entries.ts, which stops inflating at the declared size and verifies CRC-32.
+ */
 export function readZip(bytes: Uint8Array, source: string, want: (name: string) => boolean): Map<string, Uint8Array> {
   let total = 0;
-  const declared = new Map<string, number>();
-  const files = scan(bytes, source, (info) => {
+  const wanted: string[] = [];
+  scan(bytes, source, (info) => {
     if (!want(info.name)) return false;
     total += info.originalSize;
     if (total > bytes.length + MAX_INFLATED) throw new ZipError(`${source}: the selected zip entries would inflate to more than ${bytes.length + MAX_INFLATED} bytes`);
-    declared.set(info.name, info.originalSize);
-    return true;
+    wanted.push(info.name);
+    checkEntry(info, source);
+    return false;
   });
-  for (const [name, data] of Object.entries(files)) {
-    if (data.length !== declared.get(name)) throw new ZipError(`${source}: zip entry '${name}' should hold ${declared.get(name)} bytes, found ${data.length} (truncated archive)`);
+  const fail = (what: string): never => { throw new ZipError(`${source}: ${what}`); };
+  const directory = centralDirectory(bytes, fail);
+  const out = new Map<string, Uint8Array>();
+  for (const name of wanted) {
+    const e = directory.get(name) ?? fail(`zip entry '${name}' is missing from the central directory`);
+    out.set(name, entryBytes(bytes, e, fail));
   }
-  return new Map(Object.entries(files));
+  return out;
 }
 
 interface Info {
@@ -47,6 +56,15 @@ interface Info {
   size: number;
   originalSize: number;
   compression: number;
+}
+
+function checkEntry(info: Info, source: string): void {
+  const { name, size, originalSize, compression } = info;
+  if (compression === 0 && originalSize !== size) throw new ZipError(`${source}: stored zip entry '${name}' has sizes ${size} and ${originalSize}`);
+  if (compression === 8 && (originalSize > MAX_INFLATED || originalSize > MAX_RATIO * Math.max(size, 1))) {
+    throw new ZipError(`${source}: compressed zip entry '${name}' claims ${originalSize} bytes from ${size}; refusing`);
+  }
+  if (compression !== 0 && compression !== 8) throw new ZipError(`${source}: zip entry '${name}' uses compression method ${compression}; only stored and deflate are read`);
 }
 
 function scan(bytes: Uint8Array, source: string, keep: (info: Info) => boolean): Record<string, Uint8Array> {
@@ -58,13 +76,7 @@ function scan(bytes: Uint8Array, source: string, keep: (info: Info) => boolean):
     if (!Number.isSafeInteger(size) || !Number.isSafeInteger(originalSize) || size < 0 || originalSize < 0 || size > bytes.length) {
       throw new ZipError(`${source}: zip entry '${name}' claims ${originalSize} bytes (${size} stored) in a ${bytes.length}-byte file`);
     }
-    if (!keep(info)) return false;
-    if (compression === 0 && originalSize !== size) throw new ZipError(`${source}: stored zip entry '${name}' has sizes ${size} and ${originalSize}`);
-    if (compression === 8 && (originalSize > MAX_INFLATED || originalSize > MAX_RATIO * Math.max(size, 1))) {
-      throw new ZipError(`${source}: compressed zip entry '${name}' claims ${originalSize} bytes from ${size}; refusing`);
-    }
-    if (compression !== 0 && compression !== 8) throw new ZipError(`${source}: zip entry '${name}' uses compression method ${compression}; only stored and deflate are read`);
-    return true;
+    return keep(info);
   };
   try {
     return unzipSync(bytes, { filter });
