@@ -109,3 +109,11 @@ test('the CLI maps them to exit 2 with one line naming the file', () => {
   assert.match(r.stderr, new RegExp(`^terrain: --model ${onnx}: node 's' \\(Softmax\\): axis 727379968 is outside`, 'm'));
   assert.doesNotMatch(r.stderr, /internal error/);
 });
+
+test('a surface grid above the limit exits 2 before any file is read', () => {
+  const main = fileURLToPath(new URL('./main.js', import.meta.url));
+  const r = spawnSync(process.execPath, [main, 'surface', '--model', join(dir, 'none.onnx'), '--data', 'digits', '--x', 'gaussian', '--y', 'gaussian:seed=2',
+    '--x-range', '-1:1:10000', '--y-range', '-1:1:10000', '--out', join(dir, 'huge')], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /^terrain: --x-range × --y-range is 10,000 × 10,000 = 100,000,000 points, more than the 1,000,000-point limit/m);
+});

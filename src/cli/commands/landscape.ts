@@ -6,7 +6,7 @@ import type { CurveResult, SurfaceResult } from '../../core/landscape/job.js';
 import { BN_MODES, bufferDelta, type BnMode } from '../../core/landscape/bn.js';
 import { loadMinedDirection } from '../../core/mine/load.js';
 import { loadModelFile, type LoadedModel } from '../../core/model-file.js';
-import { parseRange } from '../../core/runs/grid.js';
+import { checkGridSize, parseRange } from '../../core/runs/grid.js';
 import { makeBatches } from '../../core/data/index.js';
 import { orthogonalize } from '../../core/directions/plane.js';
 import { SESSION_MODES, type SessionMode } from '../../core/evaluate/sessions.js';
@@ -118,6 +118,7 @@ async function prepare(flags: LandscapeFlags, specs: string[], orthogonal = fals
 async function run(kind: 'curve' | 'surface', flags: LandscapeFlags, specs: string[], ranges: string[], orthogonal: boolean): Promise<void> {
   const out = makeOutput(!!flags.json);
   const grid = ranges.map((r, k) => parseRange(r, kind === 'curve' ? '--range' : k === 0 ? '--x-range' : '--y-range'));
+  checkGridSize(grid, kind === 'curve' ? ['--range'] : ['--x-range', '--y-range']);
   const adaptive = adaptiveOptions(flags);
   const p = await prepare(flags, specs, orthogonal);
   const total = grid.reduce((n, r) => n * r.count, 1);

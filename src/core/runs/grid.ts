@@ -19,6 +19,21 @@ export function parseRange(text: string, flag = '--range'): Range {
   return { from: a!, to: b!, count: n! };
 }
 
+/**
+ * Most points one run may have: a 1,000×1,000 surface. Its points.jsonl is ~100 MB and its result.json ~40 MB;
+ * beyond that the viewer, report and resume would hold hundreds of MB per run. Larger maps are split into runs.
+ */
+export const MAX_GRID_POINTS = 1_000_000;
+
+/** Refuses a grid of more than MAX_GRID_POINTS points, naming the flags and their product. */
+export function checkGridSize(ranges: readonly Range[], flags: readonly string[]): void {
+  const total = ranges.reduce((n, r) => n * r.count, 1);
+  if (total <= MAX_GRID_POINTS) return;
+  const fmt = (v: number): string => v.toLocaleString('en-US');
+  const what = ranges.length === 1 ? `${flags[0]} has ${fmt(total)} points` : `${flags.join(' × ')} is ${ranges.map((r) => fmt(r.count)).join(' × ')} = ${fmt(total)} points`;
+  throw new RangeError_(`${what}, more than the ${fmt(MAX_GRID_POINTS)}-point limit of one run; use fewer points, or split the grid into several runs (e.g. by --y-range)`);
+}
+
 export function linspace(r: Range): number[] {
   if (r.count === 1) return [r.from];
   return Array.from({ length: r.count }, (_, i) => (r.from * (r.count - 1 - i) + r.to * i) / (r.count - 1));
