@@ -103,12 +103,6 @@ export function outputShape(m: LoadedModel): (number | string)[] {
   return out ? out.shape.slice(1) : [m.model.spec.classes];
 }
 
-/** Commands whose loss evaluation is not yet wired for every --loss refuse the others by name. */
-export function requireLoss(data: PreparedData, supported: readonly string[], command: string): void {
-  const name = data.loss?.name ?? DEFAULT_LOSS;
-  if (!supported.includes(name)) throw new UsageError(`--loss ${name} is not supported by terrain ${command} yet (supported: ${supported.join(', ')}); terrain eval and hessian take every loss`);
-}
-
 /** Says once, on stderr, which normalisation the data got (it changes every number computed from it). */
 export function announceNormalization(d: Pick<ResolvedData, 'source' | 'normalize' | 'train'>): void {
   const s = d.train.standardisation;

@@ -22,7 +22,7 @@ const CASES = [
   { id: 'nll', loss: 'nll', accuracy: true },
 ];
 
-test('--loss bce|mse|nll: eval, hessian, curve and surface equal PyTorch; cross-entropy on a one-logit model is refused', async (t) => {
+test('--loss bce|mse|nll: eval, hessian, curve, surface, explain and gmi equal PyTorch; cross-entropy on a one-logit model is refused', async (t) => {
   if (!torchAvailable()) { t.skip('python3-torch not installed'); return; }
   const dir = mkdtempSync(join(tmpdir(), 'terrain-loss-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -68,7 +68,12 @@ test('--loss bce|mse|nll: eval, hessian, curve and surface equal PyTorch; cross-
   const tol = terrain(['curve', ...data('binary'), '--loss', 'bce', '--direction', 'gaussian', '--range', '-1:1:3', '--tolerance', '1%', '--out', join(dir, 't')]);
   assert.equal(tol.status, 2);
   assert.match(tol.stderr, /--loss bce does not work with --tolerance yet/);
-  const gmi = terrain(['gmi', ...data('binary'), '--loss', 'bce', '--out', join(dir, 'g')]);
-  assert.equal(gmi.status, 2);
-  assert.match(gmi.stderr, /--loss bce is not supported by terrain gmi yet/);
+  // explain along the top eigenvector: its curvature is PyTorch's top eigenvalue of the MSE Hessian.
+  const explain = terrain(['explain', ...data('regress'), '--loss', 'mse', '--direction', 'eigen:1', '--range', '-0.1:0.1:5', '--out', join(dir, 'e'), '--no-plots', '--json']);
+  assert.equal(explain.status, 0, explain.stderr);
+  const terms = lastJson(explain.stdout)['terms'] as { curvature: number; loss0: number };
+  assert.ok(Math.abs(terms.curvature - ref['regress']!.top) <= 1e-4 * ref['regress']!.top, `explain curvature ${terms.curvature} vs λ₁ ${ref['regress']!.top}`);
+  const gmi = terrain(['gmi', ...data('binary'), '--loss', 'bce', '--directions', '2', '--range', '-0.5:0.5:5', '--trace-samples', '0', '--out', join(dir, 'g'), '--no-plots', '--json']);
+  assert.equal(gmi.status, 0, gmi.stderr);
+  assert.ok(Math.abs((lastJson(gmi.stdout)['loss0'] as number) - ref['binary']!.loss) <= 1e-6 * ref['binary']!.loss);
 });

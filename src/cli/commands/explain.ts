@@ -12,7 +12,7 @@ import { loadModelFile } from '../../core/model-file.js';
 import { parseRange } from '../../core/runs/grid.js';
 import { RunDir } from '../../core/runs/run-dir.js';
 import { curvesPlot, writePlot } from '../../plot/index.js';
-import { addDataOptions, addModelOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, prepareData, requireLoss, type DataOptions } from '../common.js';
+import { addDataOptions, addModelOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, prepareData, type DataOptions } from '../common.js';
 import { makeOutput } from '../output.js';
 import { VERSION } from '../version.js';
 import { eigenvectorProvider } from './eigen-provider.js';
@@ -51,16 +51,16 @@ async function explain(flags: ExplainFlags): Promise<void> {
   const range = parseRange(flags.range, '--range');
   const m = loadModelFile(flags.model, { weights: flags.weights });
   const data = prepareData(flags, m);
-  requireLoss(data, ['cross-entropy'], 'explain');
   checkCompatible(m, data);
-  const [dir] = await resolveDirections([flags.direction], directionContext(m, gradientProvider(m, data.batches, flags.threads), eigenvectorProvider(m, data.batches, flags.hessian, flags.threads)));
+  const loss = data.loss && data.loss.name !== 'cross-entropy' ? data.loss : undefined;
+  const [dir] = await resolveDirections([flags.direction], directionContext(m, gradientProvider(m, data.batches, flags.threads, loss), eigenvectorProvider(m, data.batches, flags.hessian, flags.threads, loss)));
   const run = await RunDir.open(flags.out, {
     kind: 'explain',
     identity: { model: { path: m.path, sha256: m.hash, arch: m.model.spec.arch }, data: data.selection, batchSize: flags.batch, direction: dir!.spec, range: flags.range, hvp: flags.hvp, bn: 'eval' },
     info: { command: ['terrain', 'explain', ...commandLine()], version: VERSION, started: new Date().toISOString(), cwd: process.cwd() },
   });
 
-  const op = await modelHessian(m, data.batches, { method: flags.hvp, bn: 'eval', threads: flags.threads });
+  const op = await modelHessian(m, data.batches, { method: flags.hvp, bn: 'eval', threads: flags.threads, loss });
   let terms;
   try {
     terms = await secondOrderTerms(op, dir!.vector);
@@ -72,7 +72,7 @@ async function explain(flags: ExplainFlags): Promise<void> {
   try {
     measured = await runLandscape({
       kind: 'curve', model: m, data: data.selection, batches: data.batches, batchSize: flags.batch, directions: [dir!], bufferDeltas: [undefined],
-      bn: 'eval', ranges: [range], outDir: join(flags.out, 'measured'), threads: flags.threads,
+      bn: 'eval', ranges: [range], outDir: join(flags.out, 'measured'), threads: flags.threads, ...(loss ? { loss } : {}),
       info: { command: ['terrain', 'explain', ...commandLine()], version: VERSION, started: new Date().toISOString(), cwd: process.cwd() },
       onProgress: (p) => bar.update(p.done, p.etaMs),
     });

@@ -9,7 +9,7 @@ import { loadModelFile } from '../../core/model-file.js';
 import { linspace, parseRange } from '../../core/runs/grid.js';
 import { RunDir } from '../../core/runs/run-dir.js';
 import { curvesPlot, writePlot } from '../../plot/index.js';
-import { addDataOptions, addModelOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, prepareData, requireLoss, type DataOptions } from '../common.js';
+import { addDataOptions, addModelOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, prepareData, type DataOptions } from '../common.js';
 import { UsageError } from '../errors.js';
 import { makeOutput } from '../output.js';
 import { VERSION } from '../version.js';
@@ -54,8 +54,8 @@ async function gmi(flags: GmiFlags): Promise<void> {
   if (flags.traceSamples === 1) throw new UsageError('--trace-samples 1: need 0 (skip) or at least 2 for a standard error');
   const m = loadModelFile(flags.model, { weights: flags.weights });
   const data = prepareData(flags, m);
-  requireLoss(data, ['cross-entropy'], 'gmi');
   checkCompatible(m, data);
+  const loss = data.loss && data.loss.name !== 'cross-entropy' ? data.loss : undefined;
   const specs = Array.from({ length: flags.directions }, (_, i) => `gaussian:norm=${flags.norm}:seed=${flags.seed + i}`);
   const dirs = await resolveDirections(specs, directionContext(m));
   const run = await RunDir.open(flags.out, {
@@ -63,14 +63,14 @@ async function gmi(flags: GmiFlags): Promise<void> {
     identity: { model: { path: m.path, sha256: m.hash, arch: m.model.spec.arch }, data: data.selection, batchSize: flags.batch, directions: dirs.map((d) => d.spec), range: flags.range, traceSamples: flags.traceSamples, seed: flags.seed, hvp: flags.hvp, bn: 'eval' },
     info: { command: ['terrain', 'gmi', ...commandLine()], version: VERSION, started: new Date().toISOString(), cwd: process.cwd() },
   });
-  const op = await modelHessian(m, data.batches, { method: flags.hvp, bn: 'eval', threads: flags.threads });
+  const op = await modelHessian(m, data.batches, { method: flags.hvp, bn: 'eval', threads: flags.threads, loss });
   const total = flags.directions * (lambdas.length + 1) + flags.traceSamples;
   const bar = out.progress('gmi', total);
   const t0 = Date.now();
   let result;
   try {
     result = await gmiAnalysis(m, data.batches, op, {
-      directions: dirs, lambdas: zeroed, traceSamples: flags.traceSamples, seed: flags.seed, threads: flags.threads,
+      directions: dirs, lambdas: zeroed, traceSamples: flags.traceSamples, seed: flags.seed, threads: flags.threads, loss,
       onProgress: (done) => bar.update(done, ((Date.now() - t0) / done) * (total - done)),
     });
   } finally {

@@ -4,6 +4,7 @@
 // εᵀHε/‖ε‖² next to tr(H)/P (their expectation for isotropic Gaussian ε).
 import { classifyCurve, type ClassifyOptions } from '../classify/index.js';
 import { evaluateWeights, type LabeledBatch } from '../evaluate/point.js';
+import type { LossChoice } from '../loss/choice.js';
 import { hutchinsonTrace } from '../hessian/hutchinson.js';
 import type { ModelHessian } from '../hessian/model-operator.js';
 import type { ModelPoint } from '../hessian/model-point.js';
@@ -18,6 +19,8 @@ export interface GmiOptions {
   traceSamples: number;
   seed: number;
   threads?: number;
+  /** --loss other than cross-entropy (the Hessian operator must use the same one). */
+  loss?: LossChoice;
   classify?: ClassifyOptions;
   /** Called after each unit of work: one curve point or one trace probe. */
   onProgress?: (done: number, total: number) => void;
@@ -77,7 +80,7 @@ export async function gmiAnalysis(point: ModelPoint, batches: readonly LabeledBa
     for (const l of o.lambdas) {
       const weights = toTensors(combine(point.theta, [[l, d.vector]]));
       for (const [k, b] of point.buffers) weights.set(k, b);
-      loss.push((await evaluateWeights(point.model, weights, batches, { threads: o.threads })).loss);
+      loss.push((await evaluateWeights(point.model, weights, batches, { threads: o.threads, loss: o.loss })).loss);
       tick();
     }
     loss0 = loss[o.lambdas.indexOf(0)]!;
