@@ -100,7 +100,9 @@ export function prepareData(o: DataOptions, model?: LoadedModel): PreparedData {
 /** Per-sample shape of the model's output (without the batch axis). */
 export function outputShape(m: LoadedModel): (number | string)[] {
   const out = m.model.graph.outputs.find((o) => o.name === LOGITS);
-  return out ? out.shape.slice(1) : [m.model.spec.classes];
+  const shape = out ? out.shape.slice(1) : [m.model.spec.classes];
+  // A symbolic class axis in the declared output: the model's own class count is what it computes.
+  return shape.length === 1 && typeof shape[0] !== 'number' ? [m.model.spec.classes] : shape;
 }
 
 /** Says once, on stderr, which normalisation the data got (it changes every number computed from it). */
