@@ -99,7 +99,7 @@ test('a process that exits without closing leaves no lock', () => {
   assert.equal(existsSync(join(dir, LOCK_FILE)), false);
 });
 
-test('a reused pid is not taken for the holder; a lock from another host is refused; an old empty lock is stale', async () => {
+test('a reused pid is not taken for the holder; a lock from another host is refused; an old empty lock or our own pid is stale', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'terrain-lock-reuse-'));
   mkdirSync(dir, { recursive: true });
   const lock = join(dir, LOCK_FILE);
@@ -119,6 +119,9 @@ test('a reused pid is not taken for the holder; a lock from another host is refu
   } finally {
     sleeper.kill('SIGKILL');
   }
+  // Our own pid in a lock we do not hold: an earlier process with this pid left it.
+  writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname(), started: '2020-01-01T00:00:00Z', command: ['terrain', 'old'], pidStart: '1' }));
+  (await RunDir.open(dir, config('a'))).close();
   writeFileSync(lock, ''); // created by a process killed before it wrote a word
   const past = new Date(Date.now() - 60_000);
   utimesSync(lock, past, past);

@@ -81,12 +81,14 @@ export function lockedRunDirs(): string[] {
 
 /** Reads a lock file; undefined when it is missing, empty or not a lock (e.g. being written). */
 export function readLockHolder(path: string): LockHolder | undefined {
-  let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    return parseHolder(readFileSync(path, 'utf8'));
   } catch {
     return undefined;
   }
+}
+
+function parseHolder(text: string): LockHolder | undefined {
   try {
     const o = JSON.parse(text) as LockHolder;
     return Number.isInteger(o.pid) && typeof o.host === 'string' ? o : undefined;
@@ -121,7 +123,7 @@ function take(path: string, text: string, dir: string): void {
     } catch {
       continue; // released between our open and read: try again
     }
-    const holder = readLockHolder(path);
+    const holder = parseHolder(raw);
     if (!holder) {
       // Just created by another process and not written yet, or left empty by a crash long ago.
       if (ageMs(path) > EMPTY_STALE_MS) breakStale(path, raw);
@@ -143,7 +145,8 @@ function take(path: string, text: string, dir: string): void {
 function isStale(h: LockHolder): boolean {
   if (h.host !== hostname()) return false;
   if (!pidAlive(h.pid)) return true;
-  if (h.pid === process.pid) return h.pidStart !== undefined && h.pidStart !== processStart(process.pid);
+  // Our own pid but not in our registry: left by an earlier process with this pid, or by us before a release failed.
+  if (h.pid === process.pid) return true;
   const now = processStart(h.pid);
   return h.pidStart !== undefined && now !== undefined && now !== h.pidStart;
 }
