@@ -50,6 +50,9 @@ test('--loss bce|mse|nll: eval, hessian, curve, surface, explain and gmi equal P
   const ce = terrain(['eval', ...data('binary')]);
   assert.equal(ce.status, 2);
   assert.match(ce.stderr, /--loss cross-entropy needs at least 2 classes.*one column.*use --loss bce/);
+  const train = terrain(['train', '--model', 'mlp', '--data', `npy:${join(dir, 'regress.x.npy')},${join(dir, 'regress.y.npy')}`, '--epochs', '1', '--out', join(dir, 'tr')]);
+  assert.equal(train.status, 2);
+  assert.match(train.stderr, /terrain train fits classifiers .* float targets \(regression\)/);
   const regressCe = terrain(['eval', ...data('regress')]);
   assert.equal(regressCe.status, 2);
   assert.match(regressCe.stderr, /needs integer class labels.*float targets.*use --loss mse/);

@@ -49,6 +49,11 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
   const data = resolveData(flags.data, { split: 'train', samples: flags.samples, seed: flags.seed, normalize: flags.normalize });
   announceNormalization(data);
   const trainSet = data.selected;
+  // train fits classifiers with cross-entropy: data without ≥ 2 classes of labels (float targets, label sequences) is refused.
+  const why = trainSet.labelShape ? `labels of shape [${trainSet.labelShape}] per sample`
+    : trainSet.targets && trainSet.classes === 1 ? 'float targets (regression), not class labels'
+      : trainSet.classes < 2 ? 'a single class' : undefined;
+  if (why) throw new UsageError(`--data ${flags.data}: terrain train fits classifiers with cross-entropy and needs integer class labels of at least 2 classes; the data has ${why}`);
   let model;
   try {
     model = buildModel({ arch: flags.model, options: parseModelOptions(flags.modelOptions), inputShape: [...trainSet.shape], classes: trainSet.classes }, flags.seed);
