@@ -33,14 +33,19 @@ interface LandscapeFlags extends DataOptions, QueueFlags {
   json?: boolean;
   plots: boolean;
   tolerance?: Tolerance;
+  refine?: Tolerance;
   minSamples?: number;
   sampleSeed?: number;
 }
 
 /** --tolerance's value, checked when the flag is parsed. */
 function toleranceOption(value: string): Tolerance {
+  return targetOption(value, '--tolerance');
+}
+
+function targetOption(value: string, flag: string): Tolerance {
   try {
-    return parseTolerance(value);
+    return parseTolerance(value, flag);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -83,6 +88,7 @@ function addLandscapeOptions(cmd: Command): Command {
     .option('--session <mode>', 'how points reach ONNX Runtime: per-point (a session per point, weights folded in), reused (one session per thread fed each point\'s weights) or auto (time both on θ, keep the faster; recorded in run.json)', choiceOption('--session', ['auto', ...SESSION_MODES] as const), 'auto')
     .option('--workers <n>', 'points evaluated at once, each on its own thread with --threads ORT threads (default: cores ÷ threads; --threads 0 means 1 per point here)', intOption('--workers', 1))
     .option('--tolerance <T|P%>', 'adaptive samples: grow each point until the standard error of its loss is T (loss units) or P% of the loss range (first pass); results gain samples, lossSampleStderr, accuracyStderr', toleranceOption)
+    .option('--refine <T|P%>', 'refined grid: a coarse lattice, each cell split only where the loss at its new nodes differs from the interpolation of its corners by more than T (loss units) or P% of the coarse range; other points are interpolated (result: measured, interpolationBound)', (v: string) => targetOption(v, '--refine'))
     .option('--min-samples <n>', `with --tolerance: samples every point sees first (default ${DEFAULT_MIN_SAMPLES}, rounded up to whole batches)`, intOption('--min-samples', 2))
     .option('--sample-seed <n>', 'with --tolerance: seed of the permutation of the split shared by every point (default 0)', intOption('--sample-seed'))
     .option('--hessian <dir>', 'a terrain hessian output directory holding the eigen-K.safetensors of eigen:K directions (default: computed here)')
@@ -120,6 +126,7 @@ async function run(kind: 'curve' | 'surface', flags: LandscapeFlags, specs: stri
   const grid = ranges.map((r, k) => parseRange(r, kind === 'curve' ? '--range' : k === 0 ? '--x-range' : '--y-range'));
   checkGridSize(grid, kind === 'curve' ? ['--range'] : ['--x-range', '--y-range']);
   const adaptive = adaptiveOptions(flags);
+  if (flags.refine && (flags.tolerance || flags.queue)) throw new UsageError(`--refine does not work with ${flags.tolerance ? '--tolerance' : '--queue'} yet; drop one of them`);
   const p = await prepare(flags, specs, orthogonal);
   const total = grid.reduce((n, r) => n * r.count, 1);
   const bar = out.progress(kind, total);
@@ -132,7 +139,7 @@ async function run(kind: 'curve' | 'surface', flags: LandscapeFlags, specs: stri
     res = await landscapeRunner(flags)({
       kind, model: p.m, data: p.data.selection, batches: p.data.batches, batchSize: flags.batch, directions: p.dirs,
       bufferDeltas: p.bufferDeltas, bn: flags.bn, recomputeBatches: p.recomputeBatches, ranges: grid, outDir: flags.out,
-      threads: flags.threads, workers: flags.workers, session: flags.session, adaptive, ...(p.loss ? { loss: p.loss } : {}), info: { command: ['terrain', ...commandLine()], cwd: process.cwd(), version: VERSION, started: new Date().toISOString() },
+      threads: flags.threads, workers: flags.workers, session: flags.session, adaptive, ...(flags.refine ? { refine: flags.refine } : {}), ...(p.loss ? { loss: p.loss } : {}), info: { command: ['terrain', ...commandLine()], cwd: process.cwd(), version: VERSION, started: new Date().toISOString() },
       onProgress: (pr) => bar.update(pr.done, pr.etaMs), signal: ac.signal,
     });
   } finally {
@@ -152,6 +159,8 @@ async function run(kind: 'curve' | 'surface', flags: LandscapeFlags, specs: stri
     const r = res.result as SurfaceResult;
     out.say(`surface ${r.x.length}×${r.y.length}, cos(x, y) = ${r.cosineXY.toFixed(4)}`);
   }
+  const r = res.result.refine;
+  if (r) out.say(`--refine ${r.tolerance}: ${r.evaluated} of ${r.total} points evaluated (${(100 * r.evaluated / r.total).toFixed(1)}%) in ${r.levels} levels; the others interpolated within ${r.target.toPrecision(3)} of what their cell's new nodes showed`);
   const a = res.result.adaptive;
   if (a) out.say(`--tolerance ${a.tolerance}: standard error ≤ ${a.target.toPrecision(3)} per point, ${a.passes} passes, ${a.sampleEvaluations} sample evaluations (${(100 * a.sampleEvaluations / a.exhaustiveEvaluations).toFixed(1)}% of the whole split at every point)`);
   if (res.resumed > 0) out.say(`resumed: ${res.resumed} points were already in ${res.run.dir}`);

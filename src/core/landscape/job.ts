@@ -21,7 +21,8 @@ import { fasterSessionMode, pointRunner, type PointRunner, type SessionMode } fr
 import { INPUT, LOGITS } from '../../ir/model.js';
 import { pointBuffers, type BnMode } from './bn.js';
 import { startPointWorkers } from './point-pool.js';
-import { formatTolerance, type AdaptiveOptions } from './adaptive.js';
+import { formatTolerance, type AdaptiveOptions, type Tolerance } from './adaptive.js';
+import { refineGrid, type RefineOutcome } from './refine.js';
 import { runAdaptive, type AdaptiveSummary } from './adaptive-run.js';
 
 export interface DataSelection {
@@ -64,6 +65,8 @@ export interface LandscapeJob {
    * else times both ways on θ and takes the faster; the choice is part of the run's identity when it is 'reused'.
    */
   session?: SessionMode | 'auto';
+  /** --refine: a coarse lattice, subdivided only where new nodes disagree with their cell's interpolation (./refine.ts). */
+  refine?: Tolerance;
   /**
    * A --loss other than cross-entropy (absent: cross-entropy from the logits, as always). Such a job runs on the
    * main thread only (no worker threads, no --tolerance); the loss name is in data.loss, part of the identity.
@@ -93,7 +96,14 @@ export interface CurveResult {
   /** --tolerance runs only: the share of curves redrawn within the errors that keep the type, and whether it is low. */
   typeConfidence?: number;
   uncertain?: boolean;
+  /** --refine runs only: which points were evaluated, the bound of the interpolated ones, and the run's summary. */
+  measured?: boolean[];
+  interpolationBound?: number[];
+  refine?: RefineSummary;
 }
+
+/** What a --refine run did: its target (loss units), levels, and points evaluated of the grid's. */
+export interface RefineSummary { tolerance: string; target: number; levels: number; evaluated: number; total: number }
 
 export interface SurfaceResult {
   kind: 'surface';
@@ -111,6 +121,10 @@ export interface SurfaceResult {
   lossSampleStderr?: number[][];
   accuracyStderr?: number[][];
   adaptive?: AdaptiveSummary;
+  /** --refine runs only, as loss[j][i]. */
+  measured?: boolean[][];
+  interpolationBound?: number[][];
+  refine?: RefineSummary;
 }
 
 export function vectorHash(v: Float32Array): string {
@@ -156,6 +170,7 @@ export async function openLandscapeRun(job: LandscapeJob): Promise<{ run: RunDir
     threads: landscapeThreads(job),
     // Only runs with a reused session carry the key, so run.json of a per-point run is as before.
     ...(job.session === 'reused' ? { session: 'reused' } : {}),
+    ...(job.refine ? { refine: formatTolerance(job.refine) } : {}),
     // Only --tolerance runs carry the key, so run.json of a plain run is as before.
     ...(job.adaptive ? { adaptive: { tolerance: formatTolerance(job.adaptive.tolerance), minSamples: job.adaptive.minSamples, permutationSeed: job.adaptive.seed } } : {}),
   };
@@ -248,12 +263,13 @@ export function blockEvaluator(job: PointJob, runner = jobRunner(job)): (task: B
 /** Result fields of a --tolerance run: per point samples used and per-sample errors; the run's target and cost. */
 const ADAPTIVE_FIELDS = ['samples', 'lossSampleStderr', 'accuracyStderr'] as const;
 
-export async function finishLandscape(job: Pick<LandscapeJob, 'kind' | 'ranges' | 'directions' | 'bn'>, run: RunDir, adaptive?: AdaptiveSummary): Promise<CurveResult | SurfaceResult> {
+export async function finishLandscape(job: Pick<LandscapeJob, 'kind' | 'ranges' | 'directions' | 'bn' | 'refine'>, run: RunDir, adaptive?: AdaptiveSummary, refined?: RefineOutcome): Promise<CurveResult | SurfaceResult> {
   const axes = landscapeAxes(job);
   const nx = axes[0]!.length;
   const total = axes.reduce((n, a) => n * a.length, 1);
-  for (let i = 0; i < total; i++) if (!run.finished.has(i)) throw new Error(`${run.path('points.jsonl')}: point ${i} of ${total} is missing; the run is not finished`);
-  const rec = (i: number): PointRecord => run.finished.get(i)!;
+  if (!refined) for (let i = 0; i < total; i++) if (!run.finished.has(i)) throw new Error(`${run.path('points.jsonl')}: point ${i} of ${total} is missing; the run is not finished`);
+  // --refine: points never evaluated are the interpolation of their accepted cell (no per-batch error of their own).
+  const rec = (i: number): PointRecord => run.finished.get(i) ?? { index: i, loss: refined!.loss[i]!, accuracy: refined!.accuracy[i]!, lossStderr: Number.NaN };
   let result: CurveResult | SurfaceResult;
   if (job.kind === 'curve') {
     const lambdas = axes[0]!;
@@ -285,6 +301,13 @@ export async function finishLandscape(job: Pick<LandscapeJob, 'kind' | 'ranges' 
       directions: job.directions.map((d) => d.spec), cosineXY: cosine(job.directions[0]!.vector, job.directions[1]!.vector), bn: job.bn,
     };
   }
+  if (refined) {
+    const perPoint = <T>(v: readonly T[]): T[] | T[][] => (job.kind === 'curve' ? [...v] : axes[1]!.map((_, j) => v.slice(j * nx, (j + 1) * nx)));
+    result = {
+      ...result, measured: perPoint(refined.measured), interpolationBound: perPoint(refined.bound),
+      refine: { tolerance: formatTolerance(job.refine!), target: refined.target, levels: refined.levels, evaluated: refined.evaluated, total },
+    } as CurveResult | SurfaceResult;
+  }
   if (adaptive) {
     const column = (f: string): number[] | number[][] => (job.kind === 'curve' ? axes[0]!.map((_, i) => rec(i)[f] as number) : axes[1]!.map((_, j) => axes[0]!.map((_, i) => rec(j * nx + i)[f] as number)));
     const extra = Object.fromEntries(ADAPTIVE_FIELDS.map((f) => [f, column(f)]));
@@ -314,16 +337,27 @@ export async function runLandscape(given: LandscapeJob): Promise<{ result: Curve
       if (job.signal?.aborted && run.finished.size < total) throw new Error('interrupted');
       return { result: await finishLandscape(job, run, summary), run, resumed };
     }
-    await executePoints(run, {
-      total, signal: job.signal, onProgress: job.onProgress, evaluate: pointEvaluator(job, runner),
+    const execute = (indices?: readonly number[]) => executePoints(run, {
+      total, indices, signal: job.signal, onProgress: job.onProgress, evaluate: pointEvaluator(job, runner),
       helpers: async (pointSeconds, left) => {
         const count = Math.min(lanes - 1, left - 1);
         if (count < 1 || pointSeconds * left < WORKERS_PAY_AFTER_SECONDS) return { evaluators: [], close: async () => {} };
         return startPointWorkers(job, count, landscapeThreads(job));
       },
     });
-    if (job.signal?.aborted && run.finished.size < total) throw new Error('interrupted');
-    const result = await finishLandscape(job, run);
+    let refined: RefineOutcome | undefined;
+    if (job.refine) {
+      const [nx, ny] = [job.ranges[0]!.count, job.ranges[1]?.count ?? 1];
+      const field = (k: number, f: string) => run.finished.get(k)![f] as number;
+      refined = await refineGrid(nx, ny, job.refine, async (indices) => {
+        await execute(indices);
+        if (indices.some((k) => !run.finished.has(k))) throw new Error('interrupted');
+      }, (k) => ({ loss: field(k, 'loss'), accuracy: field(k, 'accuracy') }));
+    } else {
+      await execute();
+    }
+    if (job.signal?.aborted && run.finished.size < total && !refined) throw new Error('interrupted');
+    const result = await finishLandscape(job, run, undefined, refined);
     return { result, run, resumed };
   } finally {
     run.close();

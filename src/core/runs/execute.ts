@@ -17,6 +17,8 @@ export type PointEvaluate = (index: number) => Promise<Omit<PointRecord, 'index'
 
 export interface ExecuteOptions {
   total: number;
+  /** Only these indices (--refine's levels); default every index below total. */
+  indices?: readonly number[];
   /** The in-process evaluator; it computes the first two pending points alone. */
   evaluate: PointEvaluate;
   /**
@@ -32,7 +34,7 @@ export interface ExecuteOptions {
 
 export async function executePoints(run: RunDir, opts: ExecuteOptions): Promise<Map<number, PointRecord>> {
   const pending: number[] = [];
-  for (let i = 0; i < opts.total; i++) if (!run.finished.has(i)) pending.push(i);
+  for (const i of opts.indices ?? Array.from({ length: opts.total }, (_, k) => k)) if (!run.finished.has(i)) pending.push(i);
   const start = Date.now();
   let computedNow = 0;
   let lanes = 1;
