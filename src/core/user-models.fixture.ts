@@ -65,6 +65,17 @@ function cli(args: string[], timeoutMs = 600_000): Promise<Run> {
   });
 }
 
+/** A fresh run (never a resumed one). Retried when Node could not link dist/ (a rebuild of the shared checkout
+ * under way: "does not provide an export named"), which says nothing about the model. */
+async function cliRetried(args: string[], outDir: string): Promise<Run> {
+  for (let attempt = 0; ; attempt++) {
+    rmSync(outDir, { recursive: true, force: true });
+    const r = await cli(args);
+    if (r.status !== 1 || !/SyntaxError: The requested module|ERR_MODULE_NOT_FOUND/.test(r.stderr) || attempt === 3) return r;
+    await new Promise((resolve) => setTimeout(resolve, 30_000));
+  }
+}
+
 const lastJson = <T>(r: Run): T => JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 const fmt = (x: number) => x.toExponential(1);
@@ -144,8 +155,7 @@ export async function checkCase(c: Case, dir: string, flags: Flags, refused: Ref
       hessian: ['hessian', '--top', '1', '--no-plots', '--out', out('hessian'), ...(ref.hessian_params ? ['--params', ref.hessian_params] : [])],
       surface: ['surface', '--x', 'gaussian:seed=1', '--y', 'gaussian:seed=2', '--x-range', '-1:1:5', '--y-range', '-1:1:5', '--workers', '1', '--no-plots', '--out', out('surface')],
     }[stage];
-    rmSync(out(stage), { recursive: true, force: true });  // a fresh run, never a resumed one
-    const r = await cli([...args, ...data]);
+    const r = await cliRetried([...args, ...data], out(stage));
     const expected = refused.find((e) => e.cases.test(c.id) && e.stage === stage);
     if (expected) {
       row[stage] = `refused: ${messageOf(r)}`;
