@@ -117,7 +117,7 @@ export function loadModel(path: string, weights?: string): LoadedModel {
 }
 
 /** The model's input must take the data's samples: same shape, or the same size for a flattening model. */
-export function checkCompatible(m: LoadedModel, prepared: Dataset | PreparedData, dataFlag = '--data'): void {
+export function checkCompatible(m: LoadedModel, prepared: Dataset | PreparedData, dataFlag = '--data', lossChecked = false): void {
   const data = 'selected' in prepared ? prepared.selected : prepared;
   const want = m.model.spec.inputShape, got = data.shape;
   if (want.join() !== got.join()) throw new UsageError(`${dataFlag} ${data.name}: samples are [${got}] but the model ${m.path} takes [${want}]; use data of that shape or a model built for it`);
@@ -125,7 +125,7 @@ export function checkCompatible(m: LoadedModel, prepared: Dataset | PreparedData
     throw new UsageError(`${dataFlag} ${data.name}: the model ${m.path} takes integer token ids (${m.model.spec.inputDtype}) but the samples are floats; save X as an integer array (numpy: x.astype('int64'))`);
   }
   // With a chosen loss the labels were checked against the output by chooseLoss (a bce model has one output for 2 classes).
-  const checkedByLoss = 'selected' in prepared && prepared.loss !== undefined;
+  const checkedByLoss = lossChecked || ('selected' in prepared && prepared.loss !== undefined);
   if (!checkedByLoss && data.classes > m.model.spec.classes) throw new UsageError(`${dataFlag} ${data.name}: ${data.classes} classes but the model ${m.path} has ${m.model.spec.classes} outputs`);
 }
 

@@ -50,6 +50,10 @@ test('--loss bce|mse|nll: eval, hessian, curve, surface, explain and gmi equal P
   const ce = terrain(['eval', ...data('binary')]);
   assert.equal(ce.status, 2);
   assert.match(ce.stderr, /--loss cross-entropy needs at least 2 classes.*one column.*use --loss bce/);
+  const mine = terrain(['mine', ...data('regress'), '--loss', 'mse', '--shape', 'w-peak', '--restarts', '1', '--steps', '3', '--mine-batch', '4', '--in-sample', '0', '--out', join(dir, 'm'), '--no-plots', '--json']);
+  assert.equal(mine.status, 0, mine.stderr);
+  const mined = JSON.parse(readFileSync(join(dir, 'm', 'run.json'), 'utf8')) as { identity: { mining: { loss: string }; heldOut: { loss: string } } };
+  assert.deepEqual([mined.identity.mining.loss, mined.identity.heldOut.loss], ['mse', 'mse']);
   const train = terrain(['train', '--model', 'mlp', '--data', `npy:${join(dir, 'regress.x.npy')},${join(dir, 'regress.y.npy')}`, '--epochs', '1', '--out', join(dir, 'tr')]);
   assert.equal(train.status, 2);
   assert.match(train.stderr, /terrain train fits classifiers .* float targets \(regression\)/);

@@ -6,7 +6,9 @@ import { checkJudgeRange, isNamedShape, loadTemplate, MINE_BIAS_BN, MINE_NORMS, 
 import { parseRange, type Range } from '../../core/runs/grid.js';
 import type { SplitName } from '../../core/data/index.js';
 import { curvesPlot, writePlot } from '../../plot/index.js';
-import { addModelOptions, addRuntimeOptions, announceNormalization, checkCompatible, choiceOption, commandLine, intOption, loadModel, NORMALIZE_HELP, numberOption } from '../common.js';
+import { addModelOptions, addRuntimeOptions, announceNormalization, checkCompatible, choiceOption, commandLine, intOption, loadModel, NORMALIZE_HELP, numberOption, outputShape } from '../common.js';
+import { chooseLoss, DEFAULT_LOSS, LOSS_NAMES } from '../../core/loss/choice.js';
+import type { DataSelection } from '../../core/landscape/job.js';
 import { UsageError } from '../errors.js';
 import { makeOutput } from '../output.js';
 import { VERSION } from '../version.js';
@@ -37,6 +39,7 @@ interface MineFlags {
   inSample: number;
   dataSeed: number;
   normalize?: string;
+  loss?: string;
   judgeRange?: string;
   batch: number;
   threads: number;
@@ -87,7 +90,12 @@ export async function mineCommand(flags: MineFlags): Promise<void> {
     normalize: flags.normalize,
   });
   announceNormalization(data.resolved);
-  checkCompatible(m, data.mining.dataset);
+  const choice = chooseLoss(flags.loss ?? DEFAULT_LOSS, outputShape(m), data.mining.dataset, m.path);
+  if (choice.name === 'token-cross-entropy') throw new UsageError('--loss token-cross-entropy does not work with terrain mine yet (its partitions are stratified by one class label per sample)');
+  checkCompatible(m, data.mining.dataset, '--data', true);
+  const loss = choice.name === 'cross-entropy' ? undefined : choice;
+  // The loss is part of every selection, so of the run's identity and of each judged curve's.
+  const withLoss = <T extends { selection: DataSelection }>(d: T): T => ({ ...d, selection: { ...d.selection, loss: choice.name } });
   if (data.mining.dataset.count < flags.mineBatch) throw new UsageError(`--mine-batch ${flags.mineBatch}: the mining data has only ${data.mining.dataset.count} samples`);
   const seeds = Array.from({ length: flags.restarts }, (_, k) => flags.seed + k);
   out.say(`mining ${objective.shape} (target type ${objective.target}) with ${flags.norm} norm, probes λ = ${objective.probes.join(', ')}; ${data.protocol}`);
@@ -103,7 +111,7 @@ export async function mineCommand(flags: MineFlags): Promise<void> {
   try {
     res = await runMining({
       model: m, objective, objectiveIdentity: identity, constraint: { norm: flags.norm, biasBn: flags.biasBn },
-      mining: data.mining, heldOut: data.heldOut, inSample: data.inSample, seeds,
+      mining: withLoss(data.mining), heldOut: withLoss(data.heldOut), inSample: data.inSample && withLoss(data.inSample), seeds, ...(loss ? { loss } : {}),
       config: { steps: flags.steps, lr: flags.lr, schedule: flags.schedule, checkpointEvery: flags.checkpointEvery, adam: DEFAULT_ADAM },
       batchSize: flags.mineBatch, evalBatchSize: flags.batch, judgeRange, outDir: flags.out, threads: flags.threads,
       info: { command: ['terrain', ...commandLine()], cwd: process.cwd(), version: VERSION, started: new Date().toISOString(), protocol: data.protocol },
@@ -193,6 +201,7 @@ export function registerMine(program: Command): void {
     .option('--in-sample <n>', 'also draw the curve on N mining samples (0: no)', intOption('--in-sample'), 2000)
     .option('--data-seed <n>', 'seed of partitions and subsets', intOption('--data-seed'), 0)
     .option('--normalize <how>', NORMALIZE_HELP)
+    .option('--loss <name>', `${LOSS_NAMES.join(' | ')} (default ${DEFAULT_LOSS}; docs/pytorch.md)`, choiceOption('--loss', LOSS_NAMES))
     .option('--judge-range <A:B:N>', 'judging grid (N ≥ 51; default: the shape\'s interval, 51 points)')
     .option('--batch <n>', 'evaluation batch size of the judging curves', intOption('--batch', 1), 256);
   addRuntimeOptions(cmd)

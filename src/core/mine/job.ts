@@ -8,6 +8,7 @@
 // OUT/seed-S/heldout/              the judging curve (a `terrain curve` run directory on held-out data)
 // OUT/seed-S/insample/             the same direction on (a subset of) the mining data, for comparison
 // OUT/direction.safetensors        the best seed's ε; OUT/result.json the summary
+import type { LossChoice } from '../loss/choice.js';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dataset } from '../data/index.js';
@@ -50,6 +51,8 @@ export interface MineJob {
   judgeRange: Range;
   outDir: string;
   threads?: number;
+  /** --loss other than cross-entropy: mined, judged and recorded (selections' loss) under it. */
+  loss?: LossChoice;
   info: Record<string, unknown>;
   onStep?: (seed: number, entry: HistoryEntry) => void;
   onSeed?: (outcome: SeedOutcome) => void;
@@ -131,7 +134,7 @@ export async function runMining(job: MineJob): Promise<{ result: MineResult; run
       const state = loadState(statePath, constraint.size) ?? initialState(constraint, gaussianNoise(model.theta.layout, seed));
       rewriteHistory(historyPath, readHistory(historyPath, state.step));
       if (state.step < job.config.steps) {
-        probe ??= await ModelProbe.create(model.model, model.theta.layout, model.buffers, job.mining.dataset, { batchSize: job.batchSize, threads: job.threads });
+        probe ??= await ModelProbe.create(model.model, model.theta.layout, model.buffers, job.mining.dataset, { batchSize: job.batchSize, threads: job.threads, loss: job.loss });
         await optimizeDirection({
           theta: model.theta, constraint, objective: job.objective, probe: probe.seeded(seed), config: job.config, state,
           onStep: (e) => { appendHistory(historyPath, e); job.onStep?.(seed, e); },
@@ -145,7 +148,7 @@ export async function runMining(job: MineJob): Promise<{ result: MineResult; run
       const spec = `mined:${directionPath}`;
       const judged = (data: EvalData, sub: string): Promise<CurveResult> => judgeDirection({
         model, direction, spec, data: data.selection, batches: data.batches, batchSize: job.evalBatchSize, range: job.judgeRange,
-        outDir: join(dir, sub), threads: job.threads, info: { ...job.info, minedSeed: seed }, signal: job.signal,
+        outDir: join(dir, sub), threads: job.threads, loss: job.loss, info: { ...job.info, minedSeed: seed }, signal: job.signal,
       });
       const heldOut = await judged(job.heldOut, 'heldout');
       const inSample = job.inSample ? await judged(job.inSample, 'insample') : undefined;

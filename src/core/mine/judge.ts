@@ -2,6 +2,7 @@
 // the taxonomy classifier with its default options, through the same resumable curve runner as `terrain curve`.
 import type { LabeledBatch } from '../evaluate/point.js';
 import { runLandscape, type CurveResult, type DataSelection } from '../landscape/job.js';
+import type { LossChoice } from '../loss/choice.js';
 import type { LoadedModel } from '../model-file.js';
 import { cosine, norm, type ParamVector } from '../params.js';
 import type { Range } from '../runs/grid.js';
@@ -20,6 +21,8 @@ export interface JudgeJob {
   range: Range;
   outDir: string;
   threads?: number;
+  /** --loss other than cross-entropy. */
+  loss?: LossChoice;
   info?: Record<string, unknown>;
   signal?: AbortSignal;
 }
@@ -38,7 +41,7 @@ export async function judgeDirection(job: JudgeJob): Promise<CurveResult> {
       vector: job.direction, spec: job.spec,
       info: { kind: 'mined', norm: norm(job.direction), rawNorm: norm(job.direction), thetaNorm: norm(theta), cosineToTheta: cosine(job.direction, theta) },
     }],
-    bufferDeltas: [undefined], bn: 'eval', ranges: [job.range], outDir: job.outDir, threads: job.threads,
+    bufferDeltas: [undefined], bn: 'eval', ranges: [job.range], outDir: job.outDir, threads: job.threads, ...(job.loss ? { loss: job.loss } : {}),
     info: job.info ?? {}, signal: job.signal,
   });
   return result as CurveResult;

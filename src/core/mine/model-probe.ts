@@ -7,7 +7,9 @@ import { LABELS } from '../../ir/loss.js';
 import type { Tensor } from '../../ir/tensor.js';
 import { buildGradientGraph, type GradientGraph } from '../../ir/training-graph.js';
 import { Session } from '../../engine/session.js';
-import { sampleSize, type Dataset } from '../data/index.js';
+import { makeBatches, sampleSize, selectSamples, type Dataset } from '../data/index.js';
+import type { LossChoice } from '../loss/choice.js';
+import { lossFeeds } from '../loss/evaluate.js';
 import { withInitializers, type ParamLayout } from '../params.js';
 import { createRng, permutation } from '../rng.js';
 import type { BatchProbe, Probe } from './optimize.js';
@@ -15,6 +17,8 @@ import type { BatchProbe, Probe } from './optimize.js';
 export interface ModelProbeOptions {
   batchSize: number;
   threads?: number;
+  /** --loss other than cross-entropy (labels or float targets are fed as the loss graph takes them). */
+  loss?: LossChoice;
 }
 
 /** One session for all restarts; `seeded(seed)` gives each restart its own minibatch order. */
@@ -34,7 +38,7 @@ export class ModelProbe {
     if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new Error(`mining: batch size must be a positive integer, got ${options.batchSize}`);
     if (data.count < options.batchSize) throw new Error(`mining: the mining data has ${data.count} samples, fewer than one batch of ${options.batchSize}; lower --mine-batch`);
     const withBuffers = { ...model, graph: withInitializers(model.graph, buffers) };
-    const gg = buildGradientGraph(withBuffers, { loss: 'softmax-ce', bn: 'eval', weights: 'inputs' });
+    const gg = buildGradientGraph(withBuffers, { loss: options.loss?.options ?? 'softmax-ce', bn: 'eval', weights: 'inputs' });
     const session = await Session.create(gg.graph, { threads: options.threads ?? 0 });
     return new ModelProbe(session, gg, layout, data, options);
   }
@@ -56,9 +60,13 @@ export class ModelProbe {
     if (this.cache?.seed !== seed || this.cache.epoch !== epoch) {
       this.cache = { seed, epoch, order: permutation(createRng((seed * 1_000_003 + epoch * 7 + 11) >>> 0), this.data.count) };
     }
-    const { x, y } = this.gather(this.cache.order.subarray(j * this.options.batchSize, (j + 1) * this.options.batchSize));
+    const indices = this.cache.order.subarray(j * this.options.batchSize, (j + 1) * this.options.batchSize);
+    const choice = this.options.loss;
+    // Another loss: the batch through the data layer (label sequences, float targets), fed as its graph takes them.
+    const labelled = choice ? makeBatches(selectSamples(this.data, indices), indices.length)[0]! : undefined;
+    const { x, y } = labelled ?? this.gather(indices);
     return async (point, withGradient) => {
-      const feeds: Record<string, Tensor> = { [INPUT]: x, [LABELS]: y };
+      const feeds: Record<string, Tensor> = { [INPUT]: x, ...(choice ? lossFeeds(labelled!, choice) : { [LABELS]: y }) };
       for (const s of this.layout.slots) feeds[s.name] = { dtype: 'float32', dims: s.shape, data: point.subarray(s.offset, s.offset + s.size) };
       const fetch = withGradient ? [this.gg.lossName, ...this.layout.slots.map((s) => this.gg.gradOf.get(s.name)!)] : [this.gg.lossName];
       const out = await this.session.run(feeds, fetch);
