@@ -114,7 +114,7 @@ test('clear errors: opset, several inputs, non-logits output, garbage bytes', ()
   assert.throws(() => importGraph(two, 'f.onnx'), /inputs 'x' and 'y' have different batch dims \(N and M\)/);
   const b = new GraphBuilder('vec', 13);
   b.output(b.op('ReduceSum', [b.input('x', 'float32', ['N', 4])], { keepdims: attr.int(0) }), 'float32', []);
-  assert.throws(() => importGraph(b.build(), 'f.onnx'), /the output should be logits \[batch, classes\], got \[\]/);
+  assert.throws(() => importGraph(b.build(), 'f.onnx'), /the output should be logits \[batch, classes\] \(or \[batch, T, vocabulary\] token logits, or a per-sample value \[batch\]\), got \[\]/);
   assert.throws(() => importOnnx(new Uint8Array([8, 7, 0xff, 0xff]), 'junk.onnx'), (e: Error) => e instanceof ImportError && /^junk\.onnx: not a valid ONNX protobuf/.test(e.message));
 });
 
@@ -262,4 +262,20 @@ test('an opset-19 node without an opset-17 form keeps the file as it is: forward
   const w = (model.graph.initializers.get('w')!.data as Float32Array)[0]!;
   // Dilation 2: each window averages x[i][j], x[i][j+2], x[i+2][j], x[i+2][j+2].
   assert.deepEqual(Array.from(out.data as Float32Array).map((v) => +(v / w).toFixed(4)), [5, 6, 9, 10]);
+});
+
+test('outputs other than [batch, classes]: token logits [N, T, V] and a per-sample value [N] import with their shape', () => {
+  const tokens = new GraphBuilder('lm', 13);
+  tokens.initializer('emb', randn([7, 3]));
+  tokens.initializer('head', randn([3, 7]));
+  tokens.output(tokens.op('MatMul', [tokens.op('Gather', ['emb', tokens.input('ids', 'int64', ['N', 5])]), 'head']), 'float32', ['N', 5, 7]);
+  const lm = importGraph(tokens.build(), 'lm.onnx').model;
+  assert.deepEqual(lm.graph.outputs[0]!.shape, ['N', 5, 7]);
+  assert.equal(lm.spec.classes, 7, 'the vocabulary');
+  const reg = new GraphBuilder('reg', 13);
+  reg.initializer('w', randn([4]));
+  reg.output(reg.op('MatMul', [reg.input('x', 'float32', ['N', 4]), 'w']), 'float32', ['N']);
+  const r = importGraph(reg.build(), 'reg.onnx').model;
+  assert.deepEqual(r.graph.outputs[0]!.shape, ['N']);
+  assert.equal(r.spec.classes, 1);
 });

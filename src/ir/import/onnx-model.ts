@@ -87,15 +87,16 @@ export function importGraph(file: Graph, source: string): Imported {
   const unknown = before.filter((u) => u.kind === 'unknown');
   if (unknown.length > 0) return importForwardOnly(focused, input, output, { source, opset: file.opset }, describeUnsupported(source, unknown), inputs, fail);
 
-  const s = guarded(source, 'simplifying', () => simplifyGraph(focused, { bakedBatch }));
+  const s = guarded(source, 'simplifying', () => simplifyGraph(focused, { bakedBatch }), bakedBatch);
   const [g, renamed] = renameIo(s.graph, input.name, output.name);
-  const env = guarded(source, 'shape inference', () => inferShapes(g));
-  const classes = checkOutput(env, bakedBatch, fail);
+  const env = guarded(source, 'shape inference', () => inferShapes(g), bakedBatch);
+  const perSample = checkOutput(env, bakedBatch, fail);
+  const classes = classesOf(perSample);
   checkSizes(g, env, fail);
   const roles = classifyInitializers(g, new Set([...s.fromFile].map(renamed)));
   const after = unsupportedAfterImport(g, env, roles.params);
 
-  g.outputs = [{ name: LOGITS, dtype: 'float32', shape: [BATCH, classes] }];
+  g.outputs = [{ name: LOGITS, dtype: 'float32', shape: [BATCH, ...perSample] }];
   const report: ImportReport = {
     source, opset: file.opset, ...roles, aliases: s.aliases, folded: s.folded, removed: s.removed, unused: s.unused,
     inputName: input.name, outputName: output.name, ignoredOutputs: graph.outputs.slice(1).map((o) => o.name),
@@ -111,16 +112,17 @@ export function importGraph(file: Graph, source: string): Imported {
  * `reason` (Model.forwardOnly).
  */
 function importForwardOnly(graph: Graph, input: ValueInfo, output: ValueInfo, file: { source: string; opset: number }, reason: string, inputs: ValueInfo[], fail: (w: string) => never): Imported {
-  const classes = output.shape[1];
-  if (output.shape.length !== 2 || classes === undefined || !isStatic(classes) || output.dtype !== 'float32') {
+  const perSample = output.shape.slice(1);
+  if (output.shape.length < 1 || output.shape.length > 3 || !perSample.every((d) => isStatic(d) && d > 0) || output.dtype !== 'float32') {
     fail(`the graph's output '${output.name}' is declared ${output.dtype} ${showShape(output.shape)}, but terrain cannot infer shapes through ${reason.split('\n').slice(1).join('; ')}; give the output as float32 logits [batch, classes]`);
   }
+  const classes = classesOf(perSample as number[]);
   const s = simplifyGraph(graph, { fold: false });
   const [g, renamed] = renameIo(s.graph, input.name, output.name);
   const roles = classifyInitializers(g, new Set([...s.fromFile].map(renamed)));
-  g.outputs = [{ name: LOGITS, dtype: 'float32', shape: [BATCH, classes as number] }];
+  g.outputs = [{ name: LOGITS, dtype: 'float32', shape: [BATCH, ...perSample] }];
   return {
-    model: { spec: specOf(input, classes as number, inputs), graph: g, params: roles.params, buffers: roles.buffers, forwardOnly: reason },
+    model: { spec: specOf(input, classes, inputs), graph: g, params: roles.params, buffers: roles.buffers, forwardOnly: reason },
     report: {
       source: file.source, opset: file.opset, ...roles, aliases: s.aliases, folded: 0, removed: s.removed, unused: s.unused,
       inputName: input.name, outputName: output.name, ignoredOutputs: [],
@@ -197,14 +199,18 @@ function feedIdsAsFloat(graph: Graph, input: ValueInfo): Graph {
   return { ...graph, inputs: [{ ...input, dtype: 'float32' }, ...graph.inputs.slice(1)], nodes: [cast, ...nodes] };
 }
 
-function guarded<T>(source: string, stage: string, f: () => T): T {
+function guarded<T>(source: string, stage: string, f: () => T, bakedBatch?: number): T {
   try {
     return f();
   } catch (e) {
     if (e instanceof TypeError || e instanceof RangeError) throw e; // bugs, not bad files: let them show as such
-    throw new ImportError(`${source}: ${stage}: ${(e as Error).message}`);
+    // With a batch the exporter baked in, a constant built for that batch is the likely cause: say how to avoid it.
+    const baked = bakedBatch === undefined ? '' : ` (the graph was exported with a fixed batch of ${bakedBatch}, which other constants of the graph seem to hold too; ${FIXED_BATCH_FIX})`;
+    throw new ImportError(`${source}: ${stage}: ${(e as Error).message}${baked}`);
   }
 }
+
+const FIXED_BATCH_FIX = 'export with input_names=["input"], output_names=["output"] and dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}} (docs/pytorch.md)';
 
 function checkInputs(graph: Graph, fail: (w: string) => never): ValueInfo[] {
   if (graph.inputs.length === 0) fail('the graph has no inputs; terrain feeds batches of samples');
@@ -222,16 +228,25 @@ function checkInputs(graph: Graph, fail: (w: string) => never): ValueInfo[] {
   return graph.inputs;
 }
 
-function checkOutput(env: ShapeEnv, bakedBatch: number | undefined, fail: (w: string) => never): number {
+/**
+ * The output per sample: logits [classes], token logits [T, vocabulary] (language models, --loss token-cross-entropy)
+ * or one value (a per-sample loss, --loss model; a one-logit classifier). Every dim after the batch fixed.
+ */
+function checkOutput(env: ShapeEnv, bakedBatch: number | undefined, fail: (w: string) => never): number[] {
   const t = env.type(LOGITS);
-  const classes = t.shape[1];
-  if (t.shape.length !== 2 || classes === undefined || !isStatic(classes)) fail(`the output should be logits [batch, classes], got ${showShape(t.shape)}`);
+  const rest = t.shape.slice(1);
+  if (t.shape.length < 1 || t.shape.length > 3 || !rest.every((d) => isStatic(d) && d > 0)) {
+    fail(`the output should be logits [batch, classes] (or [batch, T, vocabulary] token logits, or a per-sample value [batch]), got ${showShape(t.shape)}`);
+  }
   if (bakedBatch !== undefined && isStatic(t.shape[0]!)) {
-    fail(`the graph was exported with a fixed batch of ${bakedBatch} that terrain could not make variable (the output stays ${showShape(t.shape)}); export with input_names=["input"], output_names=["output"] and dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}} (docs/pytorch.md)`);
+    fail(`the graph was exported with a fixed batch of ${bakedBatch} that terrain could not make variable (the output stays ${showShape(t.shape)}); ${FIXED_BATCH_FIX}`);
   }
   if (t.dtype !== 'float32') fail(`the output is ${t.dtype}; expected float32 logits`);
-  return classes as number;
+  return rest as number[];
 }
+
+/** The class count a model records: the last output dim (the vocabulary for token logits), 1 for a per-sample value. */
+const classesOf = (perSample: readonly number[]): number => perSample.at(-1) ?? 1;
 
 /** Refuses graphs with outputs no op makes, or values over MAX_VALUE_ELEMENTS / MAX_TOTAL_ELEMENTS per sample. */
 function checkSizes(g: Graph, env: ShapeEnv, fail: (w: string) => never): void {
