@@ -69,6 +69,8 @@ export async function writeLandscapeH5(path: string, l: Landscape, options: H5Wr
     if (l.kind === 'surface') f.create_dataset({ name: 'ycoordinates', data: Float64Array.from(l.y) });
     f.create_dataset({ name: `${p}_loss`, data: float64(l.loss), shape, dtype: '<d' });
     if (l.accuracy) f.create_dataset({ name: `${p}_acc`, data: float64(l.accuracy, 100), shape, dtype: '<d' });
+    // Datasets LL does not read: --tolerance's and --refine's per-point fields, under their exported names.
+    for (const e of l.extra ?? []) f.create_dataset({ name: `${p}_${e.name}`, data: float64(e.values), shape, dtype: '<d' });
     f.create_attribute('terrain_layout', H5_LAYOUT_NOTE);
     for (const [k, v] of Object.entries(options.attributes ?? {})) f.create_attribute(k, v);
   } finally {

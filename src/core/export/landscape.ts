@@ -26,7 +26,20 @@ export interface SurfaceLandscape {
   lossStderr?: Values;
 }
 
-export type Landscape = CurveLandscape | SurfaceLandscape;
+/**
+ * Per-point fields some runs add, exported as extra columns/arrays/datasets only when present (so plain runs export
+ * as before): --tolerance's sample counts and per-sample errors, --refine's mask (1 measured, 0 interpolated) and
+ * interpolation bound. result.json key → exported name.
+ */
+export const EXTRA_FIELDS = [
+  ['samples', 'samples'], ['lossSampleStderr', 'loss_sample_stderr'], ['accuracyStderr', 'accuracy_stderr'],
+  ['measured', 'measured'], ['interpolationBound', 'interpolation_bound'],
+] as const;
+
+export type Landscape = (CurveLandscape | SurfaceLandscape) & {
+  /** The EXTRA_FIELDS present in the result, by exported name, laid out like loss. */
+  extra?: { name: string; values: Values }[];
+};
 
 /** The result is not something the exporters can write (wrong kind, missing or malformed field). */
 export class ExportError extends Error {
@@ -49,6 +62,7 @@ function values(v: unknown, n: number, field: string, source: string): (number |
   if (!Array.isArray(v) || v.length !== n) throw new ExportError(`${source}: '${field}' should hold ${n} values, found ${describe(v)}`);
   return v.map((e, k) => {
     if (e === null || typeof e === 'number') return e;
+    if (typeof e === 'boolean') return e ? 1 : 0; // --refine's measured mask
     throw new ExportError(`${source}: '${field}[${k}]' should be a number or null, found ${describe(e)}`);
   });
 }
@@ -72,14 +86,25 @@ export function landscapeFromResult(json: unknown, source: string): Landscape {
   if (kind === 'curve') {
     const lambdas = numbers(json, 'lambdas', source);
     const read = (key: string) => (v: unknown) => values(v, lambdas.length, key, source);
-    return { kind, lambdas, loss: read('loss')(json['loss']), accuracy: optional('accuracy', read('accuracy')), lossStderr: optional('lossStderr', read('lossStderr')) };
+    return withExtra({ kind, lambdas, loss: read('loss')(json['loss']), accuracy: optional('accuracy', read('accuracy')), lossStderr: optional('lossStderr', read('lossStderr')) }, optional, read);
   }
   if (kind === 'surface') {
     const x = numbers(json, 'x', source), y = numbers(json, 'y', source);
     const read = (key: string) => (v: unknown) => grid(v, x.length, y.length, key, source);
-    return { kind, x, y, loss: read('loss')(json['loss']), accuracy: optional('accuracy', read('accuracy')), lossStderr: optional('lossStderr', read('lossStderr')) };
+    return withExtra({ kind, x, y, loss: read('loss')(json['loss']), accuracy: optional('accuracy', read('accuracy')), lossStderr: optional('lossStderr', read('lossStderr')) }, optional, read);
   }
   throw new ExportError(`${source}: 'kind' is ${JSON.stringify(kind) ?? 'missing'}; export writes 'curve' and 'surface' results (from terrain curve / terrain surface)`);
+}
+
+function withExtra(
+  l: Landscape, optional: (key: string, read: (v: unknown) => (number | null)[]) => (number | null)[] | undefined,
+  read: (key: string) => (v: unknown) => (number | null)[],
+): Landscape {
+  const extra = EXTRA_FIELDS.flatMap(([key, name]) => {
+    const values = optional(key, read(key));
+    return values ? [{ name, values }] : [];
+  });
+  return extra.length > 0 ? { ...l, extra } : l;
 }
 
 export function pointCount(l: Landscape): number {
@@ -89,19 +114,25 @@ export function pointCount(l: Landscape): number {
 const at = (a: Values | undefined, k: number): number | null => a?.[k] ?? null;
 const column = (a: Values | undefined, n: number): (number | null)[] => Array.from({ length: n }, (_, k) => at(a, k));
 
-/** Curve: lambda,loss,accuracy,loss_stderr per λ. Surface: x,y,loss,accuracy,loss_stderr per point, x fastest. */
+/**
+ * Curve: lambda,loss,accuracy,loss_stderr per λ. Surface: x,y,loss,accuracy,loss_stderr per point, x fastest. Extra
+ * per-point fields (EXTRA_FIELDS) follow as further columns when the run has them.
+ */
 export function landscapeCsv(l: Landscape): string {
+  const extra = l.extra ?? [];
+  const more = (k: number): Cell[] => extra.map((e) => at(e.values, k));
+  const names = extra.map((e) => e.name);
   if (l.kind === 'curve') {
-    return toCsv(['lambda', 'loss', 'accuracy', 'loss_stderr'], l.lambdas.map((v, k): Cell[] => [v, at(l.loss, k), at(l.accuracy, k), at(l.lossStderr, k)]));
+    return toCsv(['lambda', 'loss', 'accuracy', 'loss_stderr', ...names], l.lambdas.map((v, k): Cell[] => [v, at(l.loss, k), at(l.accuracy, k), at(l.lossStderr, k), ...more(k)]));
   }
   const rows: Cell[][] = [];
   for (let j = 0; j < l.y.length; j++) {
     for (let i = 0; i < l.x.length; i++) {
       const k = j * l.x.length + i;
-      rows.push([l.x[i], l.y[j], at(l.loss, k), at(l.accuracy, k), at(l.lossStderr, k)]);
+      rows.push([l.x[i], l.y[j], at(l.loss, k), at(l.accuracy, k), at(l.lossStderr, k), ...more(k)]);
     }
   }
-  return toCsv(['x', 'y', 'loss', 'accuracy', 'loss_stderr'], rows);
+  return toCsv(['x', 'y', 'loss', 'accuracy', 'loss_stderr', ...names], rows);
 }
 
 /** Curve: float64 [n, 4] with columns λ, loss, accuracy, loss stderr. Surface: the loss grid, float64 [ny, nx]. */
@@ -113,6 +144,9 @@ export function landscapeNpy(l: Landscape): Buffer {
 /** Curve: a polyline over (λ, loss, 0). Surface: a quad mesh over (x, y, loss). loss, accuracy, loss_stderr ride along. */
 export function landscapeVtp(l: Landscape): string {
   const n = pointCount(l);
-  const arrays = { loss: column(l.loss, n), accuracy: column(l.accuracy, n), loss_stderr: column(l.lossStderr, n) };
+  const arrays = {
+    loss: column(l.loss, n), accuracy: column(l.accuracy, n), loss_stderr: column(l.lossStderr, n),
+    ...Object.fromEntries((l.extra ?? []).map((e) => [e.name, column(e.values, n)])),
+  };
   return l.kind === 'curve' ? curveVtp(l.lambdas, arrays) : surfaceVtp(l.x, l.y, arrays);
 }
