@@ -105,9 +105,17 @@ def regressor():
     return nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 16), nn.Tanh(), nn.Linear(16, 3))
 
 
-def tv(name, **kw):
-    import torchvision
-    return lambda: getattr(torchvision.models, name)(**kw)
+def tv(name, linear_default_init=False, **kw):
+    """A torchvision model; linear_default_init re-draws its Linear layers with nn.Linear's own initialisation
+    (mobilenet_v3's N(0, 0.01) classifier gives logits ≈ 0 and a loss of ln C, which no comparison would notice)."""
+    def make():
+        import torchvision
+        model = getattr(torchvision.models, name)(**kw)
+        for m in model.modules():
+            if linear_default_init and isinstance(m, nn.Linear):
+                m.reset_parameters()
+        return model
+    return make
 
 
 # id: (constructor, input kind and shape per sample, samples, loss, classes/vocab[, Hessian parameters])
@@ -119,7 +127,7 @@ def tv(name, **kw):
 MODELS = {
     "resnet18": (tv("resnet18", num_classes=10), ("image", [3, 16, 16]), 2, "cross-entropy", 10,
                  r"^(layer4\.1\.bn[12]\.|fc\.)"),
-    "mobilenet_v3_small": (tv("mobilenet_v3_small", num_classes=10), ("image", [3, 32, 32]), 2, "cross-entropy", 10,
+    "mobilenet_v3_small": (tv("mobilenet_v3_small", True, num_classes=10), ("image", [3, 32, 32]), 2, "cross-entropy", 10,
                            r"^(features\.11\.block\.\d\.1\.|features\.12\.1\.|classifier\.3\.)"),
     "squeezenet1_1": (tv("squeezenet1_1", num_classes=10), ("image", [3, 33, 33]), 2, "cross-entropy", 10,  # 33: ceil_mode matters
                       r"^(features\.7\.squeeze\.|classifier\.)"),
