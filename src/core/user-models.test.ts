@@ -24,8 +24,6 @@ import { CASES, checkCase, cliFlags, type CaseResult, type Refusal } from './use
 const REFUSED: Refusal[] = [
   { cases: /^vit@\d+\/default$/, stage: 'eval', message: /exported with a fixed batch of 1 that terrain could not make variable/,
     why: 'the class token is expanded to the baked batch of 1 (Expand with a constant shape), so the batch cannot be made variable' },
-  { cases: /^gpt@/, stage: 'eval', message: /the output should be logits \[batch, classes\], got \[N, 8, 11\]/,
-    why: 'import requires [batch, classes] logits before the loss is known; --loss token-cross-entropy needs [N, T, V]' },
 ];
 
 test('PyTorch users\' models: terrain matches PyTorch where it imports them and refuses the rest by name', { timeout: 3_600_000 }, async (t) => {
