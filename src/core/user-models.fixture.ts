@@ -89,9 +89,9 @@ const fmt = (x: number) => x.toExponential(1);
 /** The message of a failed run: a refusal's last stderr line, without the "terrain: " prefix. */
 /** A crash's message: its first line naming an Error. */
 export function messageOf(r: Run): string {
-  const lines = r.stderr.trim().split('\n').filter((l) => l.trim() && !l.startsWith('data npy:'));
+  const lines = r.stderr.trim().split('\n').filter((l) => l.trim() && !l.startsWith('data npy:') && !l.includes('rerun with TERRAIN_DEBUG=1'));
   const line = r.status === 2 ? lines.pop() : lines.find((l) => /Error\b/.test(l)) ?? lines.pop();
-  return (line ?? `exit ${r.status}`).replace(/^terrain: /, '').trim();
+  return (line ?? `exit ${r.status}`).replace(/^terrain: /, '').trim().slice(0, 300);
 }
 
 function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
