@@ -279,3 +279,15 @@ test('outputs other than [batch, classes]: token logits [N, T, V] and a per-samp
   assert.deepEqual(r.graph.outputs[0]!.shape, ['N']);
   assert.equal(r.spec.classes, 1);
 });
+
+test('a baked batch that survives in an attention-style Reshape is refused at import, not left for ORT to trip on', () => {
+  const b = new GraphBuilder('attn', 13);
+  const x = b.input('x', 'float32', [1, 8, 4]);
+  b.initializer('w', randn([4, 4]));
+  b.initializer('heads', int64([3], [8, 2, 2])); // [T, batch·heads, d] with the exporter's batch of 1 folded in
+  b.initializer('back', int64([2], [1, 32]));
+  b.initializer('flat', int64([2], [0, -1]));
+  const h = b.op('Reshape', [b.op('Reshape', [b.op('MatMul', [x, 'w']), 'heads']), 'back']);
+  b.output(b.op('Add', [b.op('Reshape', [x, 'flat']), h]), 'float32', [1, 32]); // broadcasts back to the batch
+  assert.throws(() => importGraph(b.build(), 'a.onnx'), /fixed batch of 1 that terrain could not make variable \(at batch 2: .*cannot reshape \[2, 8, 4\] \(64 elements\) to \[8, 2, 2\]\); export with input_names/);
+});

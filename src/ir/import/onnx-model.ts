@@ -91,6 +91,7 @@ export function importGraph(file: Graph, source: string): Imported {
   const [g, renamed] = renameIo(s.graph, input.name, output.name);
   const env = guarded(source, 'shape inference', () => inferShapes(g), bakedBatch);
   const perSample = checkOutput(env, bakedBatch, fail);
+  if (bakedBatch !== undefined) checkBatchFreed(g, bakedBatch, fail);
   const classes = classesOf(perSample);
   checkSizes(g, env, fail);
   const roles = classifyInitializers(g, new Set([...s.fromFile].map(renamed)));
@@ -243,6 +244,25 @@ function checkOutput(env: ShapeEnv, bakedBatch: number | undefined, fail: (w: st
   }
   if (t.dtype !== 'float32') fail(`the output is ${t.dtype}; expected float32 logits`);
   return rest as number[];
+}
+
+/**
+ * A baked batch counts as freed only if the graph's shapes also work out at a batch the exporter never saw: with the
+ * batch fixed to baked + 1, static shape inference must reach the output with that batch (a constant still holding
+ * the baked size, e.g. attention's [T, batch·heads, d] Reshape, fails here instead of in ORT, or silently).
+ */
+function checkBatchFreed(g: Graph, baked: number, fail: (w: string) => never): void {
+  const probe = baked + 1;
+  const at = (v: ValueInfo): ValueInfo => ({ ...v, shape: v.shape.map((d) => (d === BATCH ? probe : d)) });
+  let reason: string | undefined;
+  try {
+    const out = inferShapes({ ...g, inputs: g.inputs.map(at) }).shape(LOGITS);
+    if (out[0] !== probe) reason = `the output is ${showShape(out)}`;
+  } catch (e) {
+    if (e instanceof TypeError || e instanceof RangeError) throw e;
+    reason = (e as Error).message;
+  }
+  if (reason !== undefined) fail(`the graph was exported with a fixed batch of ${baked} that terrain could not make variable (at batch ${probe}: ${reason}); ${FIXED_BATCH_FIX}`);
 }
 
 /** The class count a model records: the last output dim (the vocabulary for token logits), 1 for a per-sample value. */

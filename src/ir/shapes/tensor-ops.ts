@@ -23,6 +23,9 @@ export const reshape: ShapeRule = (node, env) => {
     const d = divDim(productDims(x.shape), known);
     if (d === undefined) throw new Error(`cannot infer -1 in target ${showShape(target)} for input ${showShape(x.shape)}`);
     out[inferAt] = d;
+  } else if (x.shape.every(isStatic) && out.every(isStatic) && productDims(x.shape) !== productDims(out)) {
+    // Both sides known: a mismatch would only surface in ORT (an exporter's baked batch size, say).
+    throw new Error(`cannot reshape ${showShape(x.shape)} (${productDims(x.shape)} elements) to ${showShape(out)}`);
   }
   env.output(node, 0, { dtype: x.dtype, shape: out }, env.value(node.inputs[0]!));
 };
