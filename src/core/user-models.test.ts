@@ -6,7 +6,8 @@
 // its numbers are PyTorch's float64 references: eval loss within 1e-5, gradient cosine ≥ 0.99999 (read back from a
 // 5-point curve along the raw gradient, which is compared too), top Hessian eigenvalue within 1e-4, a finite 5×5
 // surface. Where it does not, the refusal must be an exit-2 message naming the cause: the REFUSED table.
-// USER_MODELS_ONLY=REGEX picks cases, USER_MODELS_DIR=DIR keeps (and reuses) the exports, USER_MODELS_TABLE=FILE
+// npm test leaves out the two slowest models; USER_MODELS_ALL=1 runs every one, USER_MODELS_ONLY=REGEX picks cases
+// (either by itself: USER_MODELS_ALL=1 node --test dist/core/user-models.test.js), USER_MODELS_DIR=DIR keeps (and reuses) the exports, USER_MODELS_TABLE=FILE
 // writes the measured cells as JSON (the table of docs/pytorch.md).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,12 +25,19 @@ import { CASES, checkCase, cliFlags, type CaseResult, type Refusal } from './use
 const REFUSED: Refusal[] = [
   { cases: /^vit@\d+\/default$/, stage: 'eval', message: /exported with a fixed batch of 1 that terrain could not make variable/,
     why: 'the class token is expanded to the baked batch of 1 (Expand with a constant shape), so the batch cannot be made variable' },
+  { cases: /^gpt@\d+\/default$/, stage: 'eval', message: /exported with a fixed batch of 1 that terrain could not make variable \(at batch 2: .*Reshape/,
+    why: 'attention reshapes to [T, batch·heads, d] with batch·heads folded into a constant target, which no rewrite of the batch can fix' },
 ];
+
+/** The two slowest models (mobilenet_v3_small's PyTorch Hessian reference alone takes minutes): USER_MODELS_ALL=1. */
+const SLOW = /^(mobilenet_v3_small|densenet121)@/;
 
 test('PyTorch users\' models: terrain matches PyTorch where it imports them and refuses the rest by name', { timeout: 3_600_000 }, async (t) => {
   if (!torchAvailable()) { t.skip('/usr/bin/python3 cannot import torch (apt-get install python3-torch python3-torchvision)'); return; }
   const only = process.env.USER_MODELS_ONLY ? new RegExp(process.env.USER_MODELS_ONLY) : undefined;
-  const cases = CASES.filter((c) => !only || only.test(c.id));
+  const all = !!process.env.USER_MODELS_ALL || !!only;
+  if (!all) t.diagnostic('mobilenet_v3_small and densenet121 are left out (USER_MODELS_ALL=1 runs them too)');
+  const cases = CASES.filter((c) => (only ? only.test(c.id) : all || !SLOW.test(c.id)));
   const dir = process.env.USER_MODELS_DIR ?? mkdtempSync(join(tmpdir(), 'terrain-user-models-'));
   mkdirSync(dir, { recursive: true });
   try {
