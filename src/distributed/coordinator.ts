@@ -2,7 +2,7 @@
 // grid evaluated by `terrain worker` processes through BullMQ. `collectRun` attaches to such a run from its
 // directory alone (`terrain collect DIR`), e.g. after the submitting process was stopped.
 import { resolve } from 'node:path';
-import { finishLandscape, openLandscapeRun, resolveSessionMode, type CurveResult, type LandscapeJob, type SurfaceResult } from '../core/landscape/job.js';
+import { finishLandscape, openLandscapeRun, type CurveResult, type LandscapeJob, type SurfaceResult } from '../core/landscape/job.js';
 import type { Progress } from '../core/runs/execute.js';
 import { readJson, RunDir, writeJsonAtomic } from '../core/runs/run-dir.js';
 import { sha256, shipBlobs } from './blobs.js';
@@ -31,7 +31,10 @@ export type LandscapeOutcome = { result: CurveResult | SurfaceResult; run: RunDi
 export async function runLandscapeOnQueue(given: LandscapeJob, opts: QueueRunOptions): Promise<LandscapeOutcome> {
   const url = typeof opts.url === 'string' ? parseQueueUrl(opts.url) : opts.url;
   await checkReachable(url); // before the run directory is created
-  const job = { ...given, session: await resolveSessionMode(given) };
+  // Queue workers build a session per point: a worker holding a reused session did not stop after a Redis restart
+  // (queue.test's restart case hung), so queued runs keep the per-point mode whatever --session says.
+  if (given.session === 'reused') throw new QueueError('--session reused does not work with --queue yet; use --session auto or per-point');
+  const job = { ...given, session: 'per-point' as const };
   const { run, resumed, total } = await openLandscapeRun(job);
   try {
     return await driveAndFinish(job, opts, url, run, resumed, total);
