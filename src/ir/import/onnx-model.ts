@@ -4,6 +4,7 @@
 import { attr, type Dim, type Graph, type Node, type ValueInfo } from '../graph.js';
 import { INPUT, LOGITS, type Model } from '../model.js';
 import { int64 } from '../tensor.js';
+import { ONNX_TYPE_OF } from '../shapes/elementwise.js';
 import { fromOnnxBytes, OnnxFormatError } from '../onnx.js';
 import { checkGraph } from '../graph-check.js';
 import { inferShapes, type ShapeEnv } from '../shapes.js';
@@ -146,13 +147,7 @@ function specOf(input: ValueInfo, classes: number, inputs: readonly ValueInfo[])
  * every batch path still feeds one tensor. The data side packs the arrays in the same order (ModelSpec.inputs).
  */
 function packInputs(graph: Graph, inputs: readonly ValueInfo[]): { graph: Graph; input: ValueInfo } {
-  const taken = new Set([...graph.initializers.keys(), ...graph.nodes.flatMap((n) => [...n.inputs, ...n.outputs]), ...inputs.map((v) => v.name)]);
-  const fresh = (stem: string): string => {
-    let name = stem;
-    for (let k = 1; taken.has(name); k++) name = `${stem}_${k}`;
-    taken.add(name);
-    return name;
-  };
+  const fresh = freshNames(graph);
   const packedName = fresh('packed_input');
   const initializers = new Map(graph.initializers);
   const ints = (stem: string, values: number[]): string => {
@@ -169,7 +164,7 @@ function packInputs(graph: Graph, inputs: readonly ValueInfo[]): { graph: Graph;
     const flat = fresh(`${v.name}/flat`), shaped = INTEGER_INPUTS.has(v.dtype) ? fresh(`${v.name}/float`) : v.name;
     unpack.push({ name: fresh(`${v.name}/slice`), op: 'Slice', inputs: [packedName, ints(`${v.name}/start`, [start]), ints(`${v.name}/end`, [start + size]), axis], outputs: [flat], attrs: {} });
     unpack.push({ name: fresh(`${v.name}/reshape`), op: 'Reshape', inputs: [flat, ints(`${v.name}/shape`, [0, ...dims])], outputs: [shaped], attrs: {} });
-    if (shaped !== v.name) unpack.push({ name: fresh(`${v.name}/as_ids`), op: 'Cast', inputs: [shaped], outputs: [v.name], attrs: { to: attr.int(v.dtype === 'int64' ? 7 : 6) } });
+    if (shaped !== v.name) unpack.push({ name: fresh(`${v.name}/as_ids`), op: 'Cast', inputs: [shaped], outputs: [v.name], attrs: { to: attr.int(ONNX_TYPE_OF[v.dtype]) } });
     start += size;
   }
   const input: ValueInfo = { name: packedName, dtype: 'float32', shape: [inputs[0]!.shape[0]!, start] };
@@ -191,13 +186,21 @@ const INTEGER_INPUTS = new Set(['int64', 'int32']);
  * (Gather on an embedding table) see the integers they were exported with. Cast passes no gradient to the ids.
  */
 function feedIdsAsFloat(graph: Graph, input: ValueInfo): Graph {
-  const taken = new Set([...graph.initializers.keys(), ...graph.nodes.flatMap((n) => [...n.inputs, ...n.outputs])]);
-  let ids = `${input.name}_ids`;
-  for (let k = 1; taken.has(ids); k++) ids = `${input.name}_ids_${k}`;
-  const to = input.dtype === 'int64' ? 7 : 6; // ONNX TensorProto.INT64 / INT32
-  const cast: Node = { name: `${input.name}_as_ids`, op: 'Cast', inputs: [input.name], outputs: [ids], attrs: { to: attr.int(to) } };
+  const ids = freshNames(graph)(`${input.name}_ids`);
+  const cast: Node = { name: `${input.name}_as_ids`, op: 'Cast', inputs: [input.name], outputs: [ids], attrs: { to: attr.int(ONNX_TYPE_OF[input.dtype]) } };
   const nodes = graph.nodes.map((n) => ({ ...n, inputs: n.inputs.map((x) => (x === input.name ? ids : x)) }));
   return { ...graph, inputs: [{ ...input, dtype: 'float32' }, ...graph.inputs.slice(1)], nodes: [cast, ...nodes] };
+}
+
+/** Names not yet used by the graph's values or inputs: `stem`, else `stem_1`, `stem_2`, … (each handed out once). */
+function freshNames(graph: Graph): (stem: string) => string {
+  const taken = new Set([...graph.initializers.keys(), ...graph.inputs.map((v) => v.name), ...graph.nodes.flatMap((n) => [...n.inputs, ...n.outputs])]);
+  return (stem) => {
+    let name = stem;
+    for (let k = 1; taken.has(name); k++) name = `${stem}_${k}`;
+    taken.add(name);
+    return name;
+  };
 }
 
 function guarded<T>(source: string, stage: string, f: () => T, bakedBatch?: number): T {
