@@ -51,8 +51,9 @@ export async function refineGrid(
   const accepted: { cell: Cell; bound: number }[] = [];
   let levels = 1;
   while (active.length > 0) {
-    const splitting = active.filter((c) => c.i1 - c.i0 > 1 || c.j1 - c.j0 > 1);
-    for (const c of active) if (!splitting.includes(c)) accepted.push({ cell: c, bound: 0 });
+    const splittable = (c: Cell) => c.i1 - c.i0 > 1 || c.j1 - c.j0 > 1;
+    const splitting = active.filter(splittable);
+    for (const c of active) if (!splittable(c)) accepted.push({ cell: c, bound: 0 });
     if (splitting.length === 0) break;
     await measure(splitting, newNodes);
     levels++;
