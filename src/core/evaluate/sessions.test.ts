@@ -23,7 +23,14 @@ test('per-point and reused sessions give the same logits at every point (to floa
   try {
     const seen: Float32Array[] = [];
     for (const w of points) {
-      const [a, b] = await Promise.all(runners.map(async (r) => (await (await r.at(w)).run({ input: x }, [LOGITS]))[LOGITS]!.data as Float32Array));
+      const [a, b] = await Promise.all(runners.map(async (r) => {
+        const point = await r.at(w);
+        try {
+          return (await point.run({ input: x }, [LOGITS]))[LOGITS]!.data as Float32Array;
+        } finally {
+          await point.release();
+        }
+      }));
       let worst = 0;
       for (let i = 0; i < a!.length; i++) worst = Math.max(worst, Math.abs(a![i]! - b![i]!) / Math.max(1, Math.abs(a![i]!)));
       assert.ok(worst < 1e-5, `per-point vs reused: ${worst}`);
