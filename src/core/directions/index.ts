@@ -9,3 +9,4 @@ export * from './trajectory.js';
 export * from './io.js';
 export * from './states.js';
 export * from './resolve.js';
+export * from './param-subset.js';

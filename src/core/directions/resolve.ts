@@ -5,6 +5,7 @@ import { cosine, norm, sub, type ParamVector } from '../params.js';
 import { gaussianNoise } from './gaussian.js';
 import { loadDirection } from './io.js';
 import { normalizeDirection } from './normalize.js';
+import { normalizeInSubset, type ParamSelection } from './param-subset.js';
 import { trajectoryPca, type TrajectoryPca } from './pca.js';
 import { formatDirectionSpec, toDirectionSpec, type DirectionKind, type DirectionSpec } from './spec.js';
 import { bufferLayout, buffersVector, gaussianBufferNoise, StatesDirectionError, vectorToBuffers } from './states.js';
@@ -27,6 +28,8 @@ export interface DirectionContext {
   buffers?: ReadonlyMap<string, Tensor>;
   /** A checkpoint's buffers, for `to:CKPT:type=states`. */
   loadBuffers?: (path: string) => Promise<ReadonlyMap<string, Tensor>>;
+  /** --params: every direction moves only these tensors, normalised inside them (param-subset.ts). */
+  params?: ParamSelection;
 }
 
 export interface PcaInfo {
@@ -55,6 +58,8 @@ export interface DirectionInfo {
   path?: string;
   eigenIndex?: number;
   pca?: PcaInfo;
+  /** --params: the pattern and the tensors the direction moves. */
+  params?: { pattern: string; tensors: string[]; size: number };
 }
 
 export interface ResolvedDirection {
@@ -66,7 +71,7 @@ export interface ResolvedDirection {
   buffers?: Map<string, Tensor>;
 }
 
-type Extra = Partial<Pick<DirectionInfo, 'seed' | 'path' | 'eigenIndex' | 'pca'>>;
+type Extra = Partial<Pick<DirectionInfo, 'seed' | 'path' | 'eigenIndex' | 'pca' | 'params'>>;
 
 export async function resolveDirection(spec: string | DirectionSpec, ctx: DirectionContext): Promise<ResolvedDirection> {
   return resolveWith(toDirectionSpec(spec), ctx, new Map());
@@ -134,11 +139,15 @@ async function resolveWith(spec: DirectionSpec, ctx: DirectionContext, pcaCache:
       extra = { path: spec.path };
       break;
   }
-  const vector = normalizeDirection(raw, theta, spec);
+  const sel = ctx.params;
+  if (sel && spec.dirType === 'states') throw new StatesDirectionError(`direction '${text}': --params restricts weights only; drop ':type=states' or --params`);
+  const vector = sel ? normalizeInSubset(raw, theta, spec, sel) : normalizeDirection(raw, theta, spec);
   const buffers = spec.dirType === 'states' ? await statesBuffers(spec, ctx, text, fileBuffers) : undefined;
+  if (sel) extra = { ...extra, params: { pattern: sel.pattern, tensors: sel.names, size: sel.size } };
   return {
     vector,
-    spec: text,
+    // The subset is part of what the spec means, so of a run's identity (run.json) and of every label.
+    spec: sel ? `${text} [params /${sel.pattern}/]` : text,
     info: { kind: spec.kind, norm: norm(vector), rawNorm: norm(raw), thetaNorm: norm(theta), cosineToTheta: cosine(vector, theta), ...extra },
     ...(buffers ? { buffers } : {}),
   };
