@@ -43,11 +43,18 @@ export interface ClassifyOptions {
   origin?: number;
   /** Standard error of each loss value (--tolerance runs): an extremum then also needs errorMultiple errors. */
   stderr?: readonly number[];
-  /** k: a rise counts only when it exceeds k · √(se_a² + se_b²) of its two ends (with `stderr`). */
+  /** k: a rise counts only when it exceeds k · √(se_a² + se_b²) of its two ends (with `stderr`), or k paired errors. */
   errorMultiple?: number;
+  /**
+   * Standard error of loss[a] − loss[b] measured on the same samples (./paired.ts): when given, a rise must clear
+   * errorMultiple of these instead of the independent √(se_a² + se_b²).
+   */
+  pairStderr?: (a: number, b: number) => number;
 }
 
-export const DEFAULT_CLASSIFY_OPTIONS: Readonly<Required<ClassifyOptions>> = {
+type Resolved = Required<Omit<ClassifyOptions, 'pairStderr'>> & Pick<ClassifyOptions, 'pairStderr'>;
+
+export const DEFAULT_CLASSIFY_OPTIONS: Readonly<Resolved> = {
   prominence: 0.05,
   edgeProminence: 0.01,
   absoluteProminence: 0,
@@ -93,7 +100,7 @@ export interface CurveFeatures {
 export interface Classification { type: CurveType; features: CurveFeatures }
 
 export function classifyCurve(lambdas: readonly number[], loss: readonly number[], options: ClassifyOptions = {}): Classification {
-  const o = { ...DEFAULT_CLASSIFY_OPTIONS, ...options };
+  const o: Resolved = { ...DEFAULT_CLASSIFY_OPTIONS, ...options };
   validate(lambdas, loss, o.origin, o.stderr);
   const n = loss.length;
   let min = Infinity, max = -Infinity, sum = 0;
@@ -104,11 +111,12 @@ export function classifyCurve(lambdas: readonly number[], loss: readonly number[
 
   const allMinima = findExtrema(lambdas, loss, 'min');
   const allMaxima = findExtrema(lambdas, loss, 'max');
-  // With errors, a rise from a to b must also clear k standard errors of the difference. The values' errors are
-  // combined as if independent: the shared samples make the true difference's error smaller, so this errs on the
-  // side of fewer extrema.
+  // With errors, a rise from a to b must also clear k standard errors of the difference: the paired error where the
+  // points' shared samples are known, else the values' errors combined as if independent (larger: fewer extrema).
   const se = o.stderr;
-  const clears = (rise: number, a: number, b: number): boolean => se.length === 0 || rise > o.errorMultiple * Math.hypot(se[a] ?? 0, se[b] ?? 0);
+  const pair = o.pairStderr;
+  const clears = (rise: number, a: number, b: number): boolean =>
+    pair ? rise > o.errorMultiple * pair(a, b) : se.length === 0 || rise > o.errorMultiple * Math.hypot(se[a] ?? 0, se[b] ?? 0);
   const lowerWall = (e: Extremum): number => (e.leftRise <= e.rightRise ? e.leftBase : e.rightBase);
   const significant = (e: Extremum): boolean => !flat && e.prominence >= tolerance && e.prominence > 0 && clears(e.prominence, e.index, lowerWall(e));
   const maxima = allMaxima.filter(significant);
@@ -144,7 +152,7 @@ export function classifyCurve(lambdas: readonly number[], loss: readonly number[
 }
 
 /** The taxonomy rule proper (docs/taxonomy.md, "Decision"), on features already measured. */
-function decide(f: CurveFeatures, o: Required<ClassifyOptions>): CurveType {
+function decide(f: CurveFeatures, o: Resolved): CurveType {
   if (f.range <= Math.max(o.flatTolerance * Math.abs(f.mean), o.flatAbsolute)) return 'flat';
   const count = f.basins.length;
   if (count >= 3 && (f.medianBasinWidth! < o.minBasinWidth || f.turningDensity > o.maxTurningDensity)) return 'chaotic';

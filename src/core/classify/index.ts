@@ -8,3 +8,5 @@ export { classifyResult } from './result.js';
 export { classifyWithErrors } from './uncertainty.js';
 export type { UncertainClassification, UncertaintyOptions } from './uncertainty.js';
 export type { CurveResult, ClassifiedCurveResult } from './result.js';
+export { pairedStderr, lossCovariance, pairFromCovariance, PairedErrorError } from './paired.js';
+export type { PairedPoint } from './paired.js';

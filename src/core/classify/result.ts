@@ -35,7 +35,9 @@ export function classifyResult(json: unknown, options: ClassifyOptions = {}): Cl
   const loss = numberArray(record, 'loss');
   // A --tolerance result carries per-sample errors: the type is then decided with them (uncertainty.ts).
   if (Array.isArray(record['lossSampleStderr'])) {
-    const c = classifyWithErrors(lambdas, loss, numberArray(record, 'lossSampleStderr'), options);
+    // With the covariance of its points (shared samples), rises clear paired errors.
+    const covariance = record['lossCovariance'] as number[][] | undefined;
+    const c = classifyWithErrors(lambdas, loss, numberArray(record, 'lossSampleStderr'), { ...options, ...(covariance !== undefined ? { covariance } : {}) });
     return { ...(record as CurveResult), type: c.type, features: c.features, typeConfidence: c.typeConfidence, uncertain: c.uncertain };
   }
   const { type, features } = classifyCurve(lambdas, loss, options);

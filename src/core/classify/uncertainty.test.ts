@@ -48,3 +48,17 @@ test('classifyResult uses a tolerance result\'s errors; bad errors are named', (
   assert.throws(() => classifyWithErrors(lambdas, loss, [0.1]), /stderr has 1 entries, loss has 21/);
   assert.throws(() => classifyWithErrors(lambdas, loss, lambdas.map((_, i) => (i === 3 ? NaN : 0.1))), /stderr\[3\] is NaN/);
 });
+
+test('paired errors (a covariance of shared samples) keep a barrier that independent errors of the same size drop', () => {
+  // Every point errs by 0.25, almost entirely in common (correlation 0.99): paired error √(2·0.0625·0.01) = 0.035.
+  const n = lambdas.length;
+  const covariance = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 0.0625 : 0.99 * 0.0625)));
+  const c = classifyWithErrors(lambdas, loss, se(0.25), { covariance });
+  assert.equal(c.type, 'w-peak');
+  assert.equal(c.features.basins.length, 2);
+  assert.ok(c.typeConfidence >= 0.9, `confidence ${c.typeConfidence}: common shifts do not change the shape`);
+  assert.equal(classifyWithErrors(lambdas, loss, se(0.25)).type, 'v-side');
+  const r = classifyResult({ kind: 'curve', lambdas, loss, lossSampleStderr: se(0.25), lossCovariance: covariance });
+  assert.equal(r.type, 'w-peak');
+  assert.throws(() => classifyWithErrors(lambdas, loss, se(0.25), { covariance: [[1]] }), /lossCovariance must be a 21×21 array/);
+});

@@ -11,7 +11,8 @@ import { nextSampleCount, permutedBatches, targetOf, formatTolerance, type Adapt
 import { blockEvaluator, type BlockTask, type PointJob } from './job.js';
 import type { PointRunner } from '../evaluate/sessions.js';
 import type { BlockEvaluate } from './point-pool.js';
-import { appendBlock, applyBlock, readBlocks, SAMPLES_FILE, type PointSums } from './sample-log.js';
+import { appendBlock, applyBlock, prefixLosses, readBlocks, SAMPLES_FILE, type PointSums } from './sample-log.js';
+import { lossCovariance, type PairedPoint } from '../classify/paired.js';
 
 export interface AdaptiveSummary {
   tolerance: string;
@@ -52,7 +53,34 @@ function variance(sums: PointSums): number {
   return n > 1 ? Math.max(0, (sq - (sum * sum) / n) / (n - 1)) : Infinity;
 }
 
-export async function runAdaptive(o: AdaptiveRunOptions): Promise<AdaptiveSummary> {
+/** What a --tolerance run gives back: its summary and, for a finished curve, the covariance of its points' losses. */
+export interface AdaptiveOutcome {
+  summary: AdaptiveSummary;
+  /** Covariance of the points' mean losses from their shared samples (classify/paired.ts), for paired errors. */
+  covariance?: number[][];
+}
+
+/**
+ * The covariance of a curve's point losses from their sums: undefined when a point is missing or kept no per-sample
+ * losses (a log written before they were kept), so its type falls back to independent errors.
+ */
+export function curveCovariance(sums: ReadonlyMap<number, PointSums>, total: number, population: number): number[][] | undefined {
+  const points: PairedPoint[] = [];
+  const stderr: number[] = [];
+  for (let i = 0; i < total; i++) {
+    const s = sums.get(i);
+    if (!s) return undefined;
+    const stats = sampleStats(s.batches, population);
+    const losses = prefixLosses(s);
+    if (!losses && stats.samples < population) return undefined;
+    if (!Number.isFinite(stats.loss)) return undefined;
+    points.push({ samples: stats.samples, variance: variance(s), losses });
+    stderr.push(stats.lossSampleStderr);
+  }
+  return lossCovariance(points, stderr, population);
+}
+
+export async function runAdaptive(o: AdaptiveRunOptions): Promise<AdaptiveOutcome> {
   const { job, run, total } = o;
   const opts = job.adaptive;
   const sampleBatches = permutedBatches(job.batches, job.batchSize, opts.seed);
@@ -112,7 +140,7 @@ export async function runAdaptive(o: AdaptiveRunOptions): Promise<AdaptiveSummar
     report();
     const unstarted = Array.from({ length: total }, (_, i) => i).filter((i) => !sums.has(i));
     if (unstarted.length > 0) await runPass(unstarted.map(firstTask));
-    if (o.signal?.aborted) return summary();
+    if (o.signal?.aborted) return { summary: summary() };
     target = targetOf(opts.tolerance, Array.from({ length: total }, (_, i) => sums.get(i)!.firstLoss));
     const limits = { target, minSamples: opts.minSamples, population, batchSize: job.batchSize };
     for (;;) {
@@ -138,7 +166,8 @@ export async function runAdaptive(o: AdaptiveRunOptions): Promise<AdaptiveSummar
   } finally {
     await helpers?.close();
   }
-  return summary();
+  const covariance = job.kind === 'curve' && run.finished.size === total ? curveCovariance(sums, total, population) : undefined;
+  return { summary: summary(), ...(covariance ? { covariance } : {}) };
 
   function summary(): AdaptiveSummary {
     let spent = 0, passes = 0;

@@ -24,6 +24,7 @@ import { startPointWorkers } from './point-pool.js';
 import { formatTolerance, type AdaptiveOptions, type Tolerance } from './adaptive.js';
 import { refineGrid, type RefineOutcome } from './refine.js';
 import { runAdaptive, type AdaptiveSummary } from './adaptive-run.js';
+import { evaluateWithLosses } from './sample-losses.js';
 
 export interface DataSelection {
   source: string;
@@ -93,6 +94,8 @@ export interface CurveResult {
   lossSampleStderr?: number[];
   accuracyStderr?: number[];
   adaptive?: AdaptiveSummary;
+  /** --tolerance curves: covariance of the points' mean losses from their shared samples (paired errors). */
+  lossCovariance?: number[][];
   /** --tolerance runs only: the share of curves redrawn within the errors that keep the type, and whether it is low. */
   typeConfidence?: number;
   uncertain?: boolean;
@@ -254,6 +257,8 @@ export function blockEvaluator(job: PointJob, runner = jobRunner(job)): (task: B
       if (!job.sampleBatches) throw new Error('block tasks need the permuted batches of a --tolerance run');
       batches = job.sampleBatches.slice(task.from, task.from + task.count);
       if (batches.length !== task.count) throw new Error(`point ${task.index}: batches ${task.from}…${task.from + task.count - 1} are past the ${job.sampleBatches.length} of the split`);
+      // A curve keeps each sample's loss: the paired errors its type is decided with need them (classify/paired.ts).
+      if (job.kind === 'curve' && !job.loss) return evaluateWithLosses(job.model.model, await weightsOf(task.index), batches, runner);
     }
     return evaluateBatches(job.model.model, await weightsOf(task.index), batches, { threads, runner, loss: job.loss });
   };
@@ -263,7 +268,7 @@ export function blockEvaluator(job: PointJob, runner = jobRunner(job)): (task: B
 /** Result fields of a --tolerance run: per point samples used and per-sample errors; the run's target and cost. */
 const ADAPTIVE_FIELDS = ['samples', 'lossSampleStderr', 'accuracyStderr'] as const;
 
-export async function finishLandscape(job: Pick<LandscapeJob, 'kind' | 'ranges' | 'directions' | 'bn' | 'refine'>, run: RunDir, adaptive?: AdaptiveSummary, refined?: RefineOutcome): Promise<CurveResult | SurfaceResult> {
+export async function finishLandscape(job: Pick<LandscapeJob, 'kind' | 'ranges' | 'directions' | 'bn' | 'refine'>, run: RunDir, adaptive?: AdaptiveSummary, refined?: RefineOutcome, covariance?: number[][]): Promise<CurveResult | SurfaceResult> {
   const axes = landscapeAxes(job);
   const nx = axes[0]!.length;
   const total = axes.reduce((n, a) => n * a.length, 1);
@@ -280,7 +285,8 @@ export async function finishLandscape(job: Pick<LandscapeJob, 'kind' | 'ranges' 
     try {
       if (!adaptive) cls = classifyCurve(lambdas, loss);
       else {
-        const c = classifyWithErrors(lambdas, loss, lambdas.map((_, i) => rec(i)['lossSampleStderr'] as number));
+        // Rises clear paired errors where the covariance of the shared samples is known (classify/paired.ts).
+        const c = classifyWithErrors(lambdas, loss, lambdas.map((_, i) => rec(i)['lossSampleStderr'] as number), covariance ? { covariance } : {});
         cls = { type: c.type, features: c.features, typeConfidence: c.typeConfidence, uncertain: c.uncertain };
       }
     } catch (e) {
@@ -311,7 +317,7 @@ export async function finishLandscape(job: Pick<LandscapeJob, 'kind' | 'ranges' 
   if (adaptive) {
     const column = (f: string): number[] | number[][] => (job.kind === 'curve' ? axes[0]!.map((_, i) => rec(i)[f] as number) : axes[1]!.map((_, j) => axes[0]!.map((_, i) => rec(j * nx + i)[f] as number)));
     const extra = Object.fromEntries(ADAPTIVE_FIELDS.map((f) => [f, column(f)]));
-    result = { ...result, ...extra, adaptive };
+    result = { ...result, ...extra, adaptive, ...(covariance ? { lossCovariance: covariance } : {}) };
   }
   await run.writeResult(result);
   return result;
@@ -326,7 +332,7 @@ export async function runLandscape(given: LandscapeJob): Promise<{ result: Curve
   try {
     if (job.adaptive && job.loss) throw new Error('--tolerance works with --loss cross-entropy only');
     if (job.adaptive) {
-      const summary = await runAdaptive({
+      const { summary, covariance } = await runAdaptive({
         job: { ...job, adaptive: job.adaptive }, run, total, runner, signal: job.signal, onProgress: job.onProgress,
         helpers: async (blockSeconds, left, sampleBatches) => {
           const count = Math.min(lanes - 1, left - 1);
@@ -335,7 +341,7 @@ export async function runLandscape(given: LandscapeJob): Promise<{ result: Curve
         },
       });
       if (job.signal?.aborted && run.finished.size < total) throw new Error('interrupted');
-      return { result: await finishLandscape(job, run, summary), run, resumed };
+      return { result: await finishLandscape(job, run, summary, undefined, covariance), run, resumed };
     }
     const execute = (indices?: readonly number[]) => executePoints(run, {
       total, indices, signal: job.signal, onProgress: job.onProgress, evaluate: pointEvaluator(job, runner),

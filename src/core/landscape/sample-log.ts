@@ -1,7 +1,7 @@
 // samples.jsonl of a --tolerance run: one line per evaluated block of a point (its per-batch sums), appended and
 // flushed as each block is done, so a resumed run rebuilds every point's sums exactly and recomputes nothing.
 import { appendFile, open, readFile } from 'node:fs/promises';
-import type { BatchStats } from '../evaluate/metrics.js';
+import { decodeLosses, encodeLosses, type SampleBatchStats } from './sample-losses.js';
 
 export const SAMPLES_FILE = 'samples.jsonl';
 
@@ -10,7 +10,8 @@ export interface BlockRecord {
   index: number;
   from?: number;
   full?: true;
-  batches: BatchStats[];
+  /** Per batch its sums and (curve blocks on the permutation) its per-sample losses, stored exactly as float64. */
+  batches: SampleBatchStats[];
 }
 
 // JSON has no NaN/∞; a diverged point's sums are written as strings so that a resume reads them back exactly.
@@ -19,18 +20,27 @@ const decode = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
 
 export function encodeBlock(r: BlockRecord): string {
   const batches = r.batches.map((b) => [encode(b.lossSum), encode(b.lossSqSum ?? NaN), b.correct, b.size]);
-  return JSON.stringify(r.full ? { index: r.index, full: true, batches } : { index: r.index, from: r.from, batches });
+  // A curve block's per-sample losses, all its batches' in order, as one base64 float64 string (exact, compact).
+  const kept = r.batches.every((b) => b.losses) && r.batches.length > 0;
+  const losses = kept ? { losses: encodeLosses(Float64Array.from(r.batches.flatMap((b) => [...b.losses!]))) } : {};
+  return JSON.stringify(r.full ? { index: r.index, full: true, batches } : { index: r.index, from: r.from, batches, ...losses });
 }
 
 function decodeBlock(line: string): BlockRecord | undefined {
-  let o: { index?: unknown; from?: unknown; full?: unknown; batches?: unknown };
+  let o: { index?: unknown; from?: unknown; full?: unknown; batches?: unknown; losses?: unknown };
   try {
     o = JSON.parse(line) as typeof o;
   } catch {
     return undefined; // torn last line of a killed run: that block is simply evaluated again
   }
   if (typeof o.index !== 'number' || !Array.isArray(o.batches)) return undefined;
-  const batches = (o.batches as unknown[][]).map((b) => ({ lossSum: decode(b[0]), lossSqSum: decode(b[1]), correct: b[2] as number, size: b[3] as number }));
+  const batches: SampleBatchStats[] = (o.batches as unknown[][]).map((b) => ({ lossSum: decode(b[0]), lossSqSum: decode(b[1]), correct: b[2] as number, size: b[3] as number }));
+  if (typeof o.losses === 'string') {
+    const all = decodeLosses(o.losses);
+    if (all.length !== batches.reduce((n, b) => n + b.size, 0)) return undefined; // not this block's: evaluated again
+    let at = 0;
+    for (const b of batches) { b.losses = all.slice(at, at + b.size); at += b.size; }
+  }
   return o.full === true ? { index: o.index, full: true, batches } : { index: o.index, from: o.from as number, batches };
 }
 
@@ -58,7 +68,7 @@ export async function appendBlock(path: string, r: BlockRecord): Promise<void> {
 
 /** One point's sums so far: its batches in evaluation order, how many blocks it took and how many samples they cost. */
 export interface PointSums {
-  batches: BatchStats[];
+  batches: SampleBatchStats[];
   full: boolean;
   evaluations: number;
   /** Samples evaluated for this point, including blocks a full evaluation replaced. */
@@ -82,4 +92,13 @@ export function applyBlock(sums: Map<number, PointSums>, r: BlockRecord): boolea
   }
   sums.set(r.index, s);
   return true;
+}
+
+/** A point's per-sample losses on the permutation so far, or undefined (whole split in its own order, or not kept). */
+export function prefixLosses(s: PointSums): Float64Array | undefined {
+  if (s.full || !s.batches.every((b) => b.losses)) return undefined;
+  const out = new Float64Array(s.batches.reduce((n, b) => n + b.size, 0));
+  let at = 0;
+  for (const b of s.batches) { out.set(b.losses!, at); at += b.size; }
+  return out;
 }
