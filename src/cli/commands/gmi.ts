@@ -14,6 +14,7 @@ import { UsageError } from '../errors.js';
 import { makeOutput } from '../output.js';
 import { VERSION } from '../version.js';
 import { directionContext } from './landscape.js';
+import { PARAMS_HELP, paramsSelection } from './params-option.js';
 
 interface GmiFlags extends DataOptions {
   weights?: string;
@@ -28,6 +29,7 @@ interface GmiFlags extends DataOptions {
   out: string;
   json?: boolean;
   plots: boolean;
+  params?: string;
 }
 
 export function registerGmi(program: Command): void {
@@ -41,6 +43,7 @@ export function registerGmi(program: Command): void {
     .option('--range <A:B:N>', 'λ grid of each curve (must contain 0)', '-1:1:21')
     .option('--trace-samples <n>', 'Hutchinson probes for tr(H) (0: skip)', intOption('--trace-samples'), 50)
     .option('--hvp <method>', 'exact (default) | fd', choiceOption('--hvp', HVP_METHODS), 'exact')
+    .option('--params <regex>', `${PARAMS_HELP}; tr(H)/P is then the subset's block`)
     .option('--no-plots', 'skip the SVG/PNG figures')
     .requiredOption('--out <dir>', 'output directory')
     .action(async (flags: GmiFlags) => gmi(flags));
@@ -57,13 +60,14 @@ async function gmi(flags: GmiFlags): Promise<void> {
   checkCompatible(m, data);
   const loss = data.loss && data.loss.name !== 'cross-entropy' ? data.loss : undefined;
   const specs = Array.from({ length: flags.directions }, (_, i) => `gaussian:norm=${flags.norm}:seed=${flags.seed + i}`);
-  const dirs = await resolveDirections(specs, directionContext(m));
+  const params = paramsSelection(m.theta.layout, flags.params);
+  const dirs = await resolveDirections(specs, { ...directionContext(m), params });
   const run = await RunDir.open(flags.out, {
     kind: 'gmi',
-    identity: { model: { path: m.path, sha256: m.hash, arch: m.model.spec.arch }, data: data.selection, batchSize: flags.batch, directions: dirs.map((d) => d.spec), range: flags.range, traceSamples: flags.traceSamples, seed: flags.seed, hvp: flags.hvp, bn: 'eval' },
+    identity: { model: { path: m.path, sha256: m.hash, arch: m.model.spec.arch }, data: data.selection, batchSize: flags.batch, directions: dirs.map((d) => d.spec), range: flags.range, traceSamples: flags.traceSamples, seed: flags.seed, hvp: flags.hvp, bn: 'eval', ...(params ? { params: params.pattern } : {}) },
     info: { command: ['terrain', 'gmi', ...commandLine()], version: VERSION, started: new Date().toISOString(), cwd: process.cwd() },
   });
-  const op = await modelHessian(m, data.batches, { method: flags.hvp, bn: 'eval', threads: flags.threads, loss });
+  const op = await modelHessian(m, data.batches, { method: flags.hvp, bn: 'eval', threads: flags.threads, loss, params: flags.params });
   const total = flags.directions * (lambdas.length + 1) + flags.traceSamples;
   const bar = out.progress('gmi', total);
   const t0 = Date.now();

@@ -1,6 +1,7 @@
 // terrain hessian: eigenvalues, trace and spectral density of the loss Hessian at a checkpoint (or tr(H) and λ_max
 // at every checkpoint of a training directory). The numerics live in core/hessian and core/explain.
 import type { Command } from 'commander';
+import { paramsSelection } from './params-option.js';
 import { saveDirection } from '../../core/directions/io.js';
 import { analyseHessian, TRACE_METHODS, type AnalysisStage, type HessianAnalysis, type TraceMethod } from '../../core/hessian/analysis.js';
 import { HVP_METHODS, type HvpMethod } from '../../core/hessian/hvp-backends.js';
@@ -146,11 +147,8 @@ async function atPoint(flags: HessianFlags): Promise<void> {
 
 /** A --params pattern that is invalid or matches nothing is bad input (exit 2), reported before any work. */
 function checkParams(layout: Parameters<typeof paramSubset>[0], pattern: string | undefined): void {
-  try {
-    paramSubset(layout, pattern);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  // The same check as curve/surface/gmi --params: the message lists every tensor name.
+  paramsSelection(layout, pattern);
 }
 
 /** Products planned per stage (Lanczos: its Krylov bound plus one verification run, plus residuals). */

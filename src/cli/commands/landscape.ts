@@ -19,6 +19,7 @@ import { eigenvectorProvider } from './eigen-provider.js';
 import { gradientProvider } from './gradient-provider.js';
 import { addQueueOptions, landscapeRunner, type QueueFlags } from './queue-options.js';
 import { writeLandscapePlots } from './landscape-plots.js';
+import { PARAMS_HELP, paramsSelection } from './params-option.js';
 
 interface LandscapeFlags extends DataOptions, QueueFlags {
   weights?: string;
@@ -36,6 +37,7 @@ interface LandscapeFlags extends DataOptions, QueueFlags {
   refine?: Tolerance;
   minSamples?: number;
   sampleSeed?: number;
+  params?: string;
 }
 
 /** --tolerance's value, checked when the flag is parsed. */
@@ -91,6 +93,7 @@ function addLandscapeOptions(cmd: Command): Command {
     .option('--refine <T|P%>', 'refined grid: a coarse lattice, each cell split only where the loss at its new nodes differs from the interpolation of its corners by more than T (loss units) or P% of the coarse range; other points are interpolated (result: measured, interpolationBound)', (v: string) => targetOption(v, '--refine'))
     .option('--min-samples <n>', `with --tolerance: samples every point sees first (default ${DEFAULT_MIN_SAMPLES}, rounded up to whole batches)`, intOption('--min-samples', 2))
     .option('--sample-seed <n>', 'with --tolerance: seed of the permutation of the split shared by every point (default 0)', intOption('--sample-seed'))
+    .option('--params <regex>', PARAMS_HELP)
     .option('--hessian <dir>', 'a terrain hessian output directory holding the eigen-K.safetensors of eigen:K directions (default: computed here)')
     .option('--no-plots', 'skip the SVG/PNG figures')
     .requiredOption('--out <dir>', 'run directory (created, or resumed when it holds the same run)');
@@ -107,6 +110,7 @@ async function prepare(flags: LandscapeFlags, specs: string[], orthogonal = fals
   const ctx: DirectionContext = {
     ...directionContext(m, gradientProvider(m, data.batches, flags.threads, loss), eigenvectorProvider(m, data.batches, flags.hessian, flags.threads, loss)),
     buffers: m.buffers, loadBuffers: async (path) => loadModelFile(path).buffers,
+    params: paramsSelection(m.theta.layout, flags.params),
   };
   const dirs = await resolveDirections(specs, ctx);
   if (orthogonal && dirs.length === 2) dirs[1] = { ...dirs[1]!, vector: orthogonalize(dirs[0]!.vector, dirs[1]!.vector), spec: `${dirs[1]!.spec} (orthogonalized to x)` };
