@@ -7,7 +7,34 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isInputError } from './errors.js';
+import { exitCodeFor, isInputError, UsageError } from './errors.js';
+import { InputError } from '../ir/errors.js';
+import { CheckpointError } from '../ir/checkpoint.js';
+import { FileRefusedError } from '../ir/read-file.js';
+import { UnsupportedOpError } from '../ir/model.js';
+import { OnnxFormatError } from '../ir/onnx.js';
+import { GraphCheckError } from '../ir/graph-check.js';
+import { SafetensorsError } from '../ir/safetensors.js';
+import { PickleError } from '../ir/weights/torch-pickle.js';
+import { StateDictError, TorchFileError, WeightsFileError, ZipError } from '../ir/weights/index.js';
+import { TfjsError } from '../ir/tfjs/format.js';
+import { ImportError } from '../ir/import/index.js';
+import { OpsetError } from '../ir/import/opset.js';
+import { TooLargeToFold } from '../ir/import/const-types.js';
+import { QueueError } from '../distributed/errors.js';
+import { ExportError } from '../core/export/landscape.js';
+import { MinedDirectionError } from '../core/mine/load.js';
+import { LossError } from '../core/loss/choice.js';
+import { DataError } from '../core/data/errors.js';
+import { ModelFileError } from '../core/model-file.js';
+import { RunMismatchError } from '../core/runs/run-dir-errors.js';
+import { RunLockedError } from '../core/runs/lock.js';
+import { RangeError_ } from '../core/runs/grid.js';
+import { DirectionSpecError } from '../core/directions/spec.js';
+import { DirectionFileError } from '../core/directions/io.js';
+import { StatesDirectionError } from '../core/directions/states.js';
+import { ToleranceError } from '../core/landscape/adaptive.js';
+import { LlFormatError, LlMappingError } from '../core/interop/index.js';
 import { decodeSafetensors, encodeSafetensors } from '../ir/safetensors.js';
 import { loadCheckpoint } from '../ir/checkpoint.js';
 import { importOnnx } from '../ir/import/index.js';
@@ -18,6 +45,32 @@ import { forgeArchive } from '../ir/weights/forge.js';
 import { loadDirection, saveDirection } from '../core/directions/io.js';
 import { gaussianNoise } from '../core/directions/gaussian.js';
 import { testLayout } from '../core/directions/fixture.js';
+
+test('every bad-input class of every layer is an InputError (exit 2) and keeps its name; other errors exit 1', () => {
+  // The name each class reports (some share 'DirectionError'; those without their own name report 'Error').
+  const input: [Error, string][] = [
+    [new UsageError('m'), 'UsageError'], [new CheckpointError('m'), 'Error'], [new FileRefusedError('m'), 'FileRefusedError'],
+    [new UnsupportedOpError('m'), 'UnsupportedOpError'], [new OnnxFormatError('m'), 'Error'], [new GraphCheckError('m'), 'GraphCheckError'],
+    [new SafetensorsError('m'), 'Error'], [new PickleError('m'), 'PickleError'], [new StateDictError('m'), 'StateDictError'],
+    [new TorchFileError('m'), 'TorchFileError'], [new WeightsFileError('m'), 'WeightsFileError'], [new ZipError('m'), 'ZipError'],
+    [new TfjsError('m'), 'TfjsError'], [new ImportError('m'), 'ImportError'], [new OpsetError('m'), 'OpsetError'],
+    [new QueueError('m'), 'QueueError'], [new ExportError('m'), 'ExportError'], [new MinedDirectionError('m'), 'DirectionError'],
+    [new LossError('m'), 'LossError'], [new DataError('m'), 'DataError'], [new ModelFileError('m'), 'ModelFileError'],
+    [new RunMismatchError('m'), 'Error'], [new RunLockedError('m'), 'RunLockedError'], [new RangeError_('m'), 'Error'],
+    [new DirectionSpecError('s', 'm'), 'DirectionSpecError'], [new DirectionFileError('m'), 'DirectionError'],
+    [new StatesDirectionError('m'), 'DirectionError'], [new ToleranceError('m'), 'ToleranceError'],
+    [new LlFormatError('m'), 'LlFormatError'], [new LlMappingError('m'), 'LlMappingError'],
+  ];
+  for (const [e, name] of input) {
+    assert.ok(e instanceof InputError, `${e.constructor.name} is not an InputError`);
+    assert.equal(exitCodeFor(e), 2, e.constructor.name);
+    assert.equal(e.name, name, e.constructor.name);
+  }
+  // A failure of terrain itself (a bug, an exhausted resource, a fold given up on) is not the user's input.
+  for (const e of [new Error('m'), new TypeError('m'), new RangeError('m'), new TooLargeToFold('m'), 'a string', undefined]) {
+    assert.equal(exitCodeFor(e), 1, String(e));
+  }
+});
 
 const dir = mkdtempSync(join(tmpdir(), 'terrain-exit-'));
 const deep = (n: number): string => '['.repeat(n) + ']'.repeat(n);

@@ -9,6 +9,7 @@ import { readSafetensors, SafetensorsError, writeSafetensors } from './safetenso
 import { jsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
 import type { Tensor } from './tensor.js';
 import { buildModel, normalizeSpec, zooNames } from './zoo/index.js';
+import { InputError } from './errors.js';
 
 export const CHECKPOINT_FORMAT = '1';
 export const SPEC_KEY = 'terrain.spec';
@@ -23,7 +24,7 @@ export interface Checkpoint {
   meta: Record<string, unknown>;
 }
 
-export class CheckpointError extends Error {}
+export class CheckpointError extends InputError {}
 
 /** The checkpoint of a model as it stands: its parameters and buffers in state_dict order. */
 export function checkpointOf(model: Model, meta: Record<string, unknown> = {}): Checkpoint {

@@ -2,11 +2,12 @@
 // but only when a session is created, with a message that names neither the file nor what to fix (and some, like a
 // huge axis, can make rewriting passes allocate or loop before that).
 import type { Graph } from './graph.js';
+import { InputError } from './errors.js';
 
 /** No tensor terrain handles has more axes; an axis attribute beyond ±this is corrupt whatever the shapes are. */
 export const MAX_RANK = 64;
 
-export class GraphCheckError extends Error {
+export class GraphCheckError extends InputError {
   override name = 'GraphCheckError';
 }
 

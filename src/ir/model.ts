@@ -1,5 +1,6 @@
 // A model: an ONNX graph from `input` to `logits`, plus which initializers are trainable.
 import type { Graph } from './graph.js';
+import { InputError } from './errors.js';
 
 /** Everything needed to rebuild a model from the zoo; stored in checkpoints. */
 export interface ModelSpec {
@@ -35,7 +36,7 @@ export interface Model {
 }
 
 /** A model that can only be evaluated was asked for derivatives (an input error: the file's ops decide it). */
-export class UnsupportedOpError extends Error {
+export class UnsupportedOpError extends InputError {
   override name = 'UnsupportedOpError';
 }
 

@@ -2,6 +2,7 @@
 import onnxProto from 'onnx-proto';
 import type { Attribute, Dim, Graph, Node, ValueInfo } from './graph.js';
 import { sizeOf, type DType, type Tensor, type TensorData } from './tensor.js';
+import { InputError } from './errors.js';
 
 const { onnx } = onnxProto;
 
@@ -9,7 +10,7 @@ const ELEM: Record<DType, number> = { float32: 1, uint8: 2, int8: 3, int32: 6, i
 const ELEM_BACK: Record<number, DType> = { 1: 'float32', 2: 'uint8', 3: 'int8', 6: 'int32', 7: 'int64', 9: 'bool', 11: 'float64' };
 const BYTES: Record<DType, number> = { float32: 4, uint8: 1, int8: 1, int32: 4, int64: 8, bool: 1, float64: 8 };
 
-export class OnnxFormatError extends Error {}
+export class OnnxFormatError extends InputError {}
 
 function dtypeOf(elemType: number, where: string): DType {
   const d = ELEM_BACK[elemType];

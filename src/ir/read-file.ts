@@ -3,12 +3,13 @@
 // EISDIR. The file is opened non-blocking (a FIFO opens at once), checked with fstat on that same descriptor (no
 // window for a swap between check and read), and read up to its stated size only.
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { InputError } from './errors.js';
 
 /** Default largest user file: just under the 2 GiB that Node's readFileSync allows. */
 export const MAX_USER_FILE_BYTES = 2 ** 31 - 1;
 
 /** A file that is not a regular file, too large, or unreadable; an input error (exit 2). */
-export class FileRefusedError extends Error {
+export class FileRefusedError extends InputError {
   override name = 'FileRefusedError';
   /** The errno code when the file could not be opened or read (ENOENT, EACCES, …). */
   constructor(message: string, readonly code?: string) {

@@ -9,8 +9,9 @@ import { readRegularFile } from './read-file.js';
 import { jsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
 import { basename, dirname, join } from 'node:path';
 import type { DType, Tensor, TensorData } from './tensor.js';
+import { InputError } from './errors.js';
 
-export class SafetensorsError extends Error {}
+export class SafetensorsError extends InputError {}
 
 export interface SafetensorsContent {
   /** Tensors in file order (sorted by data offset). */

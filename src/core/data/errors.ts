@@ -1,7 +1,8 @@
 // The one error type of the data layer: bad input the user can fix (a missing, truncated or inconsistent
 // file, a malformed spec). The CLI maps it to exit code 2; anything else escaping this layer is a bug.
+import { InputError } from '../../ir/errors.js';
 
-export class DataError extends Error {
+export class DataError extends InputError {
   override readonly name = 'DataError';
 }
 

@@ -6,6 +6,7 @@
 import { readSafetensors, writeSafetensors } from '../../ir/safetensors.js';
 import type { Tensor } from '../../ir/tensor.js';
 import { fromTensors, toTensors, type ParamLayout, type ParamVector } from '../params.js';
+import { InputError } from '../../ir/errors.js';
 
 /** String metadata stored in the file header (spec, model hash, creation info). */
 export type DirectionMetadata = Record<string, string>;
@@ -30,8 +31,8 @@ export interface LoadedDirection {
   buffers?: Map<string, Tensor>;
 }
 
-/** A direction file that does not fit the model; named 'DirectionError' so the CLI reports bad input (exit 2). */
-export class DirectionFileError extends Error {
+/** A direction file that does not fit the model: bad input (InputError, exit 2), named 'DirectionError'. */
+export class DirectionFileError extends InputError {
   override name = 'DirectionError';
 }
 

@@ -1,6 +1,7 @@
 // The direction spec syntax shared by every command: `KIND[:ARG][:key=value]...` → a typed spec, and back.
 // Parsing is strict: an unknown kind, option or value is an error that names the bad part and lists the choices,
 // because a silently ignored typo would map a different landscape than the one the user asked for.
+import { InputError } from '../../ir/errors.js';
 
 // 'weight', 'dfilter' and 'dlayer' are loss-landscape's (Li et al. 2018) other normalisations, 'copy' its 1-D policy
 // without --xignore biasbn (docs/directions.md maps every LL option onto these).
@@ -55,7 +56,7 @@ const SYNTAX =
   'gaussian[:norm=filter|layer|norm|none|weight|dfilter|dlayer][:seed=N][:bias-bn=zero|keep|norm|copy][:scale=S][:type=weights|states], ' +
   'gradient[:norm=…][:bias-bn=…], to:CKPT[:type=states], file:PATH[:type=states], pca:DIR[:k=1|2], eigen:K, mined:PATH';
 
-export class DirectionSpecError extends Error {
+export class DirectionSpecError extends InputError {
   constructor(spec: string, problem: string) {
     super(`direction spec '${spec}': ${problem}`);
     this.name = 'DirectionSpecError';

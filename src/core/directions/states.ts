@@ -7,10 +7,11 @@
 import type { Tensor } from '../../ir/tensor.js';
 import { ParamLayout, type ParamVector } from '../params.js';
 import { createRng, normalArray } from '../rng.js';
+import { InputError } from '../../ir/errors.js';
 
 /** The float32 buffers as a layout (PyTorch names, file order). */
-/** Bad input for a states direction; named 'DirectionError' so the CLI reports it as bad input (exit code 2). */
-export class StatesDirectionError extends Error {
+/** Bad input for a states direction (InputError, exit 2), named 'DirectionError' like the other direction problems. */
+export class StatesDirectionError extends InputError {
   override name = 'DirectionError';
 }
 

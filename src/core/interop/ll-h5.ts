@@ -11,6 +11,7 @@
 //   and filled through ravel()[k] at the k-th point of meshgrid(x, y), i.e. x fastest; accuracy in percent;
 //   `dir_file`, the direction file's path, as a string dataset.
 import { resolve } from 'node:path';
+import { InputError } from '../../ir/errors.js';
 
 type H5 = typeof import('h5wasm/node');
 let h5: Promise<H5> | undefined;
@@ -21,7 +22,7 @@ async function h5wasm(): Promise<H5> {
 }
 
 /** A file that is not what LL writes: names the file, the dataset and what was expected. */
-export class LlFormatError extends Error {
+export class LlFormatError extends InputError {
   override name = 'LlFormatError';
 }
 

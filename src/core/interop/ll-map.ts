@@ -7,10 +7,11 @@ import type { Tensor } from '../../ir/tensor.js';
 import { type ParamLayout, type ParamVector } from '../params.js';
 import { stateDictOrder, type StateEntry } from '../directions/states.js';
 import type { LlTensor } from './ll-h5.js';
+import { InputError } from '../../ir/errors.js';
 
 export type LlDirType = 'weights' | 'states';
 
-export class LlMappingError extends Error {
+export class LlMappingError extends InputError {
   override name = 'LlMappingError';
 }
 

@@ -4,6 +4,7 @@
 import type { Tensor } from '../../ir/tensor.js';
 import type { LabeledBatch } from '../evaluate/point.js';
 import { createRng, permutation } from '../rng.js';
+import { InputError } from '../../ir/errors.js';
 
 /** A stated error: absolute (loss units) or a percentage of the landscape's loss range after the first pass. */
 export type Tolerance = { kind: 'absolute'; value: number } | { kind: 'relative'; percent: number };
@@ -16,7 +17,7 @@ export interface AdaptiveOptions {
   seed: number;
 }
 
-export class ToleranceError extends Error {
+export class ToleranceError extends InputError {
   override name = 'ToleranceError';
 }
 

@@ -4,13 +4,14 @@
 import type { LossOptions } from '../../ir/loss.js';
 import type { Dim } from '../../ir/graph.js';
 import type { Dataset } from '../data/dataset.js';
+import { InputError } from '../../ir/errors.js';
 
 export const LOSS_NAMES = ['cross-entropy', 'mse', 'bce', 'nll', 'token-cross-entropy', 'model'] as const;
 export type LossName = (typeof LOSS_NAMES)[number];
 export const DEFAULT_LOSS: LossName = 'cross-entropy';
 
 /** Bad input: the loss does not fit the model's output or the data's labels. */
-export class LossError extends Error {
+export class LossError extends InputError {
   override name = 'LossError';
 }
 

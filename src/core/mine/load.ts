@@ -5,9 +5,10 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDirection } from '../directions/io.js';
 import type { ParamLayout, ParamVector } from '../params.js';
+import { InputError } from '../../ir/errors.js';
 
-/** Named 'DirectionError' so the CLI reports it as bad input (exit code 2), like other direction spec problems. */
-export class MinedDirectionError extends Error {
+/** A mined: direction that cannot be read: bad input (InputError, exit 2), named like the other direction problems. */
+export class MinedDirectionError extends InputError {
   override name = 'DirectionError';
 }
 

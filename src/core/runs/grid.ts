@@ -1,4 +1,5 @@
 // Grids of λ (curves) or (α, β) (surfaces); points are indexed row-major with x fastest: index = j·nx + i.
+import { InputError } from '../../ir/errors.js';
 
 export interface Range {
   from: number;
@@ -6,7 +7,7 @@ export interface Range {
   count: number;
 }
 
-export class RangeError_ extends Error {}
+export class RangeError_ extends InputError {}
 
 /** Parses "A:B:N" (N ≥ 2 points from A to B inclusive, or N = 1 for the single point A). */
 export function parseRange(text: string, flag = '--range'): Range {

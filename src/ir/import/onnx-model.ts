@@ -13,8 +13,9 @@ import { classifyInitializers } from './roles.js';
 import { IMPORT_MAX_OPSET, IMPORT_MIN_OPSET, OpsetError, toInternalOpset } from './opset.js';
 import { simplifyGraph } from './simplify.js';
 import { describeUnsupported, unsupportedAfterImport, unsupportedBeforeImport } from './support.js';
+import { InputError } from '../errors.js';
 
-export class ImportError extends Error {
+export class ImportError extends InputError {
   override name = 'ImportError';
 }
 

@@ -17,13 +17,14 @@ import { attr, cloneGraph, getInt, getInts, getString, type Attribute, type Grap
 import { ShapeEnv } from '../shapes.js';
 import type { Tensor } from '../tensor.js';
 import { LOWERINGS, type Rewriter } from './opset-lowering.js';
+import { InputError } from '../errors.js';
 
 export const IMPORT_MIN_OPSET = 13;
 export const IMPORT_MAX_OPSET = 20;
 /** The opset imported graphs are brought to (autodiff's MAX_OPSET). */
 export const INTERNAL_OPSET = 17;
 
-export class OpsetError extends Error {
+export class OpsetError extends InputError {
   override name = 'OpsetError';
 }
 

@@ -1,8 +1,9 @@
 // The TF.js LayersModel file (model.json), read into a plain list of layers with their inputs: both Sequential and
 // functional ("Model"/"Functional") topologies, written by tfjs-layers' model.save() or by tensorflowjs_converter
 // from Keras (which nests the topology under "model_config"). Everything is validated; errors name the field.
+import { InputError } from '../errors.js';
 
-export class TfjsError extends Error {
+export class TfjsError extends InputError {
   override name = 'TfjsError';
 }
 

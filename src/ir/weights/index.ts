@@ -3,12 +3,13 @@ import { readRegularFile } from '../read-file.js';
 import { decodeSafetensors, SafetensorsError } from '../safetensors.js';
 import type { Tensor } from '../tensor.js';
 import { decodeTorchSave, TorchFileError } from './pt.js';
+import { InputError } from '../errors.js';
 
 export { decodeTorchSave, halfToFloat, MAX_PICKLE_BYTES, TorchFileError, type TorchStateDict } from './pt.js';
 export { applyStateDict, StateDictError, type MappingOptions, type StateDictReport } from './state-dict.js';
 export { listZip, readZip, ZipError } from './zip.js';
 
-export class WeightsFileError extends Error {
+export class WeightsFileError extends InputError {
   override name = 'WeightsFileError';
 }
 

@@ -6,8 +6,9 @@
 import type { DType, Tensor, TensorData } from '../tensor.js';
 import { isMap, isPlaceholder, isTensorRef, parseTorchPickle, PickleError, type TensorRef } from './torch-pickle.js';
 import { listZip, readZip, ZipError } from './zip.js';
+import { InputError } from '../errors.js';
 
-export class TorchFileError extends Error {
+export class TorchFileError extends InputError {
   override name = 'TorchFileError';
 }
 

@@ -4,8 +4,9 @@
 import { cloneGraph } from '../graph.js';
 import type { Model } from '../model.js';
 import type { Tensor, TensorData } from '../tensor.js';
+import { InputError } from '../errors.js';
 
-export class StateDictError extends Error {
+export class StateDictError extends InputError {
   override name = 'StateDictError';
 }
 

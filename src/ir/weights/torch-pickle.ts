@@ -5,10 +5,11 @@
 import pickleparser from 'pickleparser';
 import type { DType } from '../tensor.js';
 import { scanPickle } from './pickle-scan.js';
+import { InputError } from '../errors.js';
 
 const { Parser, NameRegistry } = pickleparser;
 
-export class PickleError extends Error {
+export class PickleError extends InputError {
   override name = 'PickleError';
 }
 

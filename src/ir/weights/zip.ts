@@ -3,8 +3,9 @@
 // allocates anything, so a forged header cannot make it reserve gigabytes or loop over billions of entries.
 import { unzipSync } from 'fflate';
 import { centralDirectory, entryBytes } from './zip-entries.js';
+import { InputError } from '../errors.js';
 
-export class ZipError extends Error {
+export class ZipError extends InputError {
   override name = 'ZipError';
 }
 
