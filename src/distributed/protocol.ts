@@ -1,6 +1,7 @@
 // What travels through the queue: chunk jobs (a run, a set of grid indices) and their results (point records).
 // Job ids are deterministic (run key + chunk number), so re-submitting a chunk that is already queued is a no-op.
 import type { PointRecord } from '../core/runs/run-dir.js';
+import { decodeNumber, encodeNumber } from '../core/runs/non-finite.js';
 
 export const JOB_NAME = 'landscape-points';
 /** File in the run directory that ties it to a queue: written by the coordinator, read by `terrain collect`. */
@@ -69,14 +70,13 @@ export function parseChunkJobData(data: unknown, id: string): ChunkJobData {
   return d as ChunkJobData;
 }
 
-/** JSON has no NaN or ±∞ (a diverged point): they travel as strings and come back as the same numbers. */
+/** JSON has no NaN or ±∞ (a diverged point): they travel as the tokens of core/runs/non-finite.ts, like on disk. */
 export function encodeRecord(rec: PointRecord): PointRecord {
   const out: PointRecord = { index: rec.index };
-  for (const [k, v] of Object.entries(rec)) if (k !== 'index') out[k] = typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
+  for (const [k, v] of Object.entries(rec)) if (k !== 'index') out[k] = typeof v === 'number' ? encodeNumber(v) : v;
   return out;
 }
 
-const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
 const FIELDS = ['loss', 'accuracy', 'lossStderr'];
 
 /**
@@ -91,7 +91,7 @@ export function chunkPoints(result: unknown, indices: readonly number[]): { poin
   for (const p of raw as PointRecord[]) {
     if (!p || typeof p !== 'object' || !want.has(p.index)) continue;
     const rec: PointRecord = { index: p.index };
-    for (const [k, v] of Object.entries(p)) if (k !== 'index') rec[k] = typeof v === 'string' && v in NON_FINITE ? NON_FINITE[v]! : v;
+    for (const [k, v] of Object.entries(p)) if (k !== 'index') rec[k] = decodeNumber(v) as PointRecord[string];
     if (FIELDS.every((f) => typeof rec[f] === 'number')) points.push(rec);
   }
   return { points, dropped: raw.length - points.length };

@@ -42,7 +42,7 @@ test('npy: header layout by the format spec, values round-trip through NumPy', a
 
 test('CSV quoting', () => {
   assert.equal(toCsv(['a', 'b'], [['x,y', 'say "hi"'], [1, null]]), 'a,b\n"x,y","say ""hi"""\n1,\n');
-  assert.equal(toCsv(['v'], [[NaN], [Infinity]]), 'v\n\n\n');
+  assert.equal(toCsv(['v'], [[NaN], [Infinity], [-Infinity], [null]]), 'v\nNaN\nInfinity\n-Infinity\n\n');
 });
 
 test('surface from result.json: loss[j][i] at (x[i], y[j]) becomes flat index j·nx + i', () => {
@@ -87,7 +87,7 @@ test('malformed results are refused naming the file and the field', () => {
   bad({ kind: 'hessian', eigenvalues: [1] }, /^run\/result\.json: 'kind' is "hessian"; export writes 'curve' and 'surface' results/);
   bad({ ...surfaceJson(), loss: surfaceJson().loss.slice(1) }, /'loss' should have 3 rows \(one per y\), found an array of 2/);
   bad({ ...surfaceJson(), accuracy: [[1], [2], [3]] }, /'accuracy\[0\]' should hold 5 values, found an array of 1/);
-  bad({ kind: 'curve', lambdas: [0, 1], loss: [1, 'x'] }, /'loss\[1\]' should be a number or null, found "x"/);
+  bad({ kind: 'curve', lambdas: [0, 1], loss: [1, 'x'] }, /'loss\[1\]' should be a number, "NaN", "Infinity", "-Infinity" or null, found "x"/);
   bad({ kind: 'curve', loss: [1] }, /'lambdas' should be a non-empty array of finite numbers, found nothing/);
   bad([1, 2], /expected a JSON object \(a curve or surface result\), found an array of 2/);
 });

@@ -1,4 +1,5 @@
-// NumPy .npy (format 1.0): little-endian float64, C order. Missing values (null) are written as NaN.
+// NumPy .npy (format 1.0): little-endian float64, C order. NaN and ±∞ are stored as the IEEE values they are;
+// missing values (null) are written as NaN.
 
 export function npyFloat64(shape: readonly number[], values: readonly (number | null)[]): Buffer {
   const count = shape.reduce((n, d) => n * d, 1);

@@ -1,10 +1,12 @@
 // VTK XML PolyData (.vtp, ASCII) for ParaView/VisIt: a surface as a quad mesh over (α, β, loss), a curve as a
 // polyline over (λ, loss, 0); the numbers ride along as point data. Quads touching a missing value are left out.
+// Non-finite values are written as NaN, Infinity, -Infinity (core/runs/non-finite.ts), a missing one (null) as NaN.
+import { encodeNumber } from '../runs/non-finite.js';
 
 export interface VtpArrays { [name: string]: readonly (number | null)[] }
 
 function num(v: number | null): string {
-  return v === null || !Number.isFinite(v) ? 'nan' : String(v);
+  return v === null ? 'NaN' : String(encodeNumber(v));
 }
 
 function pointData(arrays: VtpArrays): string {

@@ -2,6 +2,8 @@
 import { mkdir, readFile, writeFile, rename, open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { acquireRunLock, type RunLock } from './lock.js';
+import { parseWithNonFinite, stringifyWithNonFinite } from './non-finite.js';
+import { endTornTail } from './torn-tail.js';
 import { RunMismatchError } from './run-dir-errors.js';
 
 export interface RunConfig {
@@ -50,6 +52,8 @@ export class RunDir {
       if (old.kind !== config.kind) throw new RunMismatchError(`${runPath}: holds a '${old.kind}' run, this is a '${config.kind}' run; use another --out directory`);
       const diff = firstDifference(old.identity, config.identity);
       if (diff) throw new RunMismatchError(`${runPath}: '${diff}' differs from the existing run (${JSON.stringify(valueAt(old.identity, diff))} there, ${JSON.stringify(valueAt(config.identity, diff))} now); use another --out directory or the same options`);
+      // A crash mid-append leaves half a line: cut it (or end it) now, so that the next record starts a line.
+      await endTornTail(join(dir, POINTS_FILE));
       return new RunDir(dir, old, await readPoints(join(dir, POINTS_FILE)), lock);
     }
     await writeJsonAtomic(runPath, config);
@@ -72,7 +76,7 @@ export class RunDir {
     if (this.finished.has(rec.index)) return;
     const fh = await open(join(this.dir, POINTS_FILE), 'a');
     try {
-      await fh.write(JSON.stringify(rec) + '\n');
+      await fh.write(stringifyWithNonFinite(rec) + '\n');
       await fh.sync();
     } finally {
       await fh.close();
@@ -96,7 +100,11 @@ function commandOf(config: RunConfig): string[] {
   return Array.isArray(c) ? c.map(String) : process.argv.slice(1);
 }
 
-export async function readJson(path: string): Promise<unknown | undefined> {
+/**
+ * The parsed file, or undefined when there is none. `nonFinite`: a numeric file (result.json, points) whose
+ * "NaN"/"Infinity"/"-Infinity" strings are numbers (non-finite.ts); run.json and queue.json are read as written.
+ */
+export async function readJson(path: string, nonFinite = false): Promise<unknown | undefined> {
   try {
     await stat(path);
   } catch {
@@ -104,7 +112,7 @@ export async function readJson(path: string): Promise<unknown | undefined> {
   }
   const text = await readFile(path, 'utf8');
   try {
-    return JSON.parse(text);
+    return nonFinite ? parseWithNonFinite(text) : JSON.parse(text);
   } catch (e) {
     throw new RunMismatchError(`${path}: not valid JSON (${(e as Error).message}); remove the file or use another --out directory`);
   }
@@ -112,9 +120,12 @@ export async function readJson(path: string): Promise<unknown | undefined> {
 
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, JSON.stringify(value, null, 1) + '\n');
+  await writeFile(tmp, stringifyWithNonFinite(value, 1) + '\n');
   await rename(tmp, path);
 }
+
+/** Numeric fields of point records that files written before the NaN/±∞ encoding hold as null: read as NaN. */
+const OLD_NULL_FIELDS = ['loss', 'accuracy', 'lossStderr', 'lossSampleStderr', 'accuracyStderr'];
 
 /** Reads the append-only log; a torn last line (crash mid-write) is dropped, it will simply be recomputed. */
 async function readPoints(path: string): Promise<Map<number, PointRecord>> {
@@ -128,8 +139,10 @@ async function readPoints(path: string): Promise<Map<number, PointRecord>> {
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     try {
-      const rec = JSON.parse(line) as PointRecord;
-      if (typeof rec.index === 'number' && !points.has(rec.index)) points.set(rec.index, rec);
+      const rec = parseWithNonFinite(line) as PointRecord;
+      if (typeof rec?.index !== 'number' || points.has(rec.index)) continue;
+      for (const f of OLD_NULL_FIELDS) if (rec[f] === null) rec[f] = NaN;
+      points.set(rec.index, rec);
     } catch {
       // torn write: ignore
     }
@@ -138,7 +151,7 @@ async function readPoints(path: string): Promise<Map<number, PointRecord>> {
 }
 
 function firstDifference(a: unknown, b: unknown, path = ''): string | undefined {
-  if (JSON.stringify(a) === JSON.stringify(b)) return undefined;
+  if (stringifyWithNonFinite(a) === stringifyWithNonFinite(b)) return undefined;
   if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
     for (const k of keys) {
