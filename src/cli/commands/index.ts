@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerClassify } from './classify.js';
 import { registerCollect } from './collect.js';
+import { registerConnect } from './connect.js';
 import { registerDemo } from './demo.js';
 import { registerEval } from './eval.js';
 import { registerExplain } from './explain.js';
@@ -11,6 +12,7 @@ import { registerHessian } from './hessian.js';
 import { registerImportLl } from './import-ll.js';
 import { registerLandscape } from './landscape.js';
 import { registerMine } from './mine.js';
+import { registerPlane } from './plane.js';
 import { registerReport } from './report.js';
 import { registerReproduce } from './reproduce.js';
 import { registerResume } from './resume.js';
@@ -27,6 +29,8 @@ export function registerCommands(program: Command): void {
   registerExplain(program);
   registerGmi(program);
   registerMine(program);
+  registerConnect(program);
+  registerPlane(program);
   registerClassify(program);
   registerResume(program);
   registerExportOnnx(program);
