@@ -1,9 +1,14 @@
 // Reads one run or training directory as it is on disk right now: finished, still running, or left incomplete.
-// Tolerant by design: a file that cannot be read becomes a warning, never an exception.
-import { readdir, readFile, stat } from 'node:fs/promises';
+// Tolerant by design: a file that cannot be read becomes a warning, never an exception. Bounded by design: files are
+// read only up to stated sizes (read-bounded.ts), logs tail by tail (grid-scan.ts), and what comes out is capped at
+// the viewer's grid size (downsample.ts), so one huge or hostile run directory costs the viewer a bounded amount.
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RunDir, type PointRecord, type RunConfig } from '../core/runs/run-dir.js';
-import { linspace, parseRange, type Range } from '../core/runs/grid.js';
+import type { RunConfig } from '../core/runs/run-dir.js';
+import { parseRange, type Range } from '../core/runs/grid.js';
+import { downsampleResult, samplingFor, VIEW_MAX_CURVE, VIEW_MAX_SIDE, type Sampling } from './downsample.js';
+import { gridPlan, POINT_FIELDS, scanGrid, shownAxis, type GridSnapshot } from './grid-scan.js';
+import { MAX_JSON_BYTES, MAX_RESULT_BYTES, openRegular, readJsonBounded, readTextBounded } from './read-bounded.js';
 import type { FoundRun } from './scan.js';
 import type { Progress, RunState } from './types.js';
 
@@ -18,9 +23,11 @@ export interface LoadedRun {
   config?: RunConfig;
   /** train.json of a training directory. */
   train?: Json;
-  /** result.json, or for an unfinished curve/surface the points so far (missing ones null). */
+  /** result.json, or for an unfinished curve/surface the points so far (missing ones null); cut to the viewer's cap. */
   result?: Json;
   partial: boolean;
+  /** Set when `result` shows every stride-th point of a larger grid (the page says so). */
+  sampling?: Sampling;
   /** Other JSON files of the directory (histories, summaries), by file name. */
   extras: { name: string; value: unknown }[];
   /**
@@ -35,37 +42,53 @@ export interface LoadOptions {
   /** A run without result.json whose files changed this recently counts as running. */
   runningWindowMs?: number;
   now?: number;
-  /** Larger JSON files are listed in warnings, not read. */
+  /** Larger JSON files (other than result.json) are listed in warnings, not read. */
   maxJsonBytes?: number;
+  /** Larger result.json files are not parsed; the figures come from points.jsonl instead. */
+  maxResultBytes?: number;
+  /** The most points per axis of a surface, and of a curve, that `result` holds (downsampled beyond). */
+  maxSide?: number;
+  maxCurve?: number;
+  /** Skip the other JSON files and sub-folders (the run list needs only the run's own state). */
+  summaryOnly?: boolean;
 }
 
 const KNOWN = new Set(['run.json', 'result.json', 'train.json']);
+/** Logs read tail by tail (grid-scan.ts), never whole. */
+const LOGS = new Set(['points.jsonl', 'samples.jsonl']);
+/** All the other JSON a run contributes (extras and sub-folders together). */
+const MAX_EXTRA_BYTES = 64 * 2 ** 20;
 
 export async function loadRun(found: FoundRun, options: LoadOptions = {}): Promise<LoadedRun> {
-  const { runningWindowMs = 60_000, now = Date.now(), maxJsonBytes = 16 * 2 ** 20 } = options;
+  const { runningWindowMs = 60_000, now = Date.now(), maxJsonBytes = MAX_JSON_BYTES, maxResultBytes = MAX_RESULT_BYTES } = options;
+  const caps = { side: options.maxSide ?? VIEW_MAX_SIDE, curve: options.maxCurve ?? VIEW_MAX_CURVE };
   const warnings: string[] = [];
   const dir = found.dir;
   const files = await listFiles(dir);
   const newest = Math.max(0, ...files.map((f) => f.mtimeMs));
   const recent = now - newest < runningWindowMs;
-  const readJsonFile = async (name: string): Promise<unknown> => {
-    const f = files.find((x) => x.name === name);
-    if (!f) return undefined;
-    if (f.size > maxJsonBytes) { warnings.push(`${name}: ${f.size} bytes, larger than ${maxJsonBytes}; not shown`); return undefined; }
+  const budget = { left: MAX_EXTRA_BYTES };
+  const readJsonFile = async (name: string, max = maxJsonBytes): Promise<unknown> => {
+    if (!files.some((x) => x.name === name)) return undefined;
     try {
-      return JSON.parse(await readFile(join(dir, name), 'utf8'));
+      return await readJsonBounded(join(dir, name), max);
     } catch (e) {
-      warnings.push(`${name}: not readable as JSON (${(e as Error).message})`);
+      warnings.push(`${name}: ${shortError(e, dir)}`);
       return undefined;
     }
   };
-  const nested = await readNested(dir, maxJsonBytes, warnings);
-  for (const f of files) {
-    if (f.name.endsWith('.jsonl') && f.name !== 'points.jsonl' && f.size <= maxJsonBytes) nested.push({ path: f.name, value: parseJsonl(await readFile(join(dir, f.name), 'utf8')) });
-  }
+  const nested = options.summaryOnly ? [] : await readNested(dir, maxJsonBytes, warnings, budget);
   const extras: LoadedRun['extras'] = [];
-  for (const f of files) {
-    if (!f.name.endsWith('.json') || KNOWN.has(f.name) || f.name.includes('.tmp-')) continue;
+  for (const f of options.summaryOnly ? [] : files) {
+    const isJson = f.name.endsWith('.json') && !KNOWN.has(f.name) && !f.name.includes('.tmp-');
+    const isLog = f.name.endsWith('.jsonl') && !LOGS.has(f.name);
+    if (!isJson && !isLog) continue;
+    if (f.size > Math.min(maxJsonBytes, budget.left)) { warnings.push(`${f.name}: ${f.size} bytes, larger than the viewer reads (${Math.min(maxJsonBytes, budget.left)}); not shown`); continue; }
+    budget.left -= f.size;
+    if (isLog) {
+      try { nested.push({ path: f.name, value: parseJsonl(await readTextBounded(join(dir, f.name), maxJsonBytes)) }); } catch (e) { warnings.push(`${f.name}: ${shortError(e, dir)}`); }
+      continue;
+    }
     const value = await readJsonFile(f.name);
     if (value !== undefined) extras.push({ name: f.name, value });
   }
@@ -82,25 +105,71 @@ export async function loadRun(found: FoundRun, options: LoadOptions = {}): Promi
     };
   }
 
-  let config: RunConfig | undefined, points = new Map<number, PointRecord>();
-  try {
-    ({ config, points } = await RunDir.load(dir));
-  } catch (e) {
-    warnings.push(`run.json: ${(e as Error).message}`);
-  }
+  const config = asObject(await readJsonFile('run.json')) as RunConfig | undefined;
+  if (files.some((f) => f.name === 'run.json') && config && !asObject(config.identity)) warnings.push('run.json: no identity object; is this a terrain run directory?');
   const kind = typeof config?.kind === 'string' ? config.kind : 'unknown';
-  const stored = asObject(await readJsonFile('result.json'));
   const ranges = gridOf(config, warnings);
+  const resultFile = files.find((f) => f.name === 'result.json');
+  let stored: Json | undefined, sampling: Sampling | undefined;
+  if (resultFile) {
+    try {
+      ({ result: stored, sampling } = await readResult(join(dir, 'result.json'), maxResultBytes, caps));
+    } catch (e) {
+      warnings.push(`result.json: ${shortError(e, dir)}${ranges ? '; the figures show the points in points.jsonl' : ''}`);
+    }
+  }
   // Planned work: the grid's points, or the seeds of a run that records one finished seed per line (mine).
   const seeds = config?.identity?.['seeds'];
   const total = ranges ? ranges.reduce((n, r) => n * r.count, 1) : Array.isArray(seeds) && seeds.length > 0 ? seeds.length : undefined;
-  const progress = total !== undefined ? { done: stored ? total : Math.min(points.size, total), total } : undefined;
-  let result = stored, partial = false;
-  if (!stored && ranges && points.size > 0) {
-    result = partialResult(kind, ranges, points);
-    partial = result !== undefined;
+  let progress: Progress | undefined, result = stored, partial = false;
+  if (ranges && !stored && (kind === 'curve' || kind === 'surface')) {
+    sampling = samplingFor(ranges.map((r) => r.count), ranges.length === 1 ? caps.curve : caps.side);
+    const plan = gridPlan(ranges, sampling);
+    const population = Number(asObject(config?.identity?.['data'])?.['count']);
+    const snap = await scanGrid(dir, plan, Number.isFinite(population) && population > 0 ? population : undefined, warnings);
+    progress = { done: resultFile ? total! : snap.done, total: total!, ...(snap.pass ? { pass: snap.pass } : {}), ...(snap.blocks ? { blocks: snap.blocks } : {}) };
+    if (snap.done > 0 || snap.blocks) {
+      result = gridResult(kind, ranges, sampling, snap);
+      partial = !resultFile;
+    }
+  } else if (total !== undefined) {
+    progress = { done: stored || resultFile ? total : Math.min(await countLines(join(dir, 'points.jsonl')), total), total };
   }
-  return { found, kind, config, result, partial, extras, nested, warnings, progress, state: stored ? 'done' : recent ? 'running' : 'incomplete' };
+  if (!result) sampling = undefined;
+  return { found, kind, config, result, partial, sampling, extras, nested, warnings, progress, state: resultFile ? 'done' : recent ? 'running' : 'incomplete' };
+}
+
+const resultCache = new Map<string, { stamp: string; value: { result: Json; sampling?: Sampling } }>();
+
+/** result.json, parsed once per version of the file (inode, size, mtime) and cut to the caps. */
+async function readResult(path: string, maxBytes: number, caps: { side: number; curve: number }): Promise<{ result: Json; sampling?: Sampling }> {
+  const { fh, size, ino, mtimeMs } = await openRegular(path);
+  await fh.close();
+  const stamp = `${ino}:${size}:${mtimeMs}:${caps.side}:${caps.curve}`;
+  const key = `${path}\0${caps.side}:${caps.curve}`;
+  const hit = resultCache.get(key);
+  if (hit?.stamp === stamp) return hit.value;
+  const parsed = asObject(await readJsonBounded(path, maxBytes));
+  if (!parsed) throw new Error('not a JSON object');
+  const value = downsampleResult(parsed, caps.side, caps.curve);
+  if (resultCache.size >= 128) resultCache.delete(resultCache.keys().next().value!);
+  resultCache.set(key, { stamp, value });
+  return value;
+}
+
+/** Lines of a small log (a mining run's finished seeds); bounded like every other read. */
+async function countLines(path: string): Promise<number> {
+  try {
+    const text = await readTextBounded(path, MAX_JSON_BYTES);
+    return text.split('\n').filter((l) => l.trim()).length;
+  } catch {
+    return 0;
+  }
+}
+
+/** A message without the run's own directory (the page already names it). */
+function shortError(e: unknown, dir: string): string {
+  return (e as Error).message.split(`${dir}/`).join('').replace(/^[^:]+\.jsonl?: /, '');
 }
 
 /** The grid a landscape run evaluates: identity.grid = ["A:B:N", …] (one range per direction). */
@@ -115,21 +184,25 @@ function gridOf(config: RunConfig | undefined, warnings: string[]): Range[] | un
   }
 }
 
-/** Curves and surfaces so far: the grid's coordinates with each finished point's numbers, null where not yet done. */
-export function partialResult(kind: string, ranges: readonly Range[], points: ReadonlyMap<number, PointRecord>): Json | undefined {
-  const field = (i: number, name: string): number | null => {
-    const v = points.get(i)?.[name];
-    return typeof v === 'number' ? v : null;
+/** Curves and surfaces so far, at the shown points: each finished point's numbers (or a --tolerance point's estimate so far), null elsewhere. */
+export function gridResult(kind: string, ranges: readonly Range[], sampling: Sampling, snap: GridSnapshot): Json | undefined {
+  const value = (v: number): number | null => (Number.isFinite(v) ? v : null);
+  const present = POINT_FIELDS.filter((f) => snap.values.has(f) || f === 'loss' || f === 'accuracy' || f === 'lossStderr');
+  const column = (f: string, from: number, n: number): (number | null)[] => {
+    const arr = snap.values.get(f);
+    return Array.from({ length: n }, (_, k) => (arr ? value(arr[from + k]!) : null));
   };
   if (kind === 'curve' && ranges.length === 1) {
-    const lambdas = linspace(ranges[0]!);
-    const col = (name: string): (number | null)[] => lambdas.map((_, i) => field(i, name));
-    return { kind, lambdas, loss: col('loss'), accuracy: col('accuracy'), lossStderr: col('lossStderr'), type: 'running' };
+    const lambdas = shownAxis(ranges[0]!, sampling, 0);
+    const out: Json = { kind, lambdas };
+    for (const f of present) out[f] = column(f, 0, lambdas.length);
+    return { ...out, type: 'running' };
   }
   if (kind === 'surface' && ranges.length === 2) {
-    const x = linspace(ranges[0]!), y = linspace(ranges[1]!);
-    const grid = (name: string): (number | null)[][] => y.map((_, j) => x.map((_, i) => field(j * x.length + i, name)));
-    return { kind, x, y, loss: grid('loss'), accuracy: grid('accuracy'), lossStderr: grid('lossStderr') };
+    const x = shownAxis(ranges[0]!, sampling, 0), y = shownAxis(ranges[1]!, sampling, 1);
+    const out: Json = { kind, x, y };
+    for (const f of present) out[f] = y.map((_, j) => column(f, j * x.length, x.length));
+    return out;
   }
   return undefined;
 }
@@ -146,7 +219,7 @@ export function parseJsonl(text: string): unknown[] {
 
 const MAX_NESTED = 256;
 
-async function readNested(dir: string, maxBytes: number, warnings: string[]): Promise<LoadedRun['nested']> {
+async function readNested(dir: string, maxBytes: number, warnings: string[], budget: { left: number }): Promise<LoadedRun['nested']> {
   const out: LoadedRun['nested'] = [];
   const walk = async (rel: string, depth: number): Promise<void> => {
     let entries;
@@ -155,12 +228,14 @@ async function readNested(dir: string, maxBytes: number, warnings: string[]): Pr
       const path = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory() && depth < 2 && !e.name.startsWith('.')) await walk(path, depth + 1);
       if (!e.isFile() || depth === 0 || out.length >= MAX_NESTED) continue;
-      const wanted = e.name === 'result.json' || (e.name.endsWith('.jsonl') && e.name !== 'points.jsonl');
+      const wanted = e.name === 'result.json' || (e.name.endsWith('.jsonl') && !LOGS.has(e.name));
       if (!wanted) continue;
       try {
         const s = await stat(join(dir, path));
-        if (s.size > maxBytes) { warnings.push(`${path}: ${s.size} bytes, larger than ${maxBytes}; not shown`); continue; }
-        const text = await readFile(join(dir, path), 'utf8');
+        const max = Math.min(maxBytes, budget.left);
+        if (s.size > max) { warnings.push(`${path}: ${s.size} bytes, larger than the viewer reads (${max}); not shown`); continue; }
+        budget.left -= s.size;
+        const text = await readTextBounded(join(dir, path), max);
         out.push({ path, value: e.name.endsWith('.jsonl') ? parseJsonl(text) : JSON.parse(text) });
       } catch (err) {
         warnings.push(`${path}: not readable (${(err as Error).message})`);

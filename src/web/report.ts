@@ -2,7 +2,7 @@
 // inlined), which opens offline from disk and can be mailed or archived as it is.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { loadRun, type LoadedRun } from './load.js';
+import { loadRun, type LoadedRun, type LoadOptions } from './load.js';
 import { pageHtml } from './page.js';
 import { plotlySource } from './plotly-asset.js';
 import { scanRuns, type FoundRun } from './scan.js';
@@ -32,8 +32,35 @@ export async function collectRuns(roots: readonly string[]): Promise<FoundRun[]>
   return all;
 }
 
-export async function loadAll(found: readonly FoundRun[]): Promise<LoadedRun[]> {
-  return Promise.all(found.map((f) => loadRun(f)));
+/** A run that takes longer than this to read is shown as an error (its reading goes on, the answer does not wait). */
+export const LOAD_TIMEOUT_MS = 30_000;
+/** Runs read at once: bounds memory to a few runs' worth of figures however many runs a folder holds. */
+const LOAD_CONCURRENCY = 4;
+
+/** One run, its failure (unreadable, hostile, too slow) kept to itself: an 'error' entry naming the problem. */
+export async function loadSafely(found: FoundRun, options: LoadOptions = {}): Promise<LoadedRun> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, fail) => { timer = setTimeout(() => fail(new Error(`reading the directory took longer than ${LOAD_TIMEOUT_MS / 1000} s`)), LOAD_TIMEOUT_MS); });
+  try {
+    return await Promise.race([loadRun(found, options), timeout]);
+  } catch (e) {
+    return { found, kind: 'unknown', state: 'error', partial: false, extras: [], nested: [], warnings: [`cannot show this run: ${(e as Error).message}`] };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function loadAll(found: readonly FoundRun[], options: LoadOptions = {}): Promise<LoadedRun[]> {
+  const out = new Array<LoadedRun>(found.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < found.length) {
+      const k = next++;
+      out[k] = await loadSafely(found[k]!, options);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(LOAD_CONCURRENCY, found.length) }, lane));
+  return out;
 }
 
 export async function buildReportData(roots: readonly string[], options: ReportOptions = {}): Promise<ReportData> {
@@ -53,9 +80,23 @@ export interface WrittenReport {
   bytes: number;
 }
 
+/** The largest report written: figures are already cut to 201×201 per surface, so only very many runs reach it. */
+export const MAX_REPORT_BYTES = 256 * 2 ** 20;
+
+/** A report that would exceed MAX_REPORT_BYTES (a bad-input error: report fewer runs). */
+export class ReportTooLargeError extends Error {}
+
 export async function writeReport(roots: readonly string[], out: string, options: ReportOptions = {}): Promise<WrittenReport> {
   const data = await buildReportData(roots, options);
-  const html = pageHtml({ title: data.title, plotly: { inline: await plotlySource() }, data });
+  const tooLarge = (size: string): ReportTooLargeError => new ReportTooLargeError(`report: the ${data.runs.length} runs under ${roots.join(', ')} make ${size} of figures, more than the ${MAX_REPORT_BYTES / 2 ** 20} MiB limit of one report; report fewer runs at once (name sub-folders)`);
+  let html: string;
+  try {
+    html = pageHtml({ title: data.title, plotly: { inline: await plotlySource() }, data });
+  } catch (e) {
+    if (e instanceof RangeError) throw tooLarge('more than 512 MiB'); // past V8's longest string
+    throw e;
+  }
+  if (html.length > MAX_REPORT_BYTES) throw tooLarge(`${(html.length / 2 ** 20).toFixed(0)} MiB`);
   const path = resolve(out);
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, html, 'utf8');

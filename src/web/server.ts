@@ -4,10 +4,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { ExportError, exportRun } from './exports/index.js';
-import { loadRun } from './load.js';
+import { MAX_GRID_POINTS } from '../core/runs/grid.js';
 import { pageHtml } from './page.js';
 import { plotlySource } from './plotly-asset.js';
-import { collectRuns, loadAll } from './report.js';
+import { collectRuns, loadAll, loadSafely } from './report.js';
 import { overviewPanels, runSummary, runView } from './view.js';
 
 export const HOST = '127.0.0.1';
@@ -42,7 +42,16 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     if (id === null) throw new HttpError(400, 'missing ?id=RUN');
     const f = (await collectRuns([root])).find((r) => r.id === id);
     if (!f) throw new HttpError(404, `no run '${id}' under ${root}`);
-    return loadRun(f);
+    return f;
+  };
+  // Downloads carry every point (the page gets at most 201×201): up to the CLI's grid limit, beyond it terrain export.
+  const full = async (id: string | null) => {
+    const f = await find(id);
+    const s = await loadSafely(f, { summaryOnly: true });
+    if (s.state === 'error') throw new HttpError(422, s.warnings.join('; '));
+    const total = s.progress?.total ?? 0;
+    if (total > MAX_GRID_POINTS) throw new HttpError(413, `run '${id}' has ${total.toLocaleString('en-US')} grid points, more than the ${MAX_GRID_POINTS.toLocaleString('en-US')} the viewer exports; use terrain export on its directory`);
+    return loadSafely(f, { maxSide: MAX_GRID_POINTS, maxCurve: MAX_GRID_POINTS });
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -58,11 +67,11 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     switch (url.pathname) {
       case '/': case '/index.html': return send(200, 'text/html; charset=utf-8', page);
       case '/assets/plotly.min.js': return send(200, 'text/javascript; charset=utf-8', plotly, { 'cache-control': 'max-age=3600' });
-      case '/api/runs': return json({ root, runs: (await loadAll(await collectRuns([root]))).map(runSummary) });
-      case '/api/overview': return json(overviewPanels(await loadAll(await collectRuns([root]))));
-      case '/api/run': return json(runView(await find(url.searchParams.get('id'))));
+      case '/api/runs': return json({ root, runs: (await loadAll(await collectRuns([root]), { summaryOnly: true })).map(runSummary) });
+      case '/api/overview': return json(overviewPanels(await loadAll(await collectRuns([root]), { summaryOnly: true })));
+      case '/api/run': return json(runView(await loadSafely(await find(url.searchParams.get('id')))));
       case '/api/download': {
-        const run = await find(url.searchParams.get('id'));
+        const run = await full(url.searchParams.get('id'));
         const f = await exportRun(run, url.searchParams.get('format') ?? 'csv', run.found.id || 'run');
         return send(200, f.contentType, f.body, { 'content-disposition': `attachment; filename="${f.filename}"` });
       }

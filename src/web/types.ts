@@ -23,11 +23,15 @@ export interface Badge {
   title?: string;
 }
 
-export type RunState = 'done' | 'running' | 'incomplete';
+/** 'error': the directory could not be read at all (the message is in its warnings); other runs are unaffected. */
+export type RunState = 'done' | 'running' | 'incomplete' | 'error';
 
 export interface Progress {
   done: number;
   total: number;
+  /** A --tolerance run in progress: the pass reached (1 = every point on its first block) and blocks evaluated. */
+  pass?: number;
+  blocks?: number;
 }
 
 /** What the run list shows: enough to pick, compare and watch a run. */

@@ -205,7 +205,7 @@ test('unreadable files become warnings, not failures', async () => {
     const v = runView(await loadRun({ id: 'b', dir, marker: 'run.json' }));
     assert.equal(v.panels.length, 0);
     assert.equal(v.warnings.length, 2);
-    assert.match(v.warnings.join('\n'), /result\.json: not readable as JSON/);
+    assert.match(v.warnings.join('\n'), /result\.json: not valid JSON/);
     assert.equal(v.badges.at(-1)!.tone, 'warn');
   } finally { await f.done(); }
 });

@@ -6,6 +6,7 @@ import { hessianBadges } from './figures/hessian.js';
 import { historyPanel, recordsOf, trainPanel } from './figures/series.js';
 import { pcaTrajectory, surface3dPanel } from './figures/surface.js';
 import { axis, baseLayout, figure, formatNumber, shortSpec, TYPE_COLORS } from './figures/theme.js';
+import { isDownsampled, samplingNote } from './downsample.js';
 import type { LoadedRun } from './load.js';
 import type { Badge, Panel, RunSummary, RunView } from './types.js';
 
@@ -16,10 +17,13 @@ export function runName(run: LoadedRun): string {
 export function runSummary(run: LoadedRun): RunSummary {
   const badges: Badge[] = [];
   const r = run.result;
-  if (run.state !== 'done') {
+  if (run.state === 'error') badges.push({ text: 'error', tone: 'warn', title: run.warnings.join('\n') });
+  else if (run.state !== 'done') {
     const p = run.progress;
-    badges.push({ text: `${run.state}${p ? ` ${p.done}/${p.total}` : ''}`, tone: 'state', title: run.state === 'running' ? 'files changed within the last minute' : 'no result yet and no recent change' });
+    const pass = p?.pass ? ` · pass ${p.pass}` : '';
+    badges.push({ text: `${run.state}${p ? ` ${p.done}/${p.total}` : ''}${pass}`, tone: 'state', title: run.state === 'running' ? `files changed within the last minute${p?.blocks ? `; ${p.blocks} sample blocks evaluated, finished points ${p.done} of ${p.total}` : ''}` : 'no result yet and no recent change' });
   }
+  if (run.sampling && isDownsampled(run.sampling)) badges.push({ text: 'downsampled', tone: 'warn', title: samplingNote(run.sampling) });
   const type = r && (typeof r['type'] === 'string' ? r['type'] : typeof r['measuredType'] === 'string' ? r['measuredType'] : undefined);
   if (r && type && isCurve(r) && !run.partial) badges.push({ text: type, tone: type in TYPE_COLORS ? type : 'info', title: 'curve type (taxonomy)' });
   if (r && typeof r['vBasinFraction'] === 'number') badges.push({ text: `v-basin ${(100 * r['vBasinFraction']).toFixed(0)}%`, tone: 'v-basin', title: 'share of directions whose curve is a v-basin' });
@@ -30,7 +34,7 @@ export function runSummary(run: LoadedRun): RunSummary {
     const acc = run.train['testAccuracy'];
     if (typeof acc === 'number') badges.push({ text: `test acc ${(acc * 100).toFixed(1)}%`, tone: 'info' });
   }
-  if (run.warnings.length) badges.push({ text: `${run.warnings.length} warning${run.warnings.length > 1 ? 's' : ''}`, tone: 'warn', title: run.warnings.join('\n') });
+  if (run.warnings.length && run.state !== 'error') badges.push({ text: `${run.warnings.length} warning${run.warnings.length > 1 ? 's' : ''}`, tone: 'warn', title: run.warnings.join('\n') });
   return { id: run.found.id, name: runName(run), kind: run.kind, state: run.state, progress: run.progress, badges, downloads: downloadFormats(run) };
 }
 
@@ -61,7 +65,17 @@ export function runView(run: LoadedRun): RunView {
     : [];
   const trajectory = pcaTrajectory(info['directionInfo'], specs);
   const axisLabels: [string, string] | undefined = specs.length === 2 ? [shortSpec(specs[0]!), shortSpec(specs[1]!)] : undefined;
-  if (run.result) panels.push(...panelsFromJson(run.result, { id: run.found.id, title: name, trajectory, axisLabels }));
+  if (run.result) {
+    const own = panelsFromJson(run.result, { id: run.found.id, title: name, trajectory, axisLabels });
+    // What a page receives is capped: every figure of a downsampled grid says which points it shows.
+    const cut = run.sampling && isDownsampled(run.sampling) ? samplingNote(run.sampling) : undefined;
+    const pass = run.partial && run.progress?.pass ? `pass ${run.progress.pass} reached: unfinished points show their estimate so far` : undefined;
+    for (const p of own) {
+      const notes = [p.note, cut, pass].filter((n): n is string => !!n);
+      if (notes.length) p.note = notes.join('; ');
+    }
+    panels.push(...own);
+  }
   for (const extra of run.extras) panels.push(...panelsFromJson(extra.value, { id: `${run.found.id}/${extra.name}`, title: `${name}/${extra.name}`, maxPanels: 8 }));
   panels.push(...nestedPanels(run, name));
   return { ...summary, path: run.found.dir, provenance, scalars: scalarsOf(run), panels, warnings: run.warnings };

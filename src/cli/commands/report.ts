@@ -1,7 +1,7 @@
 // terrain report DIR... --out FILE: one self-contained HTML file (works offline) showing every run under the folders.
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { writeReport } from '../../web/report.js';
+import { ReportTooLargeError, writeReport } from '../../web/report.js';
 import { UsageError } from '../errors.js';
 import { makeOutput } from '../output.js';
 import { VERSION } from '../version.js';
@@ -23,7 +23,9 @@ export function registerReport(program: Command): void {
     .action(async (dirs: string[], flags: { out: string; title?: string; json?: boolean }) => {
       const out = makeOutput(!!flags.json);
       checkFolders(dirs, 'report:');
-      const r = await writeReport(dirs, flags.out, { title: flags.title, version: VERSION });
+      const r = await writeReport(dirs, flags.out, { title: flags.title, version: VERSION }).catch((e: unknown) => {
+        throw e instanceof ReportTooLargeError ? new UsageError(e.message) : e;
+      });
       if (r.runs === 0) throw new UsageError(`report: no run directories (run.json or train.json) under ${dirs.join(', ')}; point it at the --out folder of a terrain command`);
       out.say(`report of ${r.runs} runs: ${r.path} (${(r.bytes / 2 ** 20).toFixed(1)} MiB, opens offline)`);
       out.result({ path: r.path, runs: r.runs, bytes: r.bytes });

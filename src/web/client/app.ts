@@ -32,7 +32,8 @@ export function routeHash(r: Route): string {
 }
 
 export function runSignature(r: RunSummary): string {
-  return `${r.state}:${r.progress ? `${r.progress.done}/${r.progress.total}` : ''}`;
+  // A --tolerance run sharpens between finished points: every evaluated block of samples is a change worth drawing.
+  return `${r.state}:${r.progress ? `${r.progress.done}/${r.progress.total}:${r.progress.blocks ?? ''}` : ''}`;
 }
 
 /** The page's entry point: embedded data (a report file) or the server's API (terrain serve). */
