@@ -45,8 +45,12 @@ export async function connect(q: QueueUrl, log: (line: string) => void = () => u
   return {
     queue, events, redis,
     async close() {
-      await Promise.allSettled([queue.close(), events.close()]);
+      // BullMQ's close waits for Redis, which may be gone for good: give it a few seconds, then drop the sockets.
+      const closed = Promise.allSettled([queue.close(), events.close()]);
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 3000).unref())]);
       redis.disconnect();
+      void queue.disconnect().catch(() => undefined);
+      void events.disconnect().catch(() => undefined);
     },
   };
 }

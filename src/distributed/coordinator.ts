@@ -22,6 +22,8 @@ export interface QueueRunOptions {
   /** Also put model, data and directions into Redis, for workers that do not share the run directory. */
   ship?: boolean;
   pollMs?: number;
+  /** Stop (QueueError, points kept) when Redis has not answered for this long (ms). */
+  redisWaitMs?: number;
   log?: (line: string) => void;
 }
 
@@ -61,7 +63,7 @@ async function driveAndFinish(job: LandscapeJob, opts: QueueRunOptions, url: Que
       const jobs = pendingChunks(total, chunk, run.finished).size;
       opts.log?.(`${total - run.finished.size} points in ${jobs} jobs on ${url.href}${opts.ship ? ' (model, data and directions shipped through Redis)' : ''}; start workers with: terrain worker --queue ${url.href}`);
       try {
-        await driveRun({ queue: conn.queue, events: conn.events, run, record, dir, onProgress: job.onProgress, signal: job.signal, pollMs: opts.pollMs, log: opts.log });
+        await driveRun({ queue: conn.queue, events: conn.events, run, record, dir, onProgress: job.onProgress, signal: job.signal, pollMs: opts.pollMs, redisWaitMs: opts.redisWaitMs, log: opts.log });
       } catch (e) {
         if (job.signal?.aborted) opts.log?.(`the workers go on with the queued jobs; finish the run later with: terrain collect ${run.dir}`);
         throw e;
@@ -79,6 +81,7 @@ export interface CollectOptions {
   /** Redis as this process reaches it (default: the URL recorded by the coordinator). */
   url?: string | QueueUrl;
   pollMs?: number;
+  redisWaitMs?: number;
   log?: (line: string) => void;
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
@@ -102,7 +105,7 @@ export async function collectRun(dirArg: string, opts: CollectOptions = {}): Pro
     const same = bundle.manifest.directions.every((d, k) => identity.directions?.[k]?.sha256 === d.blob);
     if (!same) throw new QueueError(`${dir}: ${QUEUE_FILE} names a bundle whose directions differ from run.json; the directory was reused, rerun the original command`);
     if (conn) {
-      await driveRun({ queue: conn.queue, events: conn.events, run, record, dir, onProgress: opts.onProgress, signal: opts.signal, pollMs: opts.pollMs, log: opts.log });
+      await driveRun({ queue: conn.queue, events: conn.events, run, record, dir, onProgress: opts.onProgress, signal: opts.signal, pollMs: opts.pollMs, redisWaitMs: opts.redisWaitMs, log: opts.log });
       if (record.keys.length > 0) await conn.redis.del(...record.keys);
     }
     const result = await finishLandscape(bundle, run);

@@ -5,9 +5,12 @@
 import type { Job, JobsOptions, Queue, QueueEvents } from 'bullmq';
 import type { Progress } from '../core/runs/execute.js';
 import type { RunDir } from '../core/runs/run-dir.js';
+import { QueueError } from './errors.js';
 import { chunkPoints, JOB_NAME, jobId, pendingChunks, type ChunkJobData, type QueueRecord } from './protocol.js';
 
 const WEEK_S = 7 * 24 * 3600;
+/** Redis silent this long counts as gone for good: the run stops with its points kept (terrain collect goes on). */
+export const DEFAULT_REDIS_WAIT_MS = 300_000;
 
 export const JOB_OPTIONS: JobsOptions = {
   attempts: 3,
@@ -33,7 +36,26 @@ export interface DriveOptions {
   signal?: AbortSignal;
   /** Full reconciliation of queue against run directory at least this often (ms). */
   pollMs?: number;
+  /** Give up (QueueError) after Redis has failed or not answered for this long (ms). */
+  redisWaitMs?: number;
   log?: (line: string) => void;
+}
+
+class Interrupted extends Error {}
+
+/** `work`, unless the signal aborts or it takes longer than `ms`: ioredis queues commands while Redis is down. */
+function bounded<T>(work: Promise<T>, ms: number, signal: AbortSignal | undefined): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => done(() => reject(new Interrupted('interrupted')));
+    const timer = setTimeout(() => done(() => reject(new Error(`no answer within ${Math.round(ms / 1000)} s`))), ms);
+    const done = (settle: () => void): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      settle();
+    };
+    signal?.addEventListener('abort', onAbort);
+    work.then((v) => done(() => resolve(v)), (e: unknown) => done(() => reject(e)));
+  });
 }
 
 /** Returns when every point of the run is in the run directory; throws when a chunk failed on all attempts. */
@@ -42,6 +64,7 @@ export async function driveRun(o: DriveOptions): Promise<{ computedNow: number }
   const { total, chunk, runKey } = record;
   const log = o.log ?? (() => undefined);
   const pollMs = o.pollMs ?? 2000;
+  const redisWaitMs = o.redisWaitMs ?? DEFAULT_REDIS_WAIT_MS;
   const start = Date.now();
   let computedNow = 0;
   const report = (): void => {
@@ -105,32 +128,42 @@ export async function driveRun(o: DriveOptions): Promise<{ computedNow: number }
   let first = true;
   let lastFull = 0;
   let down: string | undefined;
+  let downSince: number | undefined;
+  const step = async (): Promise<void> => {
+    if (first || Date.now() - lastFull >= pollMs) {
+      woken.clear();
+      await reconcile(first);
+      first = false;
+      lastFull = Date.now();
+    } else {
+      const ids = [...woken];
+      woken.clear();
+      for (const id of ids) {
+        const job = await queue.getJob(id);
+        if (!job) continue;
+        const state = await job.getState();
+        if (state === 'completed') await collect(job);
+        else if (state === 'failed') lastFull = 0; // let the full pass decide
+      }
+    }
+  };
   try {
     while (run.finished.size < total) {
       if (o.signal?.aborted) throw new Error('interrupted');
       try {
-        if (first || Date.now() - lastFull >= pollMs) {
-          woken.clear();
-          await reconcile(first);
-          first = false;
-          lastFull = Date.now();
-        } else {
-          const ids = [...woken];
-          woken.clear();
-          for (const id of ids) {
-            const job = await queue.getJob(id);
-            if (!job) continue;
-            const state = await job.getState();
-            if (state === 'completed') await collect(job);
-            else if (state === 'failed') lastFull = 0; // let the full pass decide
-          }
-        }
+        await bounded(step(), redisWaitMs, o.signal);
         if (down) log(`Redis is reachable again at ${record.url}`);
         down = undefined;
+        downSince = undefined;
       } catch (e) {
         if (e instanceof ChunkFailedError) throw e;
+        if (e instanceof Interrupted || o.signal?.aborted) throw new Error('interrupted');
         if (down === undefined) log(`waiting for Redis at ${record.url}: ${(e as Error).message}`);
         down = (e as Error).message;
+        downSince ??= Date.now();
+        if (Date.now() - downSince >= redisWaitMs || /no answer within/.test(down)) {
+          throw new QueueError(`Redis at ${record.url} has not answered for ${Math.round(redisWaitMs / 1000)} s (${down}); the ${run.finished.size} finished points are kept in ${o.dir}; when Redis is back, finish the run with: terrain collect ${o.dir}`);
+        }
       }
       if (run.finished.size >= total) break;
       const waitMs = Math.max(10, pollMs - (Date.now() - lastFull));
@@ -145,7 +178,8 @@ export async function driveRun(o: DriveOptions): Promise<{ computedNow: number }
     o.events.off('completed', onEvent);
     o.events.off('failed', onEvent);
     o.signal?.removeEventListener('abort', onAbort);
-    await tail;
+    // Points are appended before a collected job is removed from Redis, so only that removal can be cut short here.
+    await bounded(tail, 5000, undefined).catch(() => undefined);
   }
   return { computedNow };
 }

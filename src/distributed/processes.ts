@@ -13,7 +13,10 @@ export interface TerrainProcess {
   /** Resolves with the first stderr line (past or future) matching `pattern`. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
   exited: Promise<number | null>;
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** The exit code, or rejects when the process is still running after `timeoutMs`. */
+  exitedWithin(timeoutMs: number): Promise<number | null>;
+  /** Sends `signal`; a process still running after `graceMs` is SIGKILLed and the promise rejects (a test must fail, not hang). */
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<number | null>;
 }
 
 export function startTerrain(args: string[]): TerrainProcess {
@@ -39,9 +42,22 @@ export function startTerrain(args: string[]): TerrainProcess {
         void exited.then(() => setTimeout(() => { clearTimeout(t); reject(new Error(`exited before a line matching ${pattern}; got:\n${lines.join('\n')}`)); }, 100));
       });
     },
-    async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
+    exitedWithin(timeoutMs) {
+      return new Promise((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`still running after ${timeoutMs} ms; stderr:\n${lines.join('\n')}`)), timeoutMs);
+        void exited.then((code) => { clearTimeout(t); resolve(code); });
+      });
+    },
+    async stop(signal = 'SIGTERM', graceMs = 15_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return exited;
+      child.kill(signal);
+      try {
+        return await this.exitedWithin(graceMs);
+      } catch (e) {
+        child.kill('SIGKILL');
+        await exited;
+        throw new Error(`did not stop within ${graceMs} ms of ${signal} (SIGKILLed): ${(e as Error).message}`);
+      }
     },
   };
 }

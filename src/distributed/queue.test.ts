@@ -48,7 +48,20 @@ function assertSameAsReference(dir: string): void {
   assert.equal(new Set(idx).size, 63, 'no grid point written twice');
 }
 
-test('3 workers, one SIGKILLed mid-job: the surface equals the single-process result exactly', async (t) => {
+// Every wait below is bounded: a hung worker or coordinator fails its test instead of holding the suite.
+const LIMIT = { timeout: 180_000 };
+
+/** Waits until `dir` holds `n` points, failing if the coordinator exits first or nothing comes within `ms`. */
+async function pointsWritten(dir: string, n: number, coordinator: TerrainProcess, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!existsSync(join(dir, 'points.jsonl')) || pointLines(dir).length < n) {
+    if (coordinator.child.exitCode !== null) throw new Error(`the coordinator exited (${coordinator.child.exitCode}) before ${n} points:\n${coordinator.lines.join('\n')}`);
+    if (Date.now() > deadline) throw new Error(`fewer than ${n} points after ${ms} ms:\n${coordinator.lines.join('\n')}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test('3 workers, one SIGKILLed mid-job: the surface equals the single-process result exactly', LIMIT, async (t) => {
   const redis = await localRedis();
   if (!redis) return t.skip(NO_REDIS);
   const url = redis.url(uniqueQueue('kill'));
@@ -60,7 +73,7 @@ test('3 workers, one SIGKILLed mid-job: the surface equals the single-process re
   const line = await victim.waitFor(/job \S+ started/);
   victim.child.kill('SIGKILL');
   const killedJob = /job (\S+) started/.exec(line)![1]!;
-  assert.equal(await coordinator.exited, 0, coordinator.lines.join('\n'));
+  assert.equal(await coordinator.exitedWithin(120_000), 0, coordinator.lines.join('\n'));
   assertSameAsReference(out);
   assert.ok(!victim.lines.some((l) => l.includes(`job ${killedJob} done`)), 'the victim died before finishing its job');
   const rescuers = workers.slice(1).filter((w) => w.lines.some((l) => l.includes(`job ${killedJob} started`)));
@@ -72,7 +85,7 @@ test('3 workers, one SIGKILLed mid-job: the surface equals the single-process re
   await q.close();
 });
 
-test('coordinator SIGKILLed mid-run, Redis restarted twice: `terrain collect` finishes with no point lost or recomputed', async (t) => {
+test('coordinator SIGKILLed mid-run, Redis restarted twice: `terrain collect` finishes with no point lost or recomputed', LIMIT, async (t) => {
   if (!hasRedisServerBinary()) return t.skip('redis-server is not installed (this test restarts its own server)');
   const redis = await PrivateRedis.start();
   try {
@@ -81,7 +94,7 @@ test('coordinator SIGKILLed mid-run, Redis restarted twice: `terrain collect` fi
     await Promise.all(workers.map((w) => w.waitFor(/waiting for jobs/)));
     const out = join(work, 'restarted');
     const coordinator = terrain([...args(out), '--queue', url.href, '--chunk', '2']);
-    while (!existsSync(join(out, 'points.jsonl')) || pointLines(out).length < 6) await new Promise((r) => setTimeout(r, 20));
+    await pointsWritten(out, 6, coordinator);
     await coordinator.stop('SIGKILL');
     const before = pointLines(out).length;
     await redis.restart(); // mid-run: the workers reconnect and go on
@@ -109,7 +122,7 @@ test('coordinator SIGKILLed mid-run, Redis restarted twice: `terrain collect` fi
   }
 });
 
-test('--ship: a worker that cannot see the run directory gets model, data and directions from Redis (curve)', async (t) => {
+test('--ship: a worker that cannot see the run directory gets model, data and directions from Redis (curve)', LIMIT, async (t) => {
   const redis = await localRedis();
   if (!redis) return t.skip(NO_REDIS);
   const url = redis.url(uniqueQueue('ship'));
@@ -121,7 +134,7 @@ test('--ship: a worker that cannot see the run directory gets model, data and di
   await coordinator.waitFor(/shipped through Redis/);
   rmSync(join(out, 'blobs'), { recursive: true }); // the worker now has nothing but Redis to read from
   const w = worker(url);
-  assert.equal(await coordinator.exited, 0, coordinator.lines.join('\n'));
+  assert.equal(await coordinator.exitedWithin(120_000), 0, coordinator.lines.join('\n'));
   await w.stop();
   assert.equal(readFileSync(join(out, 'result.json'), 'utf8'), readFileSync(join(work, 'curve-ref', 'result.json'), 'utf8'));
   const record = JSON.parse(readFileSync(join(out, 'queue.json'), 'utf8')) as { keys: string[] };
@@ -144,4 +157,33 @@ test('bad --queue input exits 2 with one line naming the flag', () => {
   assert.match(String(closed.stderr), /--queue redis:\/\/127\.0\.0\.1:1: no Redis server answers/);
   // One error line; the data's normalisation, announced once on stderr before the queue is reached, may precede it.
   assert.equal(String(closed.stderr).trim().split('\n').filter((l) => l.startsWith('terrain:')).length, 1, String(closed.stderr));
+});
+
+test('Redis gone for good: workers stop within 5 s of SIGTERM, and coordinator and workers give up after --redis-wait', LIMIT, async (t) => {
+  if (!hasRedisServerBinary()) return t.skip('redis-server is not installed (this test stops its own server)');
+  const redis = await PrivateRedis.start();
+  try {
+    const url = redis.url('lost');
+    const stopped = worker(url);
+    const waiting = terrain(['worker', '--queue', url.href, '--lock-ms', '2000', '--redis-wait', '2']);
+    await Promise.all([stopped, waiting].map((w) => w.waitFor(/waiting for jobs/)));
+    const out = join(work, 'lost');
+    const coordinator = terrain([...args(out), '--queue', url.href, '--chunk', '2', '--redis-wait', '3']);
+    await pointsWritten(out, 4, coordinator);
+    await redis.stop('SIGKILL');
+    const t0 = Date.now();
+    // SIGTERM with Redis gone: the worker leaves its job in hand and exits 143 within the promised 5 s.
+    assert.equal(await stopped.stop('SIGTERM', 5000), 143, stopped.lines.join('\n'));
+    // The coordinator gives up after --redis-wait: exit 2, one line naming the kept points and how to finish.
+    assert.equal(await coordinator.exitedWithin(30_000), 2, coordinator.lines.join('\n'));
+    assert.match(coordinator.lines.join('\n'), /has not answered for 3 s.*finished points are kept in .*terrain collect /);
+    // The worker left running gives up on its own after its --redis-wait.
+    assert.equal(await waiting.exitedWithin(30_000), 2, waiting.lines.join('\n'));
+    assert.match(waiting.lines.join('\n'), /has not answered for 2 s/);
+    assert.ok(Date.now() - t0 < 30_000);
+    const kept = pointLines(out);
+    assert.ok(kept.length >= 4 && new Set(kept).size === kept.length, 'the points written before Redis went are kept, once each');
+  } finally {
+    await redis.dispose();
+  }
 });

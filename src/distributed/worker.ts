@@ -19,6 +19,9 @@ export interface WorkerOptions {
   lockMs?: number;
   /** ORT threads per point; default: the run's own setting (what the in-process run would use). */
   threads?: number;
+  /** Redis unreachable this long (ms) counts as gone for good: `onRedisLost` is called (default 5 minutes). */
+  redisWaitMs?: number;
+  onRedisLost?: (message: string) => void;
   log?: (line: string) => void;
 }
 
@@ -27,9 +30,15 @@ export interface TerrainWorker {
   readonly worker: Worker;
   /** Finishes the jobs in hand, then disconnects; `force` abandons them (other workers will pick them up). */
   close(force?: boolean): Promise<void>;
+  /**
+   * Stops within about `graceMs` whatever Redis does: finishes the jobs in hand if that takes less, else abandons them
+   * (their locks expire and other workers take them). BullMQ's own close waits on Redis, which may never answer.
+   */
+  stop(graceMs: number): Promise<'finished' | 'abandoned'>;
 }
 
 export const DEFAULT_LOCK_MS = 30_000;
+export const DEFAULT_REDIS_WAIT_MS = 300_000;
 /** Bundles kept in memory: a worker usually serves one run at a time. */
 const CACHED_RUNS = 2;
 
@@ -77,11 +86,36 @@ export async function startWorker(o: WorkerOptions): Promise<TerrainWorker> {
   });
   worker.on('failed', (job, e) => log(`${id}: job ${job?.id} failed: ${e.message}`));
   await worker.waitUntilReady();
+
+  // Redis gone for good: the clients reconnect forever, so a watchdog decides when to give up.
+  const waitMs = o.redisWaitMs ?? DEFAULT_REDIS_WAIT_MS;
+  let downSince: number | undefined;
+  const watchdog = setInterval(() => {
+    if (redis.status === 'ready') { downSince = undefined; return; }
+    downSince ??= Date.now();
+    if (Date.now() - downSince >= waitMs) {
+      clearInterval(watchdog);
+      o.onRedisLost?.(`Redis at ${o.url.href} has not answered for ${Math.round(waitMs / 1000)} s`);
+    }
+  }, Math.min(1000, Math.max(50, waitMs / 4)));
+  watchdog.unref();
+  void redis.ping().catch(() => undefined); // connects the watchdog's client now, not at the first blob read
+
+  const within = <T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> =>
+    Promise.race([p, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms).unref())]);
   return {
     id, worker,
     async close(force = false) {
+      clearInterval(watchdog);
       await worker.close(force);
       redis.disconnect();
+    },
+    async stop(graceMs) {
+      clearInterval(watchdog);
+      const finished = await within(worker.close(false).then(() => 'finished' as const, () => 'abandoned' as const), graceMs);
+      if (finished !== 'finished') await within(worker.close(true).catch(() => undefined), 1000);
+      redis.disconnect();
+      return finished === 'finished' ? 'finished' : 'abandoned';
     },
   };
 }

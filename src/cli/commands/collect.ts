@@ -3,22 +3,23 @@
 import type { Command } from 'commander';
 import type { CurveResult, DataSelection, SurfaceResult } from '../../core/landscape/job.js';
 import { makeOutput } from '../output.js';
-import { queueUrlOption } from './queue-options.js';
+import { queueUrlOption, redisWaitOption } from './queue-options.js';
 import { writeLandscapePlots } from './landscape-plots.js';
 
 interface CollectFlags {
   queue?: string;
+  redisWait: number;
   json?: boolean;
   plots: boolean;
 }
 
 export function registerCollect(program: Command): void {
-  program.command('collect').description('collect the queued points of a curve/surface run into its directory and finish it')
+  const cmd = program.command('collect').description('collect the queued points of a curve/surface run into its directory and finish it')
     .argument('<dir>', 'run directory of a curve/surface started with --queue')
     .option('--queue <url>', 'Redis as this machine reaches it (default: the URL in DIR/queue.json)', queueUrlOption())
     .option('--no-plots', 'skip the SVG/PNG figures')
-    .option('--json', 'print one JSON object as the last line of stdout')
-    .action(async (dir: string, flags: CollectFlags) => {
+    .option('--json', 'print one JSON object as the last line of stdout');
+  redisWaitOption(cmd).action(async (dir: string, flags: CollectFlags) => {
       const { collectRun } = await import('../../distributed/coordinator.js');
       const out = makeOutput(!!flags.json);
       const ac = new AbortController();
@@ -29,7 +30,7 @@ export function registerCollect(program: Command): void {
       let res;
       try {
         res = await collectRun(dir, {
-          url: flags.queue, signal: ac.signal,
+          url: flags.queue, signal: ac.signal, redisWaitMs: flags.redisWait * 1000,
           log: (line) => process.stderr.write(`terrain: ${line}\n`),
           onProgress: (p) => { bar ??= out.progress('collect', p.total); bar.update(p.done, p.etaMs); },
         });
