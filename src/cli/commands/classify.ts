@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { FileRefusedError, readRegularText } from '../../ir/read-file.js';
 import type { Command } from 'commander';
-import { classifyResult } from '../../core/classify/index.js';
+import { classifyResult, CURVE_TYPES } from '../../core/classify/index.js';
 import { UsageError } from '../errors.js';
 import { makeOutput } from '../output.js';
 
@@ -11,7 +11,7 @@ const MAX_RESULT_JSON_BYTES = 256 << 20;
 import { numberOption } from '../common.js';
 
 export function registerClassify(program: Command): void {
-  program.command('classify').description('name the shape of a curve: v-basin, v-side, w-basin, w-peak, vvv-basin, peak, monotone, flat or chaotic')
+  program.command('classify').description(`name the shape of a curve: ${CURVE_TYPES.slice(0, -1).join(', ')} or ${CURVE_TYPES[CURVE_TYPES.length - 1]}`)
     .argument('<result>', 'a curve result.json')
     .option('--prominence <x>', 'minimum prominence of a basin, relative to the curve\'s range', numberOption('--prominence'))
     .option('--write', 'store type and features back into the file')

@@ -12,6 +12,7 @@ import type { DataSelection } from '../../core/landscape/job.js';
 import { UsageError } from '../errors.js';
 import { makeOutput } from '../output.js';
 import { VERSION } from '../version.js';
+import { addToleranceOptions, toleranceOptions, type ToleranceFlags } from './tolerance-options.js';
 
 interface MineFlags {
   model: string;
@@ -46,6 +47,10 @@ interface MineFlags {
   json?: boolean;
   plots: boolean;
   out: string;
+  tolerance?: ToleranceFlags['tolerance'];
+  refine?: ToleranceFlags['refine'];
+  minSamples?: number;
+  sampleSeed?: number;
 }
 
 function objectiveOf(flags: MineFlags): { objective: Objective; identity: Record<string, unknown> } {
@@ -94,6 +99,7 @@ export async function mineCommand(flags: MineFlags): Promise<void> {
   if (choice.name === 'token-cross-entropy') throw new UsageError('--loss token-cross-entropy does not work with terrain mine yet (its partitions are stratified by one class label per sample)');
   checkCompatible(m, data.mining.dataset, '--data', true);
   const loss = choice.name === 'cross-entropy' ? undefined : choice;
+  const adaptive = toleranceOptions(flags, choice.name);
   // The loss is part of every selection, so of the run's identity and of each judged curve's.
   const withLoss = <T extends { selection: DataSelection }>(d: T): T => ({ ...d, selection: { ...d.selection, loss: choice.name } });
   if (data.mining.dataset.count < flags.mineBatch) throw new UsageError(`--mine-batch ${flags.mineBatch}: the mining data has only ${data.mining.dataset.count} samples`);
@@ -112,6 +118,7 @@ export async function mineCommand(flags: MineFlags): Promise<void> {
     res = await runMining({
       model: m, objective, objectiveIdentity: identity, constraint: { norm: flags.norm, biasBn: flags.biasBn },
       mining: withLoss(data.mining), heldOut: withLoss(data.heldOut), inSample: data.inSample && withLoss(data.inSample), seeds, ...(loss ? { loss } : {}),
+      ...(adaptive ? { adaptive } : {}), ...(flags.refine ? { refine: flags.refine } : {}),
       config: { steps: flags.steps, lr: flags.lr, schedule: flags.schedule, checkpointEvery: flags.checkpointEvery, adam: DEFAULT_ADAM },
       batchSize: flags.mineBatch, evalBatchSize: flags.batch, judgeRange, outDir: flags.out, threads: flags.threads,
       info: { command: ['terrain', ...commandLine()], cwd: process.cwd(), version: VERSION, started: new Date().toISOString(), protocol: data.protocol },
@@ -143,7 +150,7 @@ export async function mineCommand(flags: MineFlags): Promise<void> {
 }
 
 function describe(o: SeedOutcome, target: string): string {
-  const verdict = o.success ? 'success' : `not ${target}`;
+  const verdict = o.success ? 'success' : o.type === target && o.uncertain ? `${target} only within its errors (confidence ${(100 * o.typeConfidence!).toFixed(0)}%)` : `not ${target}`;
   const inSample = o.inSampleType === null ? '' : `, on mining data: ${o.inSampleType}`;
   return `seed ${o.seed}: held-out ${o.type} (${verdict})${inSample}; objective ${o.finalObjective.toPrecision(3)} (mining batches), ${o.heldOutObjective.toPrecision(3)} (held-out); ${o.seconds.toFixed(1)} s`;
 }
@@ -180,7 +187,7 @@ export function registerMine(program: Command): void {
   addModelOptions(cmd)
     .requiredOption('--data <spec>', 'digits | fashion-mnist[:DIR] | mnist:DIR | cifar10:DIR | cifar100:DIR | npy:X.npy,Y.npy | npz:FILE')
     .requiredOption('--shape <shape>', `${NAMED_SHAPES.join(' | ')} | template:FILE (JSON {"λ": value, …})`)
-    .option('--lambda0 <x>', 'λ₀, where the shape\'s basins and barriers are placed (default per shape: w-peak 1, vvv-basin 2, w-basin 1, v-side 0.5)', numberOption('--lambda0'))
+    .option('--lambda0 <x>', `λ₀, where the shape's basins and barriers are placed (default per shape: ${NAMED_SHAPES.map((s) => `${s} ${shapeOptions(s).lambda0}`).join(', ')})`, numberOption('--lambda0'))
     .option('--margin <x>', 'required loss difference of each ordering, as a fraction of the probes\' range (default 0.1)', numberOption('--margin'))
     .option('--floor <x>', '… plus this fraction of the loss at θ (default 0.05)', numberOption('--floor'))
     .option('--softness <x>', 'width of the smooth hinge\'s knee, as a fraction of the margin (default 0.25)', numberOption('--softness'))
@@ -204,6 +211,7 @@ export function registerMine(program: Command): void {
     .option('--loss <name>', `${LOSS_NAMES.join(' | ')} (default ${DEFAULT_LOSS}; docs/pytorch.md)`, choiceOption('--loss', LOSS_NAMES))
     .option('--judge-range <A:B:N>', 'judging grid (N ≥ 51; default: the shape\'s interval, 51 points)')
     .option('--batch <n>', 'evaluation batch size of the judging curves', intOption('--batch', 1), 256);
+  addToleranceOptions(cmd, 'the judging curves', true);
   addRuntimeOptions(cmd)
     .option('--no-plots', 'skip the SVG/PNG figures')
     .requiredOption('--out <dir>', 'run directory (created, or resumed when it holds the same run)')

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { correlationObjective, namedObjective, NAMED_SHAPES, orderingObjective, shapeOptions, type Objective } from './objectives.js';
-import { classifyCurve } from '../classify/index.js';
+import { correlationObjective, namedObjective, NAMED_SHAPES, NOT_MINED, orderingObjective, shapeOptions, type Objective } from './objectives.js';
+import { classifyCurve, CURVE_TYPES } from '../classify/index.js';
 import { bowl, sum, wells, type CurveFn } from '../classify/analyticCurves.js';
 import { createRng } from '../rng.js';
 
@@ -54,6 +54,13 @@ function exemplar(shape: string, l0: number): CurveFn {
     default: return sum(wells([l0], l0 / 2), bowl(l0, 0.05 / l0 ** 2));
   }
 }
+
+test('every curve type is either a named mining shape (whose target it is) or has a reason not to be mined', () => {
+  const named = new Set<string>(NAMED_SHAPES), notMined = new Set(Object.keys(NOT_MINED));
+  for (const t of CURVE_TYPES) assert.ok(named.has(t) !== notMined.has(t), `${t}: named ${named.has(t)}, in NOT_MINED ${notMined.has(t)}`);
+  assert.equal(named.size + notMined.size, CURVE_TYPES.length);
+  for (const shape of NAMED_SHAPES) assert.equal(namedObjective(shape).target, shape);
+});
 
 test('each named shape scores its own exemplar near 0 and a v-basin (θ at the bottom, no other basin) clearly higher', () => {
   for (const shape of NAMED_SHAPES) {

@@ -12,8 +12,20 @@
 // curve's offset and scale and scores only its shape.
 import type { CurveType } from '../classify/index.js';
 
-export const NAMED_SHAPES = ['w-peak', 'vvv-basin', 'w-basin', 'v-side'] as const;
+export const NAMED_SHAPES = ['w-peak', 'vvv-basin', 'w-basin', 'v-side'] as const satisfies readonly CurveType[];
 export type NamedShape = (typeof NAMED_SHAPES)[number];
+
+/**
+ * The curve types that have no mining rule, and why. With RULES below this covers every CurveType exactly once (the
+ * compiler checks both), so a new curve type does not compile until it gets a rule or a reason here.
+ */
+export const NOT_MINED: Readonly<Record<Exclude<CurveType, NamedShape>, string>> = {
+  'v-basin': 'what a Gaussian direction gives almost always (GMI): nothing to search for',
+  peak: 'no ordering rule yet; a template:FILE shaped as a hump aims for it',
+  monotone: 'no ordering rule yet; a template:FILE that only rises aims for it',
+  flat: 'the absence of a shape: the rules\' floor term keeps a flat curve from scoring well',
+  chaotic: 'a verdict about the grid (too many or too narrow basins), not a shape to aim for',
+};
 
 export interface ObjectiveValue {
   value: number;

@@ -1,4 +1,5 @@
 // Shared look of every Plotly figure: fonts, margins, palette, taxonomy colours; and small value helpers.
+import type { CurveType } from '../../core/classify/index.js';
 import type { Figure } from '../types.js';
 
 export const FONT = 'DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif';
@@ -6,11 +7,15 @@ export const FONT = 'DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif'
 /** Colour-blind-safe categorical palette (Tableau 10). */
 export const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 
-/** One colour per curve type, the same in badges (CSS) and figures. */
-export const TYPE_COLORS: Record<string, string> = {
+/** One colour per curve type (typed against the taxonomy's list: a new type needs its colour), the same in badges
+ *  (CSS) and figures, plus the states of a curve not classified yet. */
+const CURVE_COLORS: Record<CurveType | 'unclassified' | 'running', string> = {
   'v-basin': '#2f7d32', 'w-basin': '#00838f', 'w-peak': '#6a1b9a', 'vvv-basin': '#e65100', 'v-side': '#1565c0',
   monotone: '#5d4037', peak: '#ad1457', flat: '#757575', chaotic: '#c62828', unclassified: '#9e9e9e', running: '#9e9e9e',
 };
+
+/** Looked up by any string (a result's type field is read from a file); unknown types get no entry. */
+export const TYPE_COLORS: Readonly<Record<string, string>> = CURVE_COLORS;
 
 export const LOSS_COLORSCALE = 'Viridis';
 
