@@ -25,8 +25,9 @@ interface PointsState extends LogState {
 
 interface SamplesState extends LogState {
   blocks: number;
-  /** Blocks applied per point (the pass it has reached), when the grid is small enough to keep one byte per point. */
+  /** Blocks applied per point (the pass it has reached) and its batches so far (FULL once on the whole split), when the grid is small enough to keep them. */
   passes?: Uint8Array;
+  next?: Uint32Array;
   maxPass: number;
   /** Per shown point: Σloss, Σloss², Σcorrect, Σsize, batches so far, whole-split flag. */
   sums: Float64Array;
@@ -46,6 +47,7 @@ function shownSlot(p: GridPlan, index: number): number {
   return (j / sy) * p.sampling.shown[0]! + i / sx!;
 }
 
+const FULL = 0xffffffff;
 const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN);
 
 /** Reads the new tail of a log into its state (a new state when the file was replaced or shrank). */
@@ -106,7 +108,8 @@ export function pointsLine(p: GridPlan): (s: PointsState, line: string) => void 
 export function freshSamples(p: GridPlan): SamplesState {
   return {
     ino: 0, size: 0, offset: 0, skipping: false, blocks: 0, maxPass: 0,
-    passes: p.total <= 2 ** 24 ? new Uint8Array(p.total) : undefined,
+    passes: p.total <= 2 ** 22 ? new Uint8Array(p.total) : undefined,
+    next: p.total <= 2 ** 22 ? new Uint32Array(p.total) : undefined,
     sums: new Float64Array(p.shownCount * 6),
   };
 }
@@ -118,11 +121,18 @@ export function samplesLine(p: GridPlan): (s: SamplesState, line: string) => voi
     try { rec = JSON.parse(line) as typeof rec; } catch { return; }
     const index = rec.index;
     if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= p.total || !Array.isArray(rec.batches)) return;
+    const full = rec.full === true;
+    if (s.next && s.passes) {
+      // The rule of core/landscape/sample-log.ts applyBlock: a block that does not continue the point is a duplicate.
+      if (s.next[index] === FULL || (!full && rec.from !== s.next[index])) return;
+      s.next[index] = full ? FULL : s.next[index]! + rec.batches.length;
+      s.passes[index] = Math.min(255, s.passes[index]! + 1);
+      s.maxPass = Math.max(s.maxPass, s.passes[index]!);
+    }
     s.blocks++;
-    if (s.passes) { s.passes[index] = Math.min(255, s.passes[index]! + 1); s.maxPass = Math.max(s.maxPass, s.passes[index]!); }
     const slot = shownSlot(p, index);
     if (slot < 0) return;
-    const o = slot * 6, full = rec.full === true;
+    const o = slot * 6;
     if (s.sums[o + 5]) return; // whole split already: nothing extends it
     if (!full && rec.from !== s.sums[o + 4]) return; // a duplicate block
     if (full) s.sums.fill(0, o, o + 6);

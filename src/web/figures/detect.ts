@@ -5,6 +5,7 @@ import type { Panel } from '../types.js';
 import { curvePanel, curvesOverlayPanel, type CurveData, type Overlay } from './curve.js';
 import { densityPanel, eigenvaluePanel } from './hessian.js';
 import { arrayPanel, historyPanel, numericFields, type FieldMarker } from './series.js';
+import { precisionPanel } from './precision.js';
 import { contourPanel, surface3dPanel, type Trajectory } from './surface.js';
 import { isMatrix, isNumberArray, shortSpec } from './theme.js';
 
@@ -24,7 +25,8 @@ export interface DetectContext {
 /** The curve's abscissa (curve: λ; MLI analysis: α) and ordinate (loss; explain: the measured loss). */
 const X_KEYS = ['lambdas', 'alphas'];
 const Y_KEYS = ['loss', 'measured'];
-const CURVE_FIELDS = new Set([...X_KEYS, ...Y_KEYS, 'accuracy', 'lossStderr', 'type', 'measuredType', 'features', 'direction', 'spec']);
+const PRECISION_FIELDS = ['samples', 'lossSampleStderr', 'accuracyStderr', 'measured', 'interpolationBound'] as const;
+const CURVE_FIELDS = new Set([...X_KEYS, ...Y_KEYS, 'accuracy', 'lossStderr', 'type', 'measuredType', 'features', 'direction', 'spec', ...PRECISION_FIELDS]);
 const LABEL_KEYS = ['label', 'name', 'seed', 'restart', 'spec', 'direction', 'id'];
 const MAX_DEPTH = 3;
 /** Shorter loose arrays are settings (probe positions, a handful of residuals), not data worth a figure. */
@@ -43,7 +45,13 @@ export function curveOf(o: Obj, inheritedX?: readonly number[]): CurveData | und
   const sameLength = (v: unknown): (number | null)[] | undefined => (isNumberArray(v) && v.length === x.length ? v : undefined);
   const type = [o['type'], o['measuredType']].find((t) => typeof t === 'string') as string | undefined;
   const direction = [o['direction'], o['spec']].find((t) => typeof t === 'string') as string | undefined;
-  return { lambdas: x, loss: y, accuracy: sameLength(o['accuracy']), lossStderr: sameLength(o['lossStderr']), type, direction };
+  const mask = o['measured'];
+  const measured = Array.isArray(mask) && mask.length === x.length && mask.every((m) => typeof m === 'boolean' || m === null) ? (mask as (boolean | null)[]) : undefined;
+  return {
+    lambdas: x, loss: y, accuracy: sameLength(o['accuracy']), lossStderr: sameLength(o['lossStderr']), type, direction,
+    samples: sameLength(o['samples']), lossSampleStderr: sameLength(o['lossSampleStderr']), accuracyStderr: sameLength(o['accuracyStderr']),
+    measured, interpolationBound: sameLength(o['interpolationBound']),
+  };
 }
 
 export function isCurve(o: Obj): boolean {
@@ -115,9 +123,17 @@ export function panelsFromJson(value: unknown, ctx: DetectContext): Panel[] {
     if (isSurface(v)) {
       const s = { x: v['x'] as number[], y: v['y'] as number[], loss: v['loss'] as (number | null)[][], accuracy: isMatrix(v['accuracy']) ? v['accuracy'] : undefined };
       const [xLabel, yLabel] = ctx.axisLabels ?? ['α', 'β'];
-      add(contourPanel(s, { id: id(path, 'contour'), title: title(path, 'contours'), xLabel, yLabel, trajectory: ctx.trajectory }));
+      const grid = (k: string): (number | null)[][] | undefined => (isMatrix(v[k]) && (v[k] as unknown[]).length === s.y.length ? (v[k] as (number | null)[][]) : undefined);
+      const mask = v['measured'];
+      const measured = Array.isArray(mask) && mask.length === s.y.length && mask.every((row) => Array.isArray(row) && row.length === s.x.length) ? (mask as boolean[][]) : undefined;
+      add(contourPanel(s, { id: id(path, 'contour'), title: title(path, 'contours'), xLabel, yLabel, trajectory: ctx.trajectory, measured }));
       add(surface3dPanel(s, { id: id(path, 'surface3d'), title: title(path, '3-D surface'), xLabel, yLabel }));
-      ['x', 'y', 'loss', 'accuracy', 'lossStderr'].forEach((k) => used.add(k));
+      const adaptive = v['adaptive'];
+      add(precisionPanel({
+        x: s.x, y: s.y, samples: grid('samples'), lossSampleStderr: grid('lossSampleStderr'), measured, interpolationBound: grid('interpolationBound'),
+        target: isObject(adaptive) && typeof adaptive['target'] === 'number' ? adaptive['target'] : undefined,
+      }, { id: id(path, 'precision'), title: title(path, measured ? 'measured and interpolated' : 'samples and errors'), xLabel, yLabel }));
+      ['x', 'y', 'loss', 'accuracy', 'lossStderr', ...PRECISION_FIELDS].forEach((k) => used.add(k));
     }
     const top = isNumberArray(v['eigenvalues']) ? v['eigenvalues'] : [];
     const bottom = isNumberArray(v['bottomEigenvalues']) ? v['bottomEigenvalues'] : [];

@@ -1,6 +1,7 @@
 // 2-D surfaces L(θ + αx + βy): filled contours (with a PCA training trajectory on its plane, when the axes are
 // principal components) and a rotatable WebGL 3-D surface.
 import type { Panel } from '../types.js';
+import { maskTraces } from './precision.js';
 import { axis, baseLayout, figure, finite, finiteRange, formatNumber, LOSS_COLORSCALE, wantsLog } from './theme.js';
 
 export interface SurfaceData {
@@ -41,7 +42,8 @@ function colorbar(f: Field): Record<string, unknown> {
   return { title: { text: f.colorTitle, side: 'right' }, thickness: 14, ...(f.tick ? { tickvals: f.tick.vals, ticktext: f.tick.text } : {}) };
 }
 
-export function contourPanel(s: SurfaceData, o: { id: string; title: string; xLabel?: string; yLabel?: string; trajectory?: Trajectory }): Panel {
+export function contourPanel(s: SurfaceData, o: { id: string; title: string; xLabel?: string; yLabel?: string; trajectory?: Trajectory; measured?: readonly (readonly boolean[])[] }): Panel {
+  const masked = !!o.measured && o.measured.some((row) => row.some((m) => m === false));
   const views = fields(s).map((f) => {
     const data: Record<string, unknown>[] = [{
       type: 'contour', x: [...s.x], y: [...s.y], z: f.z, colorscale: f.label === 'accuracy' ? 'Cividis' : LOSS_COLORSCALE,
@@ -54,10 +56,11 @@ export function contourPanel(s: SurfaceData, o: { id: string; title: string; xLa
         line: { color: '#ff5252', width: 2 }, marker: { size: 6, color: '#ff5252' }, hovertemplate: '%{text}<br>α=%{x:.3g}, β=%{y:.3g}<extra></extra>',
       });
     }
+    if (masked) data.push(...maskTraces(s.x, s.y, o.measured!));
     return {
       label: f.label,
       figure: figure(data, baseLayout(o.title, {
-        xaxis: axis(o.xLabel ?? 'α'), yaxis: axis(o.yLabel ?? 'β', { scaleanchor: undefined }), showlegend: !!o.trajectory, margin: { l: 60, r: 20, t: 16, b: 48 },
+        xaxis: axis(o.xLabel ?? 'α'), yaxis: axis(o.yLabel ?? 'β', { scaleanchor: undefined }), showlegend: !!o.trajectory || masked, margin: { l: 60, r: 20, t: 16, b: 48 },
       })),
     };
   });
