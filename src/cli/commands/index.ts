@@ -10,6 +10,7 @@ import { registerExportOnnx } from './export-onnx.js';
 import { registerGmi } from './gmi.js';
 import { registerHessian } from './hessian.js';
 import { registerImportLl } from './import-ll.js';
+import { registerLayers } from './layers.js';
 import { registerLandscape } from './landscape.js';
 import { registerMine } from './mine.js';
 import { registerPlane } from './plane.js';
@@ -29,6 +30,7 @@ export function registerCommands(program: Command): void {
   registerExplain(program);
   registerGmi(program);
   registerMine(program);
+  registerLayers(program);
   registerConnect(program);
   registerPlane(program);
   registerClassify(program);

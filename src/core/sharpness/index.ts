@@ -3,3 +3,4 @@ export * from './loss-surface.js';
 export * from './epsilon-sharpness.js';
 export * from './random-directions.js';
 export * from './measures.js';
+export * from './blocks.js';
