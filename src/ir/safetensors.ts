@@ -7,6 +7,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { readRegularFile } from './read-file.js';
 import { jsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
+import { jsonCounts } from './json-counts.js';
 import { basename, dirname, join } from 'node:path';
 import type { DType, Tensor, TensorData } from './tensor.js';
 import { InputError } from './errors.js';
@@ -24,6 +25,13 @@ const DTYPES: Record<string, DType> = { F32: 'float32', F64: 'float64', I64: 'in
 const BYTES: Record<DType, number> = { float32: 4, float64: 8, int64: 8, int32: 4, int8: 1, uint8: 1, bool: 1 };
 /** Same cap as the reference implementation: a larger header is refused rather than parsed. */
 export const MAX_HEADER_BYTES = 100_000_000;
+/**
+ * Tensors one file may list, and values its header may hold (members and array elements): counted before the JSON
+ * is parsed, so that a header listing 10⁶ tensors is refused in a fraction of a second instead of costing a gigabyte.
+ * Real checkpoints hold thousands of tensors (a 70B-parameter LLM: under 1,000 per shard).
+ */
+export const MAX_TENSORS = 100_000;
+export const MAX_HEADER_VALUES = 2_000_000;
 
 // ---- writing ----
 
@@ -110,6 +118,9 @@ export function decodeSafetensors(bytes: Uint8Array, source = '<bytes>'): Safete
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n));
     if (jsonDepth(text) > MAX_JSON_DEPTH) fail(`header JSON is nested ${jsonDepth(text)} levels deep (a safetensors header has 3); the file is corrupt or hostile`);
+    const counts = jsonCounts(text);
+    if (counts.topMembers > MAX_TENSORS + 1) fail(`header lists ${counts.topMembers.toLocaleString('en')} tensors, more than the ${MAX_TENSORS.toLocaleString('en')} terrain reads from one file; the file is corrupt or hostile (split a real state_dict into shards)`);
+    if (counts.values > MAX_HEADER_VALUES) fail(`header holds ${counts.values.toLocaleString('en')} JSON values, more than the ${MAX_HEADER_VALUES.toLocaleString('en')} terrain parses; the file is corrupt or hostile`);
     header = JSON.parse(text);
   } catch (e) {
     if (e instanceof SafetensorsError) throw e;
@@ -132,13 +143,20 @@ export function decodeSafetensors(bytes: Uint8Array, source = '<bytes>'): Safete
     expect = s.end;
   }
   if (expect !== dataLen) fail(`tensors cover ${expect} bytes but the data section has ${dataLen} (truncated or trailing bytes)`);
-  const tensors = new Map<string, Tensor>();
+  // One fresh buffer for all tensors (one allocation, not one per tensor: 10⁵ small buffers cost seconds of GC),
+  // each tensor at an 8-byte aligned offset, not shared with a pooled Node Buffer.
+  const at: number[] = [];
+  let size = 0;
   for (const s of spans) {
-    // A fresh buffer: aligned for any element size, and not shared with a pooled Node Buffer.
-    const copy = new Uint8Array(s.end - s.begin);
-    copy.set(bytes.subarray(dataStart + s.begin, dataStart + s.end));
-    tensors.set(s.name, { dtype: s.dtype, dims: s.dims, data: typedView(s.dtype, copy.buffer) });
+    at.push(size);
+    size += Math.ceil((s.end - s.begin) / 8) * 8;
   }
+  const all = new Uint8Array(size);
+  const tensors = new Map<string, Tensor>();
+  spans.forEach((s, k) => {
+    all.set(bytes.subarray(dataStart + s.begin, dataStart + s.end), at[k]!);
+    tensors.set(s.name, { dtype: s.dtype, dims: s.dims, data: typedView(s.dtype, all.buffer, at[k]!, (s.end - s.begin) / BYTES[s.dtype]) });
+  });
   return { tensors, metadata };
 }
 
@@ -194,13 +212,13 @@ function parseEntry(name: string, raw: unknown, dataLen: number, fail: (what: st
   return { dtype, dims: [...(shape as number[])], begin, end };
 }
 
-function typedView(dtype: DType, buf: ArrayBuffer): TensorData {
+function typedView(dtype: DType, buf: ArrayBuffer, offset: number, length: number): TensorData {
   switch (dtype) {
-    case 'float32': return new Float32Array(buf);
-    case 'float64': return new Float64Array(buf);
-    case 'int64': return new BigInt64Array(buf);
-    case 'int32': return new Int32Array(buf);
-    case 'int8': return new Int8Array(buf);
-    case 'uint8': case 'bool': return new Uint8Array(buf);
+    case 'float32': return new Float32Array(buf, offset, length);
+    case 'float64': return new Float64Array(buf, offset, length);
+    case 'int64': return new BigInt64Array(buf, offset, length);
+    case 'int32': return new Int32Array(buf, offset, length);
+    case 'int8': return new Int8Array(buf, offset, length);
+    case 'uint8': case 'bool': return new Uint8Array(buf, offset, length);
   }
 }

@@ -1,5 +1,6 @@
 // A loaded run as the viewer shows it: name, state, badges, provenance, summary numbers and panels.
 import { basename } from 'node:path';
+import { LANDSCAPE_FORMAT_NAMES } from '../core/export/formats.js';
 import { curvesOverlayPanel } from './figures/curve.js';
 import { curveData, isCurve, isObject, isSurface, panelsFromJson } from './figures/detect.js';
 import { hessianBadges } from './figures/hessian.js';
@@ -43,7 +44,7 @@ export function downloadFormats(run: LoadedRun): string[] {
   const r = run.result;
   if (run.kind === 'train') return run.train && recordsOf(run.train) ? ['csv', 'json'] : run.train ? ['json'] : [];
   if (!r) return [];
-  if (isCurve(r) || isSurface(r)) return ['csv', 'npy', 'vtp', 'h5', 'png', 'json'];
+  if (isCurve(r) || isSurface(r)) return [...LANDSCAPE_FORMAT_NAMES, 'png', 'json'];
   if (Array.isArray(r['eigenvalues']) || isObject(r['density'])) return ['csv', 'npy', ...(isObject(r['density']) ? ['png'] : []), 'json'];
   return recordsOf(r) ? ['csv', 'json'] : ['json'];
 }

@@ -1,15 +1,15 @@
 // terrain export RUN_DIR --format csv|npy|vtp|h5: a finished curve or surface run as a file other tools read.
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { h5OptionsOf, landscapeCsv, landscapeFromResult, landscapeNpy, landscapeVtp, pointCount, writeLandscapeH5, type Landscape } from '../../core/export/index.js';
+import { h5OptionsOf, LANDSCAPE_FORMAT_NAMES, LANDSCAPE_FORMATS, landscapeFromResult, pointCount, type Landscape } from '../../core/export/index.js';
 import { exportLlDirections, LlFormatError } from '../../core/interop/index.js';
 import { POINTS_FILE, readJson, RESULT_FILE, RUN_FILE, RunDir, type RunConfig } from '../../core/runs/run-dir.js';
 import { UsageError } from '../errors.js';
 import { makeOutput } from '../output.js';
 import { VERSION } from '../version.js';
 
-export const CLI_EXPORT_FORMATS = ['csv', 'npy', 'vtp', 'h5', 'll-directions'] as const;
+export const CLI_EXPORT_FORMATS = [...LANDSCAPE_FORMAT_NAMES, 'll-directions'] as const;
 type Format = (typeof CLI_EXPORT_FORMATS)[number];
 
 interface Flags { format: string; out?: string; json?: boolean; numBatchesTracked?: boolean }
@@ -39,11 +39,6 @@ async function loadRun(arg: string): Promise<{ dir: string; resultPath: string; 
     throw new UsageError(`${resultPath}: not found, the ${config.kind} run is unfinished (${done} points in ${POINTS_FILE}); finish it with 'terrain resume ${dir}', then export`);
   }
   return { dir, resultPath, landscape: landscapeFromResult(json, resultPath), config };
-}
-
-async function write(format: Format, out: string, l: Landscape, config: RunConfig | undefined): Promise<void> {
-  if (format === 'h5') await writeLandscapeH5(out, l, h5OptionsOf(config, l, VERSION));
-  else await writeFile(out, format === 'csv' ? landscapeCsv(l) : format === 'npy' ? landscapeNpy(l) : landscapeVtp(l));
 }
 
 /** The run's directions in loss-landscape's direction-file layout (xdirection, ydirection). */
@@ -76,9 +71,9 @@ export function registerExport(program: Command): void {
       if (!CLI_EXPORT_FORMATS.includes(format)) throw new UsageError(`--format '${flags.format}' is not one of ${CLI_EXPORT_FORMATS.join(', ')}; pick one of them`);
       if (format === 'll-directions') return exportDirections(arg, flags, out);
       const run = await loadRun(arg);
-      const file = flags.out ?? join(run.dir, `${basename(RESULT_FILE, '.json')}.${format}`);
+      const file = flags.out ?? join(run.dir, `${basename(RESULT_FILE, '.json')}.${LANDSCAPE_FORMATS[format].ext}`);
       await mkdir(dirname(file), { recursive: true });
-      await write(format, file, run.landscape, run.config);
+      await LANDSCAPE_FORMATS[format].write(file, run.landscape, h5OptionsOf(run.config, run.landscape, VERSION));
       const l = run.landscape;
       const size = l.kind === 'curve' ? `${l.lambdas.length} points` : `${l.x.length}×${l.y.length} grid`;
       out.say(`${file}: ${l.kind} (${size}) as ${format}`);

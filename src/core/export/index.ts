@@ -3,3 +3,4 @@ export * from './npy.js';
 export * from './vtp.js';
 export * from './landscape.js';
 export * from './hdf5.js';
+export * from './formats.js';

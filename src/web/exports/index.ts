@@ -1,10 +1,7 @@
 // Downloads of a run: CSV (any table), NPY (float64 arrays), VTK PolyData (meshes for ParaView) and PNG (drawn by
 // src/plot, the same figures the CLI writes), plus the raw result JSON. The file formats live in core/export (the
 // CLI's `terrain export` writes the same files); this shell finds what a run holds, running runs included.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ExportError, h5OptionsOf, landscapeCsv, landscapeNpy, landscapeVtp, npyFloat64, toCsv, writeLandscapeH5, type Cell, type Landscape } from '../../core/export/index.js';
+import { ExportError, h5OptionsOf, isLandscapeFormat, LANDSCAPE_FORMAT_NAMES, LANDSCAPE_FORMATS, landscapeBytes, npyFloat64, toCsv, type Cell, type Landscape, type LandscapeFormatName } from '../../core/export/index.js';
 import { contourPlot, curvesPlot, densityPlot, svgToPng } from '../../plot/index.js';
 import { curveData, isCurve, isObject, isSurface } from '../figures/detect.js';
 import { flattenRow, recordsOf } from '../figures/series.js';
@@ -13,7 +10,8 @@ import { downloadFormats } from '../view.js';
 
 export { ExportError, toCsv };
 
-export const EXPORT_FORMATS = ['csv', 'npy', 'vtp', 'h5', 'png', 'json'] as const;
+/** The landscape formats of core/export's table, then what only the viewer offers: a picture and the raw JSON. */
+export const EXPORT_FORMATS = [...LANDSCAPE_FORMAT_NAMES, 'png', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportedFile {
@@ -33,19 +31,18 @@ export async function exportRun(run: LoadedRun, format: string, name: string): P
   const r = run.kind === 'train' ? run.train : run.result;
   if (!r) throw new ExportError(`${run.found.dir}: no result to export yet`);
   if (format === 'json') return file(JSON.stringify(r, null, 1), 'application/json', 'json');
-  const landscapeFile = async (l: Landscape): Promise<ExportedFile> => (format === 'csv' ? file(landscapeCsv(l), 'text/csv', 'csv')
-    : format === 'npy' ? file(landscapeNpy(l), 'application/octet-stream', 'npy')
-      : format === 'h5' ? file(await h5Bytes(l, run), 'application/x-hdf5', 'h5') : file(landscapeVtp(l), 'application/xml', 'vtp'));
+  const landscapeFile = async (f: LandscapeFormatName, l: Landscape): Promise<ExportedFile> => (
+    file(await landscapeBytes(f, l, h5OptionsOf(run.config, l)), LANDSCAPE_FORMATS[f].contentType, LANDSCAPE_FORMATS[f].ext));
 
   if (isCurve(r)) {
     const c = curveData(r);
-    if (format !== 'png') return await landscapeFile({ kind: 'curve', lambdas: c.lambdas, loss: c.loss, accuracy: c.accuracy, lossStderr: c.lossStderr });
+    if (isLandscapeFormat(format)) return await landscapeFile(format, { kind: 'curve', lambdas: c.lambdas, loss: c.loss, accuracy: c.accuracy, lossStderr: c.lossStderr });
     const svg = await curvesPlot([{ label: c.direction ?? name, lambdas: c.lambdas, loss: c.loss.map((v) => v ?? NaN), accuracy: c.accuracy?.map((v) => v ?? NaN), type: c.type }], { title: `${name}: loss along ${c.direction ?? 'the direction'}` });
     return file(svgToPng(svg), 'image/png', 'png');
   }
   if (isSurface(r)) {
     const x = col(r, 'x') as number[], y = col(r, 'y') as number[];
-    if (format !== 'png') return await landscapeFile({ kind: 'surface', x, y, loss: flat(r, 'loss'), accuracy: flat(r, 'accuracy'), lossStderr: flat(r, 'lossStderr') });
+    if (isLandscapeFormat(format)) return await landscapeFile(format, { kind: 'surface', x, y, loss: flat(r, 'loss'), accuracy: flat(r, 'accuracy'), lossStderr: flat(r, 'lossStderr') });
     const svg = await contourPlot({ x, y, loss: (r['loss'] as (number | null)[][]).map((row) => row.map((v) => v ?? NaN)) }, { title: `${name}: loss surface` });
     return file(svgToPng(svg), 'image/png', 'png');
   }
@@ -74,14 +71,3 @@ export async function exportRun(run: LoadedRun, format: string, name: string): P
   throw new ExportError(`${run.found.dir}: no ${format.toUpperCase()} export for a '${run.kind}' run; available: ${downloadFormats(run).join(', ') || 'none'}`);
 }
 
-/** loss-landscape's HDF5 layout (core/export/hdf5.ts), as `terrain export` writes it; h5wasm writes files only. */
-async function h5Bytes(l: Landscape, run: LoadedRun): Promise<Buffer> {
-  const dir = mkdtempSync(join(tmpdir(), 'terrain-h5-'));
-  try {
-    const path = join(dir, 'result.h5');
-    await writeLandscapeH5(path, l, h5OptionsOf(run.config, l));
-    return readFileSync(path);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
