@@ -18,6 +18,7 @@ import { registerReport } from './report.js';
 import { registerReproduce } from './reproduce.js';
 import { registerResume } from './resume.js';
 import { registerServe } from './serve.js';
+import { registerSharpness } from './sharpness.js';
 import { registerTrain } from './train.js';
 import { registerWorker } from './worker.js';
 
@@ -31,6 +32,7 @@ export function registerCommands(program: Command): void {
   registerGmi(program);
   registerMine(program);
   registerLayers(program);
+  registerSharpness(program);
   registerConnect(program);
   registerPlane(program);
   registerClassify(program);

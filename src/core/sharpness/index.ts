@@ -4,3 +4,4 @@ export * from './epsilon-sharpness.js';
 export * from './random-directions.js';
 export * from './measures.js';
 export * from './blocks.js';
+export * from './table.js';
