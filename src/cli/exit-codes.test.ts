@@ -39,9 +39,8 @@ import { decodeSafetensors, encodeSafetensors } from '../ir/safetensors.js';
 import { loadCheckpoint } from '../ir/checkpoint.js';
 import { importOnnx } from '../ir/import/index.js';
 import { toOnnxBytes } from '../ir/onnx.js';
-import { attr, type Graph, type Node } from '../ir/graph.js';
 import { decodeWeights } from '../ir/weights/index.js';
-import { forgeArchive } from '../ir/weights/forge.js';
+import { deepJson as deep, fineGraph, HOSTILE_GRAPHS, mapProtoPt, rawSafetensors } from '../testing/hostile/files.js';
 import { loadDirection, saveDirection } from '../core/directions/io.js';
 import { gaussianNoise } from '../core/directions/gaussian.js';
 import { testLayout } from '../core/directions/fixture.js';
@@ -73,18 +72,6 @@ test('every bad-input class of every layer is an InputError (exit 2) and keeps i
 });
 
 const dir = mkdtempSync(join(tmpdir(), 'terrain-exit-'));
-const deep = (n: number): string => '['.repeat(n) + ']'.repeat(n);
-
-/** A safetensors file whose header is the given JSON text (and `data` after it). */
-function rawSafetensors(header: string, data = new Uint8Array(0)): Uint8Array {
-  const h = new TextEncoder().encode(header);
-  const out = new Uint8Array(8 + h.length + data.length);
-  new DataView(out.buffer).setBigUint64(0, BigInt(h.length), true);
-  out.set(h, 8);
-  out.set(data, 8 + h.length);
-  return out;
-}
-
 /** Fails unless f throws an input error (exit 2) whose message names `name`. */
 function badInput(f: () => unknown, name: string, re?: RegExp): void {
   assert.throws(f, (e: unknown) => {
@@ -123,40 +110,20 @@ test("a direction with a transposed shape or an entry named '__proto__' is bad i
   assert.deepEqual([...back.tensors.keys()], ['__proto__']);
 });
 
-function graphWith(nodes: Node[], outputs: string[]): Graph {
-  return {
-    name: 'g', opset: 13,
-    inputs: [{ name: 'x', dtype: 'float32', shape: ['N', 4] }],
-    outputs: outputs.map((name) => ({ name, dtype: 'float32', shape: ['N', 4] })),
-    nodes, initializers: new Map(),
-  };
-}
-const node = (name: string, op: string, inputs: string[], outputs: string[], attrs = {}): Node => ({ name, op, inputs, outputs, attrs });
-
 test('an ONNX model with a name defined twice, a duplicate output or an absurd Softmax axis is bad input naming the file', () => {
-  const cases: [Graph, RegExp][] = [
-    [graphWith([node('a', 'Relu', ['x'], ['y']), node('b', 'Relu', ['y'], ['y'])], ['y']), /node 'b' \(Relu\) defines 'y', which is already the output of node 'a'/],
-    [graphWith([node('a', 'Relu', ['x'], ['y'])], ['y', 'y']), /graph output 'y' is listed twice/],
-    [graphWith([node('s', 'Softmax', ['x'], ['y'], { axis: attr.int(727379968) })], ['y']), /node 's' \(Softmax\): axis 727379968 is outside \[-2, 1\] for its rank-2 input 'x'/],
-    [graphWith([node('r', 'Relu', ['x'], ['h']), node('s', 'Softmax', ['h'], ['y'], { axis: attr.int(-727379968) })], ['y']), /axis -727379968 is outside \[-64, 63\]/],
-  ];
-  for (const [g, re] of cases) badInput(() => importOnnx(toOnnxBytes(g), 'hostile.onnx'), 'hostile.onnx', re);
+  for (const { graph, problem } of Object.values(HOSTILE_GRAPHS)) badInput(() => importOnnx(toOnnxBytes(graph()), 'hostile.onnx'), 'hostile.onnx', problem);
   // A valid model still imports.
-  importOnnx(toOnnxBytes(graphWith([node('s', 'Softmax', ['x'], ['y'], { axis: attr.int(-1) })], ['y'])), 'fine.onnx');
+  importOnnx(toOnnxBytes(fineGraph()), 'fine.onnx');
 });
 
 test("a .pt pickle that builds an object with a Map as its prototype is bad input naming the file", () => {
-  const su = (s: string): number[] => [0x8c, s.length, ...new TextEncoder().encode(s)];
-  const g = (s: string): number[] => [0x63, ...new TextEncoder().encode(s)]; // GLOBAL 'module\nname\n'
-  // foo.Bar() with BUILD state {'__proto__': OrderedDict()}: the object then passes `instanceof Map`.
-  const pickle = new Uint8Array([0x80, 2, ...g('foo\nBar\n'), 0x29, 0x81, 0x7d, ...su('__proto__'), ...g('collections\nOrderedDict\n'), 0x29, 0x52, 0x73, 0x62, 0x2e]);
-  badInput(() => decodeWeights(forgeArchive(pickle, {}), 'proto.pt'), 'proto.pt');
+  badInput(() => decodeWeights(mapProtoPt(), 'proto.pt'), 'proto.pt');
 });
 
 test('the CLI maps them to exit 2 with one line naming the file', () => {
   const main = fileURLToPath(new URL('./main.js', import.meta.url));
   const onnx = join(dir, 'softmax.onnx');
-  writeFileSync(onnx, toOnnxBytes(graphWith([node('s', 'Softmax', ['x'], ['y'], { axis: attr.int(727379968) })], ['y'])));
+  writeFileSync(onnx, toOnnxBytes(HOSTILE_GRAPHS.softmaxAxis.graph()));
   const r = spawnSync(process.execPath, [main, 'eval', '--model', onnx, '--data', 'digits'], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, new RegExp(`^terrain: --model ${onnx}: node 's' \\(Softmax\\): axis 727379968 is outside`, 'm'));

@@ -3,30 +3,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileRefusedError, readRegularFile } from './read-file.js';
 import { readSafetensors } from './safetensors.js';
 import { readWeightsFile } from './weights/index.js';
 import { loadTfjsModel } from './tfjs/index.js';
+import { makeFifo, makeFolder, makeZeroLink } from '../testing/hostile/files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'terrain-special-'));
-const fifo = (name: string): string => {
-  const p = join(dir, name);
-  assert.equal(spawnSync('mkfifo', [p]).status, 0, 'mkfifo');
-  return p;
-};
-const zero = (name: string): string => {
-  const p = join(dir, name);
-  symlinkSync('/dev/zero', p);
-  return p;
-};
-const folder = (name: string): string => {
-  const p = join(dir, name);
-  mkdirSync(p);
-  return p;
-};
+const fifo = (name: string): string => makeFifo(join(dir, name));
+const zero = (name: string): string => makeZeroLink(join(dir, name));
+const folder = (name: string): string => makeFolder(join(dir, name));
 
 test('readRegularFile reads regular files and refuses FIFOs, devices, directories, missing and oversized files', () => {
   const ok = join(dir, 'ok.bin');
