@@ -5,6 +5,7 @@ import type { Spec, Mark } from 'vega';
 import { CONFIG, LOSS_SCHEME, titleBlock, type TitleOptions } from './theme.js';
 import { toGrid, nonFiniteNote, aspectHeight, checkUniform, type Surface, type Grid } from './grid.js';
 import { renderSvg } from './render.js';
+import { checkMask, maskLayer, type Mask } from './mask.js';
 
 export type LevelScale = 'linear' | 'log' | 'auto';
 
@@ -18,6 +19,8 @@ export interface ContourPlotOptions extends TitleOptions {
   levelScale?: LevelScale;
   width?: number;
   height?: number;
+  /** --refine: which points were measured; interpolated cells are greyed and hatched, measured nodes dotted. */
+  measured?: Mask;
 }
 
 /** Contour thresholds t₀ = min < t₁ < … < t_{L−1} < max, evenly spaced in value or in log value. */
@@ -42,6 +45,8 @@ export function contourSpec(surface: Surface, options: ContourPlotOptions): Spec
   const scale = resolveLevelScale(g, options.levelScale);
   const levels = options.levels ?? 16;
   const thresholds = g.max > g.min ? contourThresholds(g.min, g.max, levels, scale) : [g.min];
+  if (options.measured) checkMask(options.measured, g.nx, g.ny, 'contourPlot');
+  const mask = options.measured ? maskLayer(g.x, g.y, options.measured, { width, height }) : undefined;
   // d3-contour puts sample (i, j) at (i + 0.5, j + 0.5), rows downwards; map it onto the plot, y upwards.
   const sx = width / (g.nx - 1), sy = height / (g.ny - 1);
   const raster = {
@@ -51,28 +56,30 @@ export function contourSpec(surface: Surface, options: ContourPlotOptions): Spec
   const spec: Spec = {
     $schema: 'https://vega.github.io/schema/vega/v5.json',
     config: CONFIG, padding: 8, autosize: 'pad', width, height,
-    title: titleBlock(options, [`${thresholds.length} ${scale} levels`, ...nonFiniteNote(g)]),
+    title: titleBlock(options, [`${thresholds.length} ${scale} levels`, ...nonFiniteNote(g), ...(mask ? [mask.note] : [])]),
     data: [
       { name: 'raster', values: [{ grid: raster }] },
       { name: 'contours', source: 'raster', transform: [{ type: 'isocontour', field: 'grid', thresholds, smooth: true }] },
       { name: 'origin', values: originPoint(g) },
+      ...(mask?.data ?? []),
     ],
     scales: [
       { name: 'x', type: 'linear', domain: [g.x[0]!, g.x[g.nx - 1]!], range: 'width', zero: false, nice: false },
       { name: 'y', type: 'linear', domain: [g.y[0]!, g.y[g.ny - 1]!], range: 'height', zero: false, nice: false },
       { name: 'color', type: scale, domain: [thresholds[0]!, g.max], range: { scheme: LOSS_SCHEME }, zero: false },
+      ...(mask?.scales ?? []),
     ],
     axes: [
       { orient: 'bottom', scale: 'x', title: options.xLabel ?? 'α' },
       { orient: 'left', scale: 'y', title: options.yLabel ?? 'β' },
     ],
-    legends: [{ fill: 'color', type: 'gradient', title: options.colorLabel ?? 'loss', gradientLength: Math.min(height, 240) }],
+    legends: [{ fill: 'color', type: 'gradient', title: options.colorLabel ?? 'loss', gradientLength: Math.min(height, 240) }, ...(mask?.legends ?? [])],
     marks: [{
       type: 'group',
       name: 'plotArea',
       clip: true,
       encode: { enter: { width: { value: width }, height: { value: height } } },
-      marks: [contourShapes('contourFill', true), contourShapes('contourLines', false), ...originMarks()],
+      marks: [contourShapes('contourFill', true), contourShapes('contourLines', false), ...(mask?.marks ?? []), ...originMarks()],
     }],
   };
   return spec;

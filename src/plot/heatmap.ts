@@ -5,6 +5,7 @@ import { CONFIG, LOSS_SCHEME, titleBlock, type TitleOptions } from './theme.js';
 import { toGrid, nonFiniteNote, aspectHeight, type Surface } from './grid.js';
 import { resolveLevelScale, originPoint, originMarks, type LevelScale } from './contour.js';
 import { renderSvg } from './render.js';
+import { checkMask, maskLayer, type Mask } from './mask.js';
 
 export interface HeatmapPlotOptions extends TitleOptions {
   xLabel?: string;
@@ -14,6 +15,8 @@ export interface HeatmapPlotOptions extends TitleOptions {
   colorScale?: LevelScale;
   width?: number;
   height?: number;
+  /** --refine: which points were measured; interpolated cells are greyed and hatched, measured nodes dotted. */
+  measured?: Mask;
 }
 
 /** The Vega spec alone (for the web layer, or to inspect); heatmapPlot renders it. */
@@ -28,26 +31,30 @@ export function heatmapSpec(surface: Surface, options: HeatmapPlotOptions): Spec
     }
   }
   const scale = resolveLevelScale(g, options.colorScale);
+  if (options.measured) checkMask(options.measured, g.nx, g.ny, 'heatmapPlot');
+  const mask = options.measured ? maskLayer(g.x, g.y, options.measured, { width, height }) : undefined;
   const spec: Spec = {
     $schema: 'https://vega.github.io/schema/vega/v5.json',
     config: CONFIG, padding: 8, autosize: 'pad', width, height,
-    title: titleBlock(options, nonFiniteNote(g)),
-    data: [{ name: 'cells', values: cells }, { name: 'origin', values: originPoint(g) }],
+    title: titleBlock(options, [...nonFiniteNote(g), ...(mask ? [mask.note] : [])]),
+    data: [{ name: 'cells', values: cells }, { name: 'origin', values: originPoint(g) }, ...(mask?.data ?? [])],
     scales: [
       { name: 'x', type: 'linear', domain: [xEdges[0]!, xEdges[g.nx]!], range: 'width', zero: false, nice: false },
       { name: 'y', type: 'linear', domain: [yEdges[0]!, yEdges[g.ny]!], range: 'height', zero: false, nice: false },
       { name: 'color', type: scale, domain: [g.min, g.max], range: { scheme: LOSS_SCHEME }, zero: false },
+      ...(mask?.scales ?? []),
     ],
     axes: [
       { orient: 'bottom', scale: 'x', title: options.xLabel ?? 'α' },
       { orient: 'left', scale: 'y', title: options.yLabel ?? 'β' },
     ],
-    legends: [{ fill: 'color', type: 'gradient', title: options.colorLabel ?? 'loss', gradientLength: Math.min(height, 240) }],
+    legends: [{ fill: 'color', type: 'gradient', title: options.colorLabel ?? 'loss', gradientLength: Math.min(height, 240) }, ...(mask?.legends ?? [])],
     marks: [
       { type: 'rect', name: 'heatCells', from: { data: 'cells' }, encode: { enter: {
         x: { scale: 'x', field: 'x0' }, x2: { scale: 'x', field: 'x1' }, y: { scale: 'y', field: 'y0' }, y2: { scale: 'y', field: 'y1' },
         fill: { scale: 'color', field: 'loss' }, stroke: { scale: 'color', field: 'loss' }, strokeWidth: { value: 0.3 },
       } } },
+      ...(mask?.marks ?? []),
       ...originMarks(),
     ],
   };

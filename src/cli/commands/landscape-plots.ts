@@ -16,17 +16,26 @@ export async function writeLandscapePlots(dir: string, result: CurveResult | Sur
     const p = await writePlot(join(dir, name), svg);
     written.push(p.png);
   };
+  // --tolerance results carry per-point errors (error bars, maps of samples and error); --refine results a mask of
+  // measured points (interpolated regions greyed and hatched, measured nodes marked).
   if (result.kind === 'curve') {
     await save('curve', await curvesPlot(
-      [{ label: result.direction, lambdas: result.lambdas, loss: result.loss, accuracy: result.accuracy, type: result.type }],
+      [{ label: result.direction, lambdas: result.lambdas, loss: result.loss, accuracy: result.accuracy, type: result.type, stderr: result.lossSampleStderr, measured: result.measured }],
       { title: `Loss along ${result.direction}`, subtitle },
     ));
   } else {
     const surface = { x: result.x, y: result.y, loss: result.loss };
     const title = `x: ${result.directions[0]} · y: ${result.directions[1]}`;
-    await save('contour', await contourPlot(surface, { title, subtitle: `${subtitle} · cos(x,y)=${result.cosineXY.toFixed(3)}` }));
-    await save('heatmap', await heatmapPlot(surface, { title, subtitle }));
+    const measured = result.measured;
+    await save('contour', await contourPlot(surface, { title, subtitle: `${subtitle} · cos(x,y)=${result.cosineXY.toFixed(3)}`, measured }));
+    await save('heatmap', await heatmapPlot(surface, { title, subtitle, measured }));
     await save('surface3d', await surface3dPlot(surface, { title, subtitle }));
+    const map = async (name: string, values: number[][] | undefined, what: string, label: string, note = ''): Promise<void> => {
+      // A map of a diverged surface's errors may have nothing finite to colour: it is left out, the run is not.
+      if (values && values.some((row) => row.some(Number.isFinite))) await save(name, await heatmapPlot({ x: result.x, y: result.y, loss: values }, { title: `${what} · ${title}`, subtitle: `${subtitle}${note}`, colorLabel: label, colorScale: 'linear' }));
+    };
+    await map('samples', result.samples, 'Samples used', 'samples');
+    await map('stderr', result.lossSampleStderr, 'Standard error reached', 'standard error', result.adaptive ? ` · target ${result.adaptive.target.toPrecision(3)}` : '');
   }
   return written;
 }

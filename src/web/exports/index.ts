@@ -37,13 +37,15 @@ export async function exportRun(run: LoadedRun, format: string, name: string): P
   if (isCurve(r)) {
     const c = curveData(r);
     if (isLandscapeFormat(format)) return await landscapeFile(format, { kind: 'curve', lambdas: c.lambdas, loss: c.loss, accuracy: c.accuracy, lossStderr: c.lossStderr });
-    const svg = await curvesPlot([{ label: c.direction ?? name, lambdas: c.lambdas, loss: c.loss.map((v) => v ?? NaN), accuracy: c.accuracy?.map((v) => v ?? NaN), type: c.type }], { title: `${name}: loss along ${c.direction ?? 'the direction'}` });
+    const svg = await curvesPlot([{ label: c.direction ?? name, lambdas: c.lambdas, loss: c.loss.map((v) => v ?? NaN), accuracy: c.accuracy?.map((v) => v ?? NaN), type: c.type, stderr: c.lossSampleStderr?.map((v) => v ?? NaN), measured: c.measured?.map((m) => m !== false) }], { title: `${name}: loss along ${c.direction ?? 'the direction'}` });
     return file(svgToPng(svg), 'image/png', 'png');
   }
   if (isSurface(r)) {
     const x = col(r, 'x') as number[], y = col(r, 'y') as number[];
     if (isLandscapeFormat(format)) return await landscapeFile(format, { kind: 'surface', x, y, loss: flat(r, 'loss'), accuracy: flat(r, 'accuracy'), lossStderr: flat(r, 'lossStderr') });
-    const svg = await contourPlot({ x, y, loss: (r['loss'] as (number | null)[][]).map((row) => row.map((v) => v ?? NaN)) }, { title: `${name}: loss surface` });
+    const m = r['measured'];
+    const measured = Array.isArray(m) && m.length === y.length && m.every((row) => Array.isArray(row) && row.length === x.length) ? (m as unknown[][]).map((row) => row.map((v) => v !== false)) : undefined;
+    const svg = await contourPlot({ x, y, loss: (r['loss'] as (number | null)[][]).map((row) => row.map((v) => v ?? NaN)) }, { title: `${name}: loss surface`, measured });
     return file(svgToPng(svg), 'image/png', 'png');
   }
   const eig = col(r, 'eigenvalues'), d = isObject(r['density']) ? r['density'] : undefined;
