@@ -55,6 +55,7 @@ async function connectCommand(flags: ConnectFlags): Promise<void> {
   const steps = stepsPerEpoch(train.count, flags.batch, hasBn) * flags.epochs;
   let bar = out.progress('connect: train', steps);
   const t0 = Date.now();
+  let first: number | undefined;
   let evalBar: ReturnType<typeof out.progress> | undefined;
   const t1 = { at: 0 };
   const { result: r, resumedEpochs, dir } = await runConnect({
@@ -62,11 +63,16 @@ async function connectCommand(flags: ConnectFlags): Promise<void> {
     data: { source: d.source, normalize: d.normalize, samples: flags.samples ?? null, dataSeed: flags.dataSeed },
     config: { curve: flags.curve, bends: flags.bends, epochs: flags.epochs, batch: flags.batch, lr: flags.lr, optimizer, schedule: flags.schedule, seed: flags.seed, threads: flags.threads },
     info: { command: ['terrain', ...commandLine()], cwd: process.cwd(), version: VERSION, started: new Date().toISOString() },
-    onStep: (s, total) => bar.update(s, ((Date.now() - t0) / s) * (total - s)),
+    onStep: (s, total) => {
+      // A resumed run starts past its finished epochs: the ETA counts only the steps taken here.
+      first ??= s - 1;
+      bar.update(s, ((Date.now() - t0) / (s - first)) * (total - s));
+    },
     onEpoch: (e) => {
       bar.stop();
       out.say(`epoch ${e.epoch}/${flags.epochs}: loss along the curve ${e.loss.toFixed(4)}, accuracy ${(100 * e.accuracy).toFixed(2)}% (t ~ U(0,1) per step, ${e.seconds.toFixed(1)} s)`);
-      bar = out.progress('connect: train', steps);
+      // A terminal's bar is redrawn below the epoch line; a log keeps one reporter (a line every 10 s).
+      if (process.stderr.isTTY) bar = out.progress('connect: train', steps);
     },
     onPoint: (done, total) => {
       if (!evalBar) { bar.stop(); evalBar = out.progress('connect: evaluate', total); t1.at = Date.now(); }

@@ -10,7 +10,7 @@ import { ConnectError } from './errors.js';
 import { evaluatePaths, type PathName, type PathValues } from './evaluate.js';
 import { curvePoint, initialBends, linePoint, tGrid } from './geometry.js';
 import { bendFile, loadState, readBnStats, saveBends, saveState, statsKey, writeBnStats } from './state.js';
-import { bendViews, stepsPerEpoch, trainCurve, type CurveEpoch, type CurveState, type CurveTrainConfig } from './train.js';
+import { bendViews, trainCurve, type CurveEpoch, type CurveState, type CurveTrainConfig } from './train.js';
 
 export interface ConnectJob {
   from: LoadedModel;
@@ -27,6 +27,7 @@ export interface ConnectJob {
   bnBatches: number;
   outDir: string;
   info: Record<string, unknown>;
+  /** Optimizer steps done over the whole run (a resumed run starts past the finished epochs' steps) and their total. */
   onStep?: (step: number, total: number) => void;
   onEpoch?: (e: CurveEpoch) => void;
   onPoint?: (done: number, total: number) => void;
@@ -77,10 +78,9 @@ export async function runConnect(job: ConnectJob): Promise<{ result: ConnectResu
     const meta = { connect: { from: identity.from.path, to: identity.to.path, curve: cfg.curve, bends: cfg.bends, dir: resolve(run.dir) } };
     if (state.epoch === 0) saveBends(run.dir, from.model, from.theta, state, meta);
     if (state.epoch < cfg.epochs) {
-      const perEpoch = stepsPerEpoch(job.train.count, cfg.batch, hasBn);
       state = await trainCurve({
         model: from.model, a: from.theta, b: to.theta, buffers: from.buffers, train: job.train, config: cfg, state,
-        onStep: job.onStep && ((s, total) => job.onStep!(s - resumedEpochs * perEpoch, total - resumedEpochs * perEpoch)),
+        onStep: job.onStep,
         onEpoch: async (s) => {
           saveState(run.dir, s, cfg.bends);
           saveBends(run.dir, from.model, from.theta, s, meta);
