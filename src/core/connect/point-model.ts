@@ -33,7 +33,7 @@ interface ConnectIdentity {
 
 function readIdentity(dir: string, arg: string, flag: string): ConnectIdentity {
   const path = join(dir, RUN_FILE);
-  if (!existsSync(path)) throw new ConnectError(`${flag} ${arg}: ${path} not found; DIR@t=T takes the --out directory of terrain connect`);
+  if (!existsSync(path)) throw new ConnectError(`${flag} ${arg}: ${path} not found; ${flag === '--model' ? 'DIR@t=T' : flag} takes the --out directory of terrain connect`);
   let cfg: { kind?: string; identity?: ConnectIdentity };
   try {
     cfg = JSON.parse(readFileSync(path, 'utf8')) as typeof cfg;
