@@ -46,6 +46,7 @@ interface MineFlags {
   json?: boolean;
   plots: boolean;
   out: string;
+  params?: string;
 }
 
 function objectiveOf(flags: MineFlags): { objective: Objective; identity: Record<string, unknown> } {
@@ -74,6 +75,8 @@ function objectiveOf(flags: MineFlags): { objective: Objective; identity: Record
 
 export async function mineCommand(flags: MineFlags): Promise<void> {
   const out = makeOutput(!!flags.json);
+  // The optimiser's norm constraint (core/mine/constraint.ts) has no parameter subset yet: refuse rather than mine every tensor.
+  if (flags.params !== undefined) throw new UsageError(`--params '${flags.params}' does not work with terrain mine yet (the mining constraint moves every tensor); mine over all parameters, or look at one block with terrain curve --params or terrain layers`);
   const { objective, identity } = objectiveOf(flags);
   const judgeRange: Range = flags.judgeRange
     ? parseRange(flags.judgeRange, '--judge-range')
@@ -206,6 +209,7 @@ export function registerMine(program: Command): void {
     .option('--batch <n>', 'evaluation batch size of the judging curves', intOption('--batch', 1), 256);
   addRuntimeOptions(cmd)
     .option('--no-plots', 'skip the SVG/PNG figures')
+    .option('--params <regex>', 'not supported by mine yet (refused, exit 2); see curve --params')
     .requiredOption('--out <dir>', 'run directory (created, or resumed when it holds the same run)')
     .action(mineCommand);
 }
