@@ -18,8 +18,9 @@ import { VERSION } from '../version.js';
 import { eigenvectorProvider } from './eigen-provider.js';
 import { gradientProvider } from './gradient-provider.js';
 import { directionContext } from './landscape.js';
+import { addToleranceOptions, toleranceOptions, toleranceRecord, type ToleranceFlags } from './tolerance-options.js';
 
-interface ExplainFlags extends DataOptions {
+interface ExplainFlags extends DataOptions, ToleranceFlags {
   weights?: string;
   model: string;
   direction: string;
@@ -42,7 +43,8 @@ export function registerExplain(program: Command): void {
     .option('--hvp <method>', 'exact (default) | fd', choiceOption('--hvp', HVP_METHODS), 'exact')
     .option('--hessian <dir>', 'a terrain hessian output directory for eigen:K directions')
     .option('--no-plots', 'skip the SVG/PNG figures')
-    .requiredOption('--out <dir>', 'output directory (the measured curve goes to OUT/measured)')
+    .requiredOption('--out <dir>', 'output directory (the measured curve goes to OUT/measured)');
+  addToleranceOptions(cmd, 'the measured curve', true)
     .action(async (flags: ExplainFlags) => explain(flags));
 }
 
@@ -53,10 +55,11 @@ async function explain(flags: ExplainFlags): Promise<void> {
   const data = prepareData(flags, m);
   checkCompatible(m, data);
   const loss = data.loss && data.loss.name !== 'cross-entropy' ? data.loss : undefined;
+  const adaptive = toleranceOptions(flags, loss?.name);
   const [dir] = await resolveDirections([flags.direction], directionContext(m, gradientProvider(m, data.batches, flags.threads, loss), eigenvectorProvider(m, data.batches, flags.hessian, flags.threads, loss)));
   const run = await RunDir.open(flags.out, {
     kind: 'explain',
-    identity: { model: { path: m.path, sha256: m.hash, arch: m.model.spec.arch }, data: data.selection, batchSize: flags.batch, direction: dir!.spec, range: flags.range, hvp: flags.hvp, bn: 'eval' },
+    identity: { model: { path: m.path, sha256: m.hash, arch: m.model.spec.arch }, data: data.selection, batchSize: flags.batch, direction: dir!.spec, range: flags.range, hvp: flags.hvp, bn: 'eval', ...toleranceRecord(flags) },
     info: { command: ['terrain', 'explain', ...commandLine()], version: VERSION, started: new Date().toISOString(), cwd: process.cwd() },
   });
 
@@ -73,6 +76,7 @@ async function explain(flags: ExplainFlags): Promise<void> {
     measured = await runLandscape({
       kind: 'curve', model: m, data: data.selection, batches: data.batches, batchSize: flags.batch, directions: [dir!], bufferDeltas: [undefined],
       bn: 'eval', ranges: [range], outDir: join(flags.out, 'measured'), threads: flags.threads, ...(loss ? { loss } : {}),
+      ...(adaptive ? { adaptive } : {}), ...(flags.refine ? { refine: flags.refine } : {}),
       info: { command: ['terrain', 'explain', ...commandLine()], version: VERSION, started: new Date().toISOString(), cwd: process.cwd() },
       onProgress: (p) => bar.update(p.done, p.etaMs),
     });
@@ -87,6 +91,10 @@ async function explain(flags: ExplainFlags): Promise<void> {
     terms: { loss0: terms.loss, accuracy0: terms.accuracy, slope: terms.slope, curvature: terms.curvature, directionNorm2: terms.directionNorm2, gradientNorm: terms.gradientNorm },
     lambdas: cmp.lambdas, measured: cmp.measured, predicted: cmp.predicted, relativeError: cmp.relativeError,
     errorByRadius: cmp.byRadius, maxRelativeErrorWithin0_1: within01, measuredType: curve.type,
+    // --tolerance: the measured curve's errors and how sure its type is; --refine: which points were measured.
+    ...toleranceRecord(flags),
+    ...(curve.lossSampleStderr ? { measuredStderr: curve.lossSampleStderr, samples: curve.samples, typeConfidence: curve.typeConfidence, uncertain: curve.uncertain } : {}),
+    ...(curve.measured ? { measuredMask: curve.measured, interpolationBound: curve.interpolationBound } : {}),
   };
   await run.writeResult(result);
 
@@ -105,7 +113,7 @@ async function explain(flags: ExplainFlags): Promise<void> {
       ], { title: `Second-order prediction error — ${dir!.spec}`, subtitle, xLabel: '|λ|', yLabel: 'relative error (log)', logY: true }))).png);
     }
   }
-  out.say(`${dir!.spec}: L0 ${terms.loss.toPrecision(6)}, gᵀε ${terms.slope.toPrecision(4)}, εᵀHε ${terms.curvature.toPrecision(4)} (‖ε‖ ${Math.sqrt(terms.directionNorm2).toPrecision(4)}); measured: ${curve.type}`);
+  out.say(`${dir!.spec}: L0 ${terms.loss.toPrecision(6)}, gᵀε ${terms.slope.toPrecision(4)}, εᵀHε ${terms.curvature.toPrecision(4)} (‖ε‖ ${Math.sqrt(terms.directionNorm2).toPrecision(4)}); measured: ${curve.type}${curve.uncertain === undefined ? '' : ` (confidence ${(100 * curve.typeConfidence!).toFixed(0)}%${curve.uncertain ? ', uncertain within its errors' : ''})`}`);
   for (const r of cmp.byRadius.filter((_, i, a) => i === a.length - 1 || i % Math.ceil(a.length / 5) === 0)) {
     out.say(`  |λ| ≤ ${r.radius.toPrecision(3)}: max relative error ${(100 * r.maxRelativeError).toFixed(3)}% (of the change: ${(100 * r.maxChangeError).toFixed(1)}%)`);
   }

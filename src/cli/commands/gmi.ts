@@ -15,8 +15,12 @@ import { makeOutput } from '../output.js';
 import { VERSION } from '../version.js';
 import { directionContext } from './landscape.js';
 import { PARAMS_HELP, paramsSelection } from './params-option.js';
+import { join } from 'node:path';
+import { runLandscape, type CurveResult } from '../../core/landscape/job.js';
+import type { MeasuredCurve } from '../../core/explain/gmi.js';
+import { addToleranceOptions, toleranceOptions, toleranceRecord, type ToleranceFlags } from './tolerance-options.js';
 
-interface GmiFlags extends DataOptions {
+interface GmiFlags extends DataOptions, ToleranceFlags {
   weights?: string;
   model: string;
   directions: number;
@@ -45,8 +49,9 @@ export function registerGmi(program: Command): void {
     .option('--hvp <method>', 'exact (default) | fd', choiceOption('--hvp', HVP_METHODS), 'exact')
     .option('--params <regex>', `${PARAMS_HELP}; tr(H)/P is then the subset's block`)
     .option('--no-plots', 'skip the SVG/PNG figures')
-    .requiredOption('--out <dir>', 'output directory')
+    .requiredOption('--out <dir>', 'output directory (with --tolerance/--refine each curve is a curve run in OUT/curves/K)')
     .action(async (flags: GmiFlags) => gmi(flags));
+  addToleranceOptions(cmd, 'each curve', true);
 }
 
 async function gmi(flags: GmiFlags): Promise<void> {
@@ -59,28 +64,41 @@ async function gmi(flags: GmiFlags): Promise<void> {
   const data = prepareData(flags, m);
   checkCompatible(m, data);
   const loss = data.loss && data.loss.name !== 'cross-entropy' ? data.loss : undefined;
+  const adaptive = toleranceOptions(flags, loss?.name);
   const specs = Array.from({ length: flags.directions }, (_, i) => `gaussian:norm=${flags.norm}:seed=${flags.seed + i}`);
   const params = paramsSelection(m.theta.layout, flags.params);
   const dirs = await resolveDirections(specs, { ...directionContext(m), params });
   const run = await RunDir.open(flags.out, {
     kind: 'gmi',
-    identity: { model: { path: m.path, sha256: m.hash, arch: m.model.spec.arch }, data: data.selection, batchSize: flags.batch, directions: dirs.map((d) => d.spec), range: flags.range, traceSamples: flags.traceSamples, seed: flags.seed, hvp: flags.hvp, bn: 'eval', ...(params ? { params: params.pattern } : {}) },
+    identity: { model: { path: m.path, sha256: m.hash, arch: m.model.spec.arch }, data: data.selection, batchSize: flags.batch, directions: dirs.map((d) => d.spec), range: flags.range, traceSamples: flags.traceSamples, seed: flags.seed, hvp: flags.hvp, bn: 'eval', ...(params ? { params: params.pattern } : {}), ...toleranceRecord(flags) },
     info: { command: ['terrain', 'gmi', ...commandLine()], version: VERSION, started: new Date().toISOString(), cwd: process.cwd() },
   });
   const op = await modelHessian(m, data.batches, { method: flags.hvp, bn: 'eval', threads: flags.threads, loss, params: flags.params });
   const total = flags.directions * (lambdas.length + 1) + flags.traceSamples;
   const bar = out.progress('gmi', total);
   const t0 = Date.now();
+  // --tolerance/--refine: each curve is an ordinary (resumable) curve run at the stated error, typed with paired errors.
+  const info = { command: ['terrain', 'gmi', ...commandLine()], version: VERSION, started: new Date().toISOString(), cwd: process.cwd() };
+  const measure = adaptive || flags.refine ? async (_d: unknown, k: number): Promise<MeasuredCurve> => {
+    const { result: c } = await runLandscape({
+      kind: 'curve', model: m, data: data.selection, batches: data.batches, batchSize: flags.batch, directions: [dirs[k]!], bufferDeltas: [undefined],
+      bn: 'eval', ranges: [parseRange(flags.range, '--range')], outDir: join(flags.out, 'curves', String(k)), threads: flags.threads, ...(loss ? { loss } : {}),
+      ...(adaptive ? { adaptive } : {}), ...(flags.refine ? { refine: flags.refine } : {}), info,
+    });
+    const r = c as CurveResult;
+    return { loss: r.loss, type: r.type, lossSampleStderr: r.lossSampleStderr, samples: r.samples, typeConfidence: r.typeConfidence, uncertain: r.uncertain };
+  } : undefined;
   let result;
   try {
     result = await gmiAnalysis(m, data.batches, op, {
-      directions: dirs, lambdas: zeroed, traceSamples: flags.traceSamples, seed: flags.seed, threads: flags.threads, loss,
+      directions: dirs, lambdas: zeroed, ...(measure ? { measure } : {}), traceSamples: flags.traceSamples, seed: flags.seed, threads: flags.threads, loss,
       onProgress: (done) => bar.update(done, ((Date.now() - t0) / done) * (total - done)),
     });
   } finally {
     bar.stop();
     await op.dispose();
   }
+  result = { ...result, ...toleranceRecord(flags) };
   await run.writeResult(result);
 
   const plots: string[] = [];
@@ -96,7 +114,7 @@ async function gmi(flags: GmiFlags): Promise<void> {
     plots.push((await writePlot(run.path('gmi-curvature'), await curvesPlot(series, { title: 'Normalised curvature of the Gaussian directions', subtitle, xLabel: 'rank', yLabel: 'curvature' }))).png);
   }
   const k = result.normalisedCurvature;
-  out.say(`v-basin fraction: ${(100 * result.vBasinFraction).toFixed(0)}% measured (${Object.entries(result.typeCounts).map(([t, c]) => `${t} ${c}`).join(', ')}), ${(100 * result.predictedVBasinFraction).toFixed(0)}% predicted by the second-order expansion`);
+  out.say(`v-basin fraction: ${(100 * result.vBasinFraction).toFixed(0)}% measured (${Object.entries(result.typeCounts).map(([t, c]) => `${t} ${c}`).join(', ')}), ${(100 * result.predictedVBasinFraction).toFixed(0)}% predicted by the second-order expansion${result.uncertainCurves !== undefined ? `; ${result.uncertainCurves} of ${result.directions.length} types uncertain within their errors (--tolerance)` : ''}`);
   out.say(`εᵀHε/‖ε‖²: mean ${k.mean.toExponential(3)} ± ${k.stderr.toExponential(2)}, range [${k.min.toExponential(2)}, ${k.max.toExponential(2)}], ${(100 * k.positiveFraction).toFixed(0)}% positive`);
   if (result.traceOverP) out.say(`tr(H)/P = ${result.traceOverP.mean.toExponential(3)} ± ${result.traceOverP.stderr.toExponential(2)} (tr(H) = ${result.trace!.mean.toPrecision(5)}, P = ${result.parameters.toLocaleString('en')})`);
   out.say(`results in ${run.path('result.json')}${plots.length ? `, figures: ${plots.join(', ')}` : ''}`);

@@ -12,6 +12,7 @@ import type { DataSelection } from '../../core/landscape/job.js';
 import { UsageError } from '../errors.js';
 import { makeOutput } from '../output.js';
 import { VERSION } from '../version.js';
+import { addToleranceOptions, toleranceOptions, type ToleranceFlags } from './tolerance-options.js';
 
 interface MineFlags {
   model: string;
@@ -47,6 +48,10 @@ interface MineFlags {
   plots: boolean;
   out: string;
   params?: string;
+  tolerance?: ToleranceFlags['tolerance'];
+  refine?: ToleranceFlags['refine'];
+  minSamples?: number;
+  sampleSeed?: number;
 }
 
 function objectiveOf(flags: MineFlags): { objective: Objective; identity: Record<string, unknown> } {
@@ -97,6 +102,7 @@ export async function mineCommand(flags: MineFlags): Promise<void> {
   if (choice.name === 'token-cross-entropy') throw new UsageError('--loss token-cross-entropy does not work with terrain mine yet (its partitions are stratified by one class label per sample)');
   checkCompatible(m, data.mining.dataset, '--data', true);
   const loss = choice.name === 'cross-entropy' ? undefined : choice;
+  const adaptive = toleranceOptions(flags, choice.name);
   // The loss is part of every selection, so of the run's identity and of each judged curve's.
   const withLoss = <T extends { selection: DataSelection }>(d: T): T => ({ ...d, selection: { ...d.selection, loss: choice.name } });
   if (data.mining.dataset.count < flags.mineBatch) throw new UsageError(`--mine-batch ${flags.mineBatch}: the mining data has only ${data.mining.dataset.count} samples`);
@@ -115,6 +121,7 @@ export async function mineCommand(flags: MineFlags): Promise<void> {
     res = await runMining({
       model: m, objective, objectiveIdentity: identity, constraint: { norm: flags.norm, biasBn: flags.biasBn },
       mining: withLoss(data.mining), heldOut: withLoss(data.heldOut), inSample: data.inSample && withLoss(data.inSample), seeds, ...(loss ? { loss } : {}),
+      ...(adaptive ? { adaptive } : {}), ...(flags.refine ? { refine: flags.refine } : {}),
       config: { steps: flags.steps, lr: flags.lr, schedule: flags.schedule, checkpointEvery: flags.checkpointEvery, adam: DEFAULT_ADAM },
       batchSize: flags.mineBatch, evalBatchSize: flags.batch, judgeRange, outDir: flags.out, threads: flags.threads,
       info: { command: ['terrain', ...commandLine()], cwd: process.cwd(), version: VERSION, started: new Date().toISOString(), protocol: data.protocol },
@@ -146,7 +153,7 @@ export async function mineCommand(flags: MineFlags): Promise<void> {
 }
 
 function describe(o: SeedOutcome, target: string): string {
-  const verdict = o.success ? 'success' : `not ${target}`;
+  const verdict = o.success ? 'success' : o.type === target && o.uncertain ? `${target} only within its errors (confidence ${(100 * o.typeConfidence!).toFixed(0)}%)` : `not ${target}`;
   const inSample = o.inSampleType === null ? '' : `, on mining data: ${o.inSampleType}`;
   return `seed ${o.seed}: held-out ${o.type} (${verdict})${inSample}; objective ${o.finalObjective.toPrecision(3)} (mining batches), ${o.heldOutObjective.toPrecision(3)} (held-out); ${o.seconds.toFixed(1)} s`;
 }
@@ -207,6 +214,7 @@ export function registerMine(program: Command): void {
     .option('--loss <name>', `${LOSS_NAMES.join(' | ')} (default ${DEFAULT_LOSS}; docs/pytorch.md)`, choiceOption('--loss', LOSS_NAMES))
     .option('--judge-range <A:B:N>', 'judging grid (N ≥ 51; default: the shape\'s interval, 51 points)')
     .option('--batch <n>', 'evaluation batch size of the judging curves', intOption('--batch', 1), 256);
+  addToleranceOptions(cmd, 'the judging curves', true);
   addRuntimeOptions(cmd)
     .option('--no-plots', 'skip the SVG/PNG figures')
     .option('--params <regex>', 'not supported by mine yet (refused, exit 2); see curve --params')

@@ -15,10 +15,15 @@ import { choiceOption } from '../common.js';
 import { UsageError } from '../errors.js';
 import { makeOutput, type Output } from '../output.js';
 import { VERSION } from '../version.js';
+import { formatTolerance } from '../../core/landscape/adaptive.js';
+import { addToleranceOptions, toleranceOptions, type ToleranceFlags } from './tolerance-options.js';
 
-interface ReproduceFlags { out: string; quick?: boolean; budget?: BudgetName; settings?: string; report: boolean; json?: boolean }
+interface ReproduceFlags extends ToleranceFlags { out: string; quick?: boolean; budget?: BudgetName; settings?: string; report: boolean; json?: boolean }
 interface StepTime { step: string; setting: string; seconds: number; skipped: boolean }
-interface Curve { lambdas: number[]; loss: number[]; type: string }
+interface Curve { lambdas: number[]; loss: number[]; type: string; uncertain?: boolean }
+
+/** --tolerance passed on to the steps whose verdict is a curve type (gmi, the gradient and two-solution curves, mine). */
+let tolArgs: string[] = [];
 
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 
@@ -79,10 +84,11 @@ async function runSetting(s: Setting, b: Budget, root: string, steps: Steps, min
     const gmiDir = join(dir, `gmi-seed${seed}`);
     await steps.run(s.id, `gmi seed ${seed}`, join(gmiDir, 'result.json'), [
       'gmi', '--model', final(seed), ...dataArgs(s), '--directions', String(b.directions), '--seed', String(1000 * seed),
-      '--range', `-1:1:${b.gmiPoints}`, '--trace-samples', String(b.traceSamples), '--out', gmiDir,
+      '--range', `-1:1:${b.gmiPoints}`, '--trace-samples', String(b.traceSamples), ...tolArgs, '--out', gmiDir,
     ]);
-    const g = readJson<{ directions: { measuredType: string; normalisedCurvature: number; slope: number; curvature: number }[]; predictedVBasinFraction: number; traceOverP?: { mean: number; stderr: number } }>(join(gmiDir, 'result.json'));
+    const g = readJson<{ directions: { measuredType: string; normalisedCurvature: number; slope: number; curvature: number; uncertain?: boolean }[]; predictedVBasinFraction: number; traceOverP?: { mean: number; stderr: number } }>(join(gmiDir, 'result.json'));
     gmis.push({
+      ...(g.directions.some((d) => d.uncertain !== undefined) ? { uncertain: g.directions.map((d) => d.uncertain === true) } : {}),
       seed, types: g.directions.map((d) => d.measuredType), normalisedCurvatures: g.directions.map((d) => d.normalisedCurvature),
       slopes: g.directions.map((d) => d.slope), curvatures: g.directions.map((d) => d.curvature), predictedVBasinFraction: g.predictedVBasinFraction,
       ...(g.traceOverP ? { traceOverP: g.traceOverP } : {}),
@@ -123,7 +129,7 @@ async function runSetting(s: Setting, b: Budget, root: string, steps: Steps, min
       const curveDir = join(dir, `${name}-seed${seed}`);
       const curveRange = `${-h}:${h}:${b.points}`;
       await steps.run(s.id, `negative gradient at epoch ${s.earlyEpoch}, λ ${curveRange} seed ${seed}`, join(curveDir, 'result.json'), [
-        'curve', '--model', early, ...dataArgs(s), '--direction', 'gradient', '--range', curveRange, '--out', curveDir,
+        'curve', '--model', early, ...dataArgs(s), '--direction', 'gradient', '--range', curveRange, ...tolArgs, '--out', curveDir,
       ]);
       return readJson<Curve>(join(curveDir, 'result.json'));
     };
@@ -138,7 +144,7 @@ async function runSetting(s: Setting, b: Budget, root: string, steps: Steps, min
     }
     const i0 = gc.lambdas.findIndex((l) => Math.abs(l) < 1e-9);
     const iMin = gc.loss.indexOf(Math.min(...gc.loss));
-    grads.push({ seed, type: gc.type });
+    grads.push({ seed, type: gc.type, ...(gc.uncertain !== undefined ? { uncertain: gc.uncertain } : {}) });
     gradNotes.push(`seed ${seed}: ${wide.type} on [−1, 1]; on [−${fmt(half)}, ${fmt(half)}] L(0) ${fmt(gc.loss[i0] ?? NaN)} → min ${fmt(gc.loss[iMin]!)} at λ = ${fmt(gc.lambdas[iMin]!)}`);
   }
 
@@ -149,13 +155,13 @@ async function runSetting(s: Setting, b: Budget, root: string, steps: Steps, min
     // stays a network (with perturb, ResNet-20's extrapolated running variances collapse; docs/fashion-mnist.md).
     const twoDir = join(dir, `two-solutions-bn-recompute-seed${a}-seed${z}`);
     await steps.run(s.id, `seed ${a} → seed ${z} curve`, join(twoDir, 'result.json'), [
-      'curve', '--model', final(a), ...dataArgs(s), '--direction', `to:${final(z)}`, '--range', `-0.5:1.5:${b.points}`, '--bn', 'recompute', '--out', twoDir,
+      'curve', '--model', final(a), ...dataArgs(s), '--direction', `to:${final(z)}`, '--range', `-0.5:1.5:${b.points}`, '--bn', 'recompute', ...tolArgs, '--out', twoDir,
     ]);
     const tc = readJson<Curve>(join(twoDir, 'result.json'));
     const inside = tc.lambdas.map((l, i) => [l, tc.loss[i]!] as const).filter(([l]) => l >= 0 && l <= 1).map(([, v]) => v);
     const at = (x: number): number => tc.loss[tc.lambdas.reduce((bi, l, i) => (Math.abs(l - x) < Math.abs(tc.lambdas[bi]! - x) ? i : bi), 0)]!;
     const barrier = Math.max(...inside) - Math.max(at(0), at(1));
-    rows.push(twoSolutionsRow(s.id, [{ seed: a, type: tc.type }], `barrier between them ${fmt(barrier)} above the higher end (L = ${fmt(at(0))}, ${fmt(at(1))})`));
+    rows.push(twoSolutionsRow(s.id, [{ seed: a, type: tc.type, ...(tc.uncertain !== undefined ? { uncertain: tc.uncertain } : {}) }], `barrier between them ${fmt(barrier)} above the higher end (L = ${fmt(at(0))}, ${fmt(at(1))})`));
   } else {
     rows.push(notMeasuredRow(CLAIMS.twoSolutions, s.id, 'this budget trains one seed'));
   }
@@ -178,7 +184,7 @@ async function mineSetting(s: Setting, b: Budget, dir: string, model: string, st
     const mineSteps = s.mine?.steps[shape] ?? b.mine.steps;
     await steps.run(s.id, `mine ${shape}`, join(mineDir, 'result.json'), [
       'mine', '--model', model, '--data', s.data, ...(s.evalSamples ? ['--samples', String(s.evalSamples), '--judge-samples', String(s.evalSamples)] : []),
-      '--shape', shape, '--restarts', String(b.mine.restarts), '--steps', String(mineSteps), '--in-sample', String(s.evalSamples ?? 1000), ...tuned, '--out', mineDir,
+      '--shape', shape, '--restarts', String(b.mine.restarts), '--steps', String(mineSteps), '--in-sample', String(s.evalSamples ?? 1000), ...tuned, ...tolArgs, '--out', mineDir,
     ]);
     const r = readJson<{ seeds: { type: string; inSampleType: string | null; direction: string }[]; successes: number }>(join(mineDir, 'result.json'));
     mined.push({ shape, types: r.seeds.map((x) => x.type), successes: r.successes, inSampleTypes: r.seeds.map((x) => x.inSampleType) });
@@ -202,19 +208,19 @@ async function mineSetting(s: Setting, b: Budget, dir: string, model: string, st
   return [...rows, minedSurfacesRow(s.id, surfaces)];
 }
 
-function markdown(b: Budget, rows: readonly ClaimRow[], times: readonly StepTime[], wall: number, started: string): string {
+function markdown(b: Budget, rows: readonly ClaimRow[], times: readonly StepTime[], wall: number, started: string, tolerance?: string): string {
   const settings = b.settings.map((s) => `- **${s.id}**: ${s.arch} on ${s.data}${s.trainSamples ? ` (${s.trainSamples} training samples)` : ''}, ${s.epochs} epochs, batch ${s.batch}, lr ${s.lr}, weight decay ${s.weightDecay ?? 5e-4} (SGD momentum 0.9, cosine)${s.mine ? `; mining λ₀ ${s.mine.lambda0['w-peak']} / ${s.mine.lambda0['vvv-basin']} (w-peak / vvv-basin), minibatch ${s.mine.batch}, lr ${s.mine.lr['w-peak']} / ${s.mine.lr['vvv-basin']}` : ''}; landscape on ${s.evalSamples ? `${s.evalSamples} training samples` : 'the whole training split'}`).join('\n');
   const bySetting = new Map<string, number>();
   for (const t of times) bySetting.set(t.setting, (bySetting.get(t.setting) ?? 0) + t.seconds);
   return `# terrain reproduce — budget ${b.name}\n\nterrain ${VERSION}, started ${started}, wall time ${(wall / 60).toFixed(1)} min.\n` +
-    `Seeds ${b.seeds.join(', ')}; ${b.directions} Gaussian directions per model; ${b.points} points per curve; ${b.traceSamples} Hutchinson probes.\n\n${settings}\n\n` +
+    `Seeds ${b.seeds.join(', ')}; ${b.directions} Gaussian directions per model; ${b.points} points per curve; ${b.traceSamples} Hutchinson probes.${tolerance ? ` Curve types at --tolerance ${tolerance} (paired errors; an uncertain type counts against its claim).` : ''}\n\n${settings}\n\n` +
     `${claimsMarkdown(rows)}\n## How each verdict is decided\n\n${rulesMarkdown(rows)}\n## Step times\n\n| setting | step | seconds |\n|---|---|---|\n` +
     times.map((t) => `| ${t.setting} | ${t.step} | ${t.skipped ? 'done earlier' : t.seconds.toFixed(1)} |`).join('\n') +
     `\n\nPer setting: ${[...bySetting].map(([k, v]) => `${k} ${(v / 60).toFixed(1)} min`).join(', ')}.\n`;
 }
 
 export function registerReproduce(program: Command): void {
-  program.command('reproduce').description('re-derive the paper\'s claims (GMI, tr(H) > 0, MLI, w-basins, v-sides, mined shapes) with numbers: a markdown table, claims.json and an HTML report')
+  const cmd = program.command('reproduce').description('re-derive the paper\'s claims (GMI, tr(H) > 0, MLI, w-basins, v-sides, mined shapes) with numbers: a markdown table, claims.json and an HTML report')
     .requiredOption('--out <dir>', 'output directory (finished steps in it are reused)')
     .option('--quick', 'the quick budget: digits MLP and CNN only (same as --budget quick)')
     .option('--budget <name>', 'tiny (smoke test, seconds) | quick (digits, ≤ 15 min on 2 cores) | full (adds Fashion-MNIST MLP and ResNet-20)', choiceOption('--budget', BUDGETS))
@@ -222,6 +228,7 @@ export function registerReproduce(program: Command): void {
     .option('--no-report', 'skip the HTML report')
     .option('--json', 'print one JSON object as the last line of stdout')
     .action(async (flags: ReproduceFlags) => reproduce(flags));
+  addToleranceOptions(cmd, 'the curves whose types are verdicts (gmi, gradient and two-solution curves, mining\'s judging curves; MLI curves stay exhaustive)');
 }
 
 /** The budget restricted to the settings named in --settings (all of them when absent). */
@@ -239,6 +246,9 @@ function selectSettings(b: Budget, ids: string | undefined): Budget {
 async function reproduce(flags: ReproduceFlags): Promise<void> {
   const out = makeOutput(!!flags.json);
   const b = selectSettings(budgetOf(flags.budget ?? (flags.quick ? 'quick' : 'full')), flags.settings);
+  const adaptive = toleranceOptions(flags);
+  tolArgs = adaptive ? ['--tolerance', formatTolerance(adaptive.tolerance), '--min-samples', String(adaptive.minSamples), '--sample-seed', String(adaptive.seed)] : [];
+  const tolerance = adaptive ? { tolerance: formatTolerance(adaptive.tolerance), minSamples: adaptive.minSamples, permutationSeed: adaptive.seed } : undefined;
   mkdirSync(flags.out, { recursive: true });
   const started = new Date().toISOString();
   const t0 = Date.now();
@@ -248,9 +258,9 @@ async function reproduce(flags: ReproduceFlags): Promise<void> {
   out.say(`== terrain reproduce, budget ${b.name}: ${b.settings.map((s) => s.id).join(', ')}, seeds ${b.seeds.join(', ')} → ${flags.out}`);
   for (const s of b.settings) rows.push(...await runSetting(s, b, flags.out, steps, names.includes('mine')));
   const wall = (Date.now() - t0) / 1000;
-  const md = markdown(b, rows, steps.times, wall, started);
+  const md = markdown(b, rows, steps.times, wall, started, tolerance?.tolerance);
   writeFileSync(join(flags.out, 'REPRODUCTION.md'), md);
-  writeFileSync(join(flags.out, 'claims.json'), JSON.stringify({ kind: 'reproduce', version: VERSION, budget: b, started, wallSeconds: wall, rows, steps: steps.times }, null, 1) + '\n');
+  writeFileSync(join(flags.out, 'claims.json'), JSON.stringify({ kind: 'reproduce', version: VERSION, budget: b, ...(tolerance ? { tolerance } : {}), started, wallSeconds: wall, rows, steps: steps.times }, null, 1) + '\n');
   let report: string | undefined;
   if (flags.report && names.includes('report')) {
     report = join(flags.out, 'report.html');

@@ -22,8 +22,23 @@ export interface GmiOptions {
   /** --loss other than cross-entropy (the Hessian operator must use the same one). */
   loss?: LossChoice;
   classify?: ClassifyOptions;
+  /**
+   * Measures one direction's curve instead of evaluating every λ on all batches (--tolerance/--refine: a curve run at
+   * a stated error, its type decided with paired errors). Called with the direction and its position.
+   */
+  measure?: (direction: { spec: string; vector: ParamVector }, index: number) => Promise<MeasuredCurve>;
   /** Called after each unit of work: one curve point or one trace probe. */
   onProgress?: (done: number, total: number) => void;
+}
+
+/** A curve measured at a stated error: its losses, errors and type with the type's confidence. */
+export interface MeasuredCurve {
+  loss: number[];
+  type: string;
+  lossSampleStderr?: number[];
+  samples?: number[];
+  typeConfidence?: number;
+  uncertain?: boolean;
 }
 
 export interface GmiDirection {
@@ -37,6 +52,11 @@ export interface GmiDirection {
   predicted: number[];
   measuredType: string;
   predictedType: string;
+  /** --tolerance: per point the standard error and samples, and how sure the measured type is. */
+  lossSampleStderr?: number[];
+  samples?: number[];
+  typeConfidence?: number;
+  uncertain?: boolean;
 }
 
 export interface Summary { mean: number; stderr: number; min: number; max: number; positiveFraction: number }
@@ -52,6 +72,8 @@ export interface GmiResult {
   /** The same for the second-order predictions sampled on the same λ grid. */
   predictedVBasinFraction: number;
   typeCounts: Record<string, number>;
+  /** --tolerance: curves whose type flips within its error bars (counted in typeCounts by their nominal type). */
+  uncertainCurves?: number;
   normalisedCurvature: Summary;
   trace?: { mean: number; stderr: number; samples: number };
   /** tr(H)/P and its standard error. */
@@ -76,20 +98,30 @@ export async function gmiAnalysis(point: ModelPoint, batches: readonly LabeledBa
   for (const d of o.directions) {
     const t = await secondOrderTerms(op, d.vector);
     tick();
-    const loss: number[] = [];
-    for (const l of o.lambdas) {
-      const weights = toTensors(combine(point.theta, [[l, d.vector]]));
-      for (const [k, b] of point.buffers) weights.set(k, b);
-      loss.push((await evaluateWeights(point.model, weights, batches, { threads: o.threads, loss: o.loss })).loss);
-      tick();
+    let measured: MeasuredCurve;
+    if (o.measure) {
+      measured = await o.measure(d, directions.length);
+      for (let k = 0; k < o.lambdas.length; k++) tick();
+    } else {
+      const loss: number[] = [];
+      for (const l of o.lambdas) {
+        const weights = toTensors(combine(point.theta, [[l, d.vector]]));
+        for (const [k, b] of point.buffers) weights.set(k, b);
+        loss.push((await evaluateWeights(point.model, weights, batches, { threads: o.threads, loss: o.loss })).loss);
+        tick();
+      }
+      measured = { loss, type: classifyCurve(o.lambdas, loss, o.classify).type };
     }
+    const { loss } = measured;
     loss0 = loss[o.lambdas.indexOf(0)]!;
     const predicted = predictCurve(t, o.lambdas);
     directions.push({
       spec: d.spec, slope: t.slope, curvature: t.curvature, directionNorm2: t.directionNorm2,
       normalisedCurvature: t.curvature / t.directionNorm2, loss, predicted,
-      measuredType: classifyCurve(o.lambdas, loss, o.classify).type,
+      measuredType: measured.type,
       predictedType: classifyCurve(o.lambdas, predicted, o.classify).type,
+      ...(measured.lossSampleStderr ? { lossSampleStderr: measured.lossSampleStderr, samples: measured.samples } : {}),
+      ...(measured.typeConfidence !== undefined ? { typeConfidence: measured.typeConfidence, uncertain: measured.uncertain } : {}),
     });
   }
   const typeCounts: Record<string, number> = {};
@@ -99,6 +131,7 @@ export async function gmiAnalysis(point: ModelPoint, batches: readonly LabeledBa
     kind: 'gmi', lambdas: [...o.lambdas], loss0, parameters: op.size, directions,
     vBasinFraction: fraction((d) => d.measuredType), predictedVBasinFraction: fraction((d) => d.predictedType),
     typeCounts, normalisedCurvature: summarise(directions.map((d) => d.normalisedCurvature)),
+    ...(directions.some((d) => d.uncertain !== undefined) ? { uncertainCurves: directions.filter((d) => d.uncertain).length } : {}),
   };
   if (o.traceSamples > 0) {
     const tr = await hutchinsonTrace(op, { samples: o.traceSamples, rng: createRng(o.seed), progress: tick });

@@ -24,6 +24,7 @@ import { appendHistory, loadState, readHistory, rewriteHistory, saveState } from
 import { NormConstraint, type ConstraintOptions } from './constraint.js';
 import { checkJudgeRange, judgeDirection } from './judge.js';
 import { ModelProbe } from './model-probe.js';
+import { formatTolerance, type AdaptiveOptions, type Tolerance } from '../landscape/adaptive.js';
 import type { Objective } from './objectives.js';
 import { initialState, optimizeDirection, type HistoryEntry, type OptimizeConfig } from './optimize.js';
 
@@ -53,6 +54,9 @@ export interface MineJob {
   threads?: number;
   /** --loss other than cross-entropy: mined, judged and recorded (selections' loss) under it. */
   loss?: LossChoice;
+  /** --tolerance / --refine of the judging curves (judge.ts); recorded in the identity and the result. */
+  adaptive?: AdaptiveOptions;
+  refine?: Tolerance;
   info: Record<string, unknown>;
   onStep?: (seed: number, entry: HistoryEntry) => void;
   onSeed?: (outcome: SeedOutcome) => void;
@@ -63,7 +67,11 @@ export interface SeedOutcome {
   seed: number;
   /** Taxonomy type of the held-out curve: the verdict. */
   type: string;
+  /** Held-out type is the target and (with --tolerance) not uncertain within its errors. */
   success: boolean;
+  /** --tolerance: the share of redrawn held-out curves that keep the type, and whether it is below 0.9. */
+  typeConfidence?: number;
+  uncertain?: boolean;
   inSampleType: string | null;
   /** Mean minibatch objective over the last 10% of steps. */
   finalObjective: number;
@@ -97,6 +105,9 @@ export interface MineResult {
   successRate: number;
   /** The seed whose direction is OUT/direction.safetensors: the best held-out objective among successes, else overall. */
   best: { seed: number; success: boolean; direction: string } | null;
+  /** --tolerance / --refine of the judging curves, when given. */
+  tolerance?: { tolerance: string; minSamples: number; permutationSeed: number };
+  refine?: string;
 }
 
 export function seedDir(outDir: string, seed: number): string {
@@ -118,6 +129,8 @@ export async function runMining(job: MineJob): Promise<{ result: MineResult; run
     judge: formatRange(job.judgeRange),
     evalBatch: job.evalBatchSize,
     threads: job.threads ?? 0,
+    // Only runs with a stated error carry the keys, so earlier runs keep their identity.
+    ...toleranceIdentity(job),
   };
   const run = await RunDir.open(job.outDir, { kind: 'mine', identity, info: job.info });
   const resumed = run.finished.size;
@@ -148,18 +161,20 @@ export async function runMining(job: MineJob): Promise<{ result: MineResult; run
       const spec = `mined:${directionPath}`;
       const judged = (data: EvalData, sub: string): Promise<CurveResult> => judgeDirection({
         model, direction, spec, data: data.selection, batches: data.batches, batchSize: job.evalBatchSize, range: job.judgeRange,
-        outDir: join(dir, sub), threads: job.threads, loss: job.loss, info: { ...job.info, minedSeed: seed }, signal: job.signal,
+        outDir: join(dir, sub), threads: job.threads, loss: job.loss, adaptive: job.adaptive, refine: job.refine, info: { ...job.info, minedSeed: seed }, signal: job.signal,
       });
       const heldOut = await judged(job.heldOut, 'heldout');
       const inSample = job.inSample ? await judged(job.inSample, 'insample') : undefined;
       const history = readHistory(historyPath);
-      const success = heldOut.type === job.objective.target;
+      // A type that flips within its error bars is no success: the verdict must hold at the stated error.
+      const success = heldOut.type === job.objective.target && heldOut.uncertain !== true;
       saveDirection(directionPath, direction, {
         shape: job.objective.shape, seed: String(seed), heldOutType: heldOut.type, success: String(success),
         model: job.model.hash, constraint: JSON.stringify(job.constraint), probes: JSON.stringify(job.objective.probes),
       });
       const outcome: SeedOutcome = {
         seed, type: heldOut.type, success, inSampleType: inSample?.type ?? null,
+        ...(heldOut.typeConfidence !== undefined ? { typeConfidence: heldOut.typeConfidence, uncertain: heldOut.uncertain } : {}),
         finalObjective: tailMean(history.map((e) => e.objective), 0.1),
         heldOutObjective: job.objective.evaluate(job.objective.probes.map((l) => interpolate(heldOut.lambdas, heldOut.loss, l))).value,
         steps: state.step, seconds: history.reduce((s, e) => s + (e.ms ?? 0), 0) / 1000,
@@ -185,12 +200,20 @@ export async function runMining(job: MineJob): Promise<{ result: MineResult; run
   const result: MineResult = {
     kind: 'mine', shape: job.objective.shape, target: job.objective.target, probes: [...job.objective.probes],
     judgeRange: formatRange(job.judgeRange), lambdas: linspace(job.judgeRange), heldOut: job.heldOut.selection, mining: job.mining.selection,
-    seeds, successes, successRate: successes / seeds.length,
+    seeds, successes, successRate: successes / seeds.length, ...toleranceIdentity(job),
     best: best ? { seed: best.seed, success: best.success, direction: bestPath } : null,
   };
   await run.writeResult(result);
   run.close();
   return { result, run, resumed };
+}
+
+function toleranceIdentity(job: Pick<MineJob, 'adaptive' | 'refine'>): Record<string, unknown> {
+  const a = job.adaptive;
+  return {
+    ...(a ? { tolerance: { tolerance: formatTolerance(a.tolerance), minSamples: a.minSamples, permutationSeed: a.seed } } : {}),
+    ...(job.refine ? { refine: formatTolerance(job.refine) } : {}),
+  };
 }
 
 function pickBest(seeds: readonly SeedOutcome[]): SeedOutcome | undefined {

@@ -6,6 +6,7 @@ import type { LossChoice } from '../loss/choice.js';
 import type { LoadedModel } from '../model-file.js';
 import { cosine, norm, type ParamVector } from '../params.js';
 import type { Range } from '../runs/grid.js';
+import type { AdaptiveOptions, Tolerance } from '../landscape/adaptive.js';
 
 /** The judging grid needs this many points at least: fewer cannot tell three basins from noise (docs/taxonomy.md). */
 export const MIN_JUDGE_POINTS = 51;
@@ -23,6 +24,10 @@ export interface JudgeJob {
   threads?: number;
   /** --loss other than cross-entropy. */
   loss?: LossChoice;
+  /** --tolerance: the curve at a stated error, its type with paired errors (typeConfidence, uncertain). */
+  adaptive?: AdaptiveOptions;
+  /** --refine: a refined grid (points not measured are interpolated). */
+  refine?: Tolerance;
   info?: Record<string, unknown>;
   signal?: AbortSignal;
 }
@@ -42,6 +47,7 @@ export async function judgeDirection(job: JudgeJob): Promise<CurveResult> {
       info: { kind: 'mined', norm: norm(job.direction), rawNorm: norm(job.direction), thetaNorm: norm(theta), cosineToTheta: cosine(job.direction, theta) },
     }],
     bufferDeltas: [undefined], bn: 'eval', ranges: [job.range], outDir: job.outDir, threads: job.threads, ...(job.loss ? { loss: job.loss } : {}),
+    ...(job.adaptive ? { adaptive: job.adaptive } : {}), ...(job.refine ? { refine: job.refine } : {}),
     info: job.info ?? {}, signal: job.signal,
   });
   return result as CurveResult;

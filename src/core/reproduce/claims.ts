@@ -52,6 +52,8 @@ export interface GmiMeasure {
   curvatures: number[];
   predictedVBasinFraction: number;
   traceOverP?: { mean: number; stderr: number };
+  /** --tolerance: per direction whether its type flips within its error bars (such a curve counts against a claim). */
+  uncertain?: boolean[];
 }
 
 export interface TraceMeasure {
@@ -74,19 +76,29 @@ export interface MliMeasure {
 export interface CurveMeasure {
   seed: number;
   type: string;
+  /** --tolerance: the type flips within the curve's error bars, so it does not count as the type a claim wants. */
+  uncertain?: boolean;
+}
+
+/** ", 3 uncertain within their errors" where a --tolerance run left types uncertain. */
+function uncertainNote(flags: readonly (boolean | undefined)[]): string {
+  const u = flags.filter((f) => f === true).length;
+  return flags.some((f) => f !== undefined) ? `; ${u} of ${flags.length} types uncertain within their errors (--tolerance; counted against the claim)` : '';
 }
 
 const seedsOf = (m: readonly { seed: number }[]): string => `seeds ${m.map((x) => x.seed).join(', ')}`;
 
 export function gmiRow(setting: string, ms: readonly GmiMeasure[]): ClaimRow {
   const types = ms.flatMap((m) => m.types);
-  const k = types.filter((t) => t === 'v-basin').length;
+  const unsure = ms.flatMap((m) => m.types.map((_, i) => m.uncertain?.[i]));
+  // An uncertain v-basin (its type flips within its errors) is not counted as one.
+  const k = types.filter((t, i) => t === 'v-basin' && unsure[i] !== true).length;
   const w = wilson(k, types.length);
   const predicted = meanAndStderr(ms.map((m) => m.predictedVBasinFraction)).mean;
   return {
     claim: CLAIMS.gmi, setting: `${setting}, ${seedsOf(ms)}, ${types.length} directions`,
     measured: `${k}/${types.length} v-basins (${pct(w.rate)}); second-order prediction ${pct(predicted)}`,
-    uncertainty: `95% CI ${pct(w.low)}–${pct(w.high)}`,
+    uncertainty: `95% CI ${pct(w.low)}–${pct(w.high)}${uncertainNote(unsure)}`,
     verdict: w.rate >= RULES.vBasinFraction ? 'holds' : 'fails',
     rule: `holds when ≥ ${pct(RULES.vBasinFraction)} of the curves are v-basins`,
     values: { vBasins: k, curves: types.length, rate: w.rate, low: w.low, high: w.high, predictedRate: predicted },
@@ -156,11 +168,11 @@ export function mliWhyRow(setting: string, ms: readonly MliMeasure[]): ClaimRow 
 }
 
 function typeRow(claim: string, setting: string, want: string, ms: readonly CurveMeasure[], extra: string): ClaimRow {
-  const k = ms.filter((m) => m.type === want).length;
+  const k = ms.filter((m) => m.type === want && m.uncertain !== true).length;
   return {
     claim, setting: `${setting}, ${seedsOf(ms)}`,
-    measured: `${k}/${ms.length} ${want} (${ms.map((m) => `seed ${m.seed}: ${m.type}`).join(', ')})${extra ? `; ${extra}` : ''}`,
-    uncertainty: `${ms.length} curve${ms.length === 1 ? '' : 's'}; taxonomy of docs/taxonomy.md`,
+    measured: `${k}/${ms.length} ${want} (${ms.map((m) => `seed ${m.seed}: ${m.type}${m.uncertain ? ' (uncertain)' : ''}`).join(', ')})${extra ? `; ${extra}` : ''}`,
+    uncertainty: `${ms.length} curve${ms.length === 1 ? '' : 's'}; taxonomy of docs/taxonomy.md${uncertainNote(ms.map((m) => m.uncertain))}`,
     verdict: k === ms.length ? 'holds' : 'fails',
     rule: `holds when every curve is classified ${want}${claim === CLAIMS.negGradient ? ' (on λ ∈ [−3λ̂, 3λ̂], λ̂ the bottom of the basin on [−1, 1], zoomed again, twice at most, while the bottom is only one or two grid steps from θ; the type on [−1, 1] is reported beside it)' : ''}`,
     values: { matching: k, curves: ms.length },
@@ -182,7 +194,7 @@ export function rareShapesRow(setting: string, ms: readonly GmiMeasure[]): Claim
   return {
     claim: CLAIMS.rareShapes, setting: `${setting}, ${types.length} Gaussian directions`,
     measured: `${k}/${types.length} w-peak or vvv-basin (${pct(w.rate)})`,
-    uncertainty: `95% CI ${pct(w.low)}–${pct(w.high)}`,
+    uncertainty: `95% CI ${pct(w.low)}–${pct(w.high)}${uncertainNote(ms.flatMap((m) => m.types.map((_, i) => m.uncertain?.[i])))}`,
     verdict: w.rate <= RULES.rareRate ? 'holds' : 'fails',
     rule: `holds when ≤ ${pct(RULES.rareRate)} of Gaussian curves show either shape`,
     values: { count: k, curves: types.length, rate: w.rate, high: w.high },
