@@ -130,7 +130,7 @@ async function run(kind: 'curve' | 'surface', flags: LandscapeFlags, specs: stri
   const grid = ranges.map((r, k) => parseRange(r, kind === 'curve' ? '--range' : k === 0 ? '--x-range' : '--y-range'));
   checkGridSize(grid, kind === 'curve' ? ['--range'] : ['--x-range', '--y-range']);
   const adaptive = adaptiveOptions(flags);
-  if (flags.refine && (flags.tolerance || flags.queue)) throw new UsageError(`--refine does not work with ${flags.tolerance ? '--tolerance' : '--queue'} yet; drop one of them`);
+  if (flags.refine && flags.queue) throw new UsageError('--refine does not work with --queue yet; drop one of them');
   const p = await prepare(flags, specs, orthogonal);
   const total = grid.reduce((n, r) => n * r.count, 1);
   const bar = out.progress(kind, total);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { choleskyPsd, lossCovariance, pairedStderr, pairFromCovariance, type PairedPoint } from './paired.js';
+import { choleskyPsd, combinationStderr, lossCovariance, pairedStderr, pairFromCovariance, type PairedPoint } from './paired.js';
 
 // Brute force: every ordering of a small population (the shared permutation), the exact variance of the difference
 // of two prefix means, against the paired error's estimate averaged over the same orderings (it is unbiased).
@@ -65,4 +65,21 @@ test('covariance gives back every paired error, and its factor reproduces it', (
     const v = L[i]!.reduce((s, x, k) => s + x * L[j]![k]!, 0);
     assert.ok(Math.abs(v - spd[i]![j]!) < 1e-12);
   }
+});
+
+test('the error of a combination (node − interpolation of corners) is unbiased over all orderings', () => {
+  const C = A.map((a, k) => 0.5 * (a + B[k]!) + 0.1 * k);
+  const terms = [[A, 5, 1], [B, 3, -0.25], [C, 4, -0.75]] as const;
+  const orders = permutations(N);
+  const values: number[] = [];
+  let estimate = 0;
+  for (const o of orders) {
+    values.push(terms.reduce((s, [v, n, a]) => s + a * mean(o.slice(0, n).map((k) => v[k]!)), 0));
+    const parts = terms.map(([v, n, a]) => { const p = point([...v], o, n); return { point: p, stderr: Math.sqrt(p.variance * (1 / n - 1 / N)), coefficient: a }; });
+    estimate += combinationStderr(parts, N) ** 2;
+  }
+  const m = mean(values);
+  const exact = values.reduce((s, d) => s + (d - m) ** 2, 0) / values.length;
+  // Clamping at 0 could bias it upwards; here the estimate stays positive, so the mean must match exactly.
+  assert.ok(Math.abs(estimate / orders.length - exact) <= 1e-9 * exact, `mean estimate ${estimate / orders.length} vs exact ${exact}`);
 });

@@ -104,3 +104,21 @@ export function choleskyPsd(c: readonly (readonly number[])[]): number[][] {
   }
   return L;
 }
+
+/**
+ * Standard error of Σ a_p · mean_p over points that share their samples (e.g. a measured node less its interpolation
+ * from a cell's corners): √(Σ_p Σ_q a_p a_q c_pq) with c from each point's own and paired errors, never below 0.
+ */
+export function combinationStderr(terms: readonly { point: PairedPoint; stderr: number; coefficient: number }[], population: number): number {
+  let v = 0;
+  for (let p = 0; p < terms.length; p++) {
+    const a = terms[p]!;
+    v += a.coefficient * a.coefficient * a.stderr * a.stderr;
+    for (let q = 0; q < p; q++) {
+      const b = terms[q]!;
+      const pse = pairedStderr(a.point, b.point, population);
+      v += 2 * a.coefficient * b.coefficient * (a.stderr * a.stderr + b.stderr * b.stderr - pse * pse) / 2;
+    }
+  }
+  return Math.sqrt(Math.max(0, v));
+}

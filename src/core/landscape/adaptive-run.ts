@@ -39,6 +39,10 @@ export interface AdaptiveRunOptions {
   helpers?: (blockSeconds: number, left: number, sampleBatches: readonly LabeledBatch[]) => Promise<{ blockEvaluators: BlockEvaluate[]; close: () => Promise<void> }>;
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
+  /** Only these grid points (--refine's levels; default all). */
+  indices?: readonly number[];
+  /** The target standard error decided by an earlier call of the same run (--refine's later levels). */
+  target?: number;
 }
 
 /** The point record of a --tolerance run: today's three fields plus the per-sample statistics. */
@@ -58,6 +62,8 @@ export interface AdaptiveOutcome {
   summary: AdaptiveSummary;
   /** Covariance of the points' mean losses from their shared samples (classify/paired.ts), for paired errors. */
   covariance?: number[][];
+  /** A measured point's per-sample view (for paired errors between any two points) and its own standard error. */
+  paired: (index: number) => { point: PairedPoint; stderr: number };
 }
 
 /**
@@ -92,6 +98,7 @@ export async function runAdaptive(o: AdaptiveRunOptions): Promise<AdaptiveOutcom
   for (const r of await readBlocks(logPath)) applyBlock(sums, r);
   for (const i of run.finished.keys()) if (!sums.has(i)) throw new Error(`${logPath}: point ${i} is in points.jsonl but has no blocks; remove the run directory or use another --out`);
 
+  const indices = o.indices ?? Array.from({ length: total }, (_, i) => i);
   const firstBatches = Math.max(1, Math.ceil(opts.minSamples / job.batchSize));
   const start = Date.now();
   let computedNow = 0, lanes = 1;
@@ -138,15 +145,15 @@ export async function runAdaptive(o: AdaptiveRunOptions): Promise<AdaptiveOutcom
   let target = NaN;
   try {
     report();
-    const unstarted = Array.from({ length: total }, (_, i) => i).filter((i) => !sums.has(i));
+    const unstarted = indices.filter((i) => !sums.has(i));
     if (unstarted.length > 0) await runPass(unstarted.map(firstTask));
-    if (o.signal?.aborted) return { summary: summary() };
-    target = targetOf(opts.tolerance, Array.from({ length: total }, (_, i) => sums.get(i)!.firstLoss));
+    if (o.signal?.aborted) return { summary: summary(), paired };
+    target = o.target ?? targetOf(opts.tolerance, indices.map((i) => sums.get(i)!.firstLoss));
     const limits = { target, minSamples: opts.minSamples, population, batchSize: job.batchSize };
     for (;;) {
       // Points that are done go to points.jsonl; the rest, fewest blocks first (an interrupted pass ends first).
       const open: { index: number; want: number }[] = [];
-      for (let i = 0; i < total; i++) {
+      for (const i of indices) {
         if (run.finished.has(i)) continue;
         const s = sums.get(i)!;
         const stats = sampleStats(s.batches, population);
@@ -167,7 +174,14 @@ export async function runAdaptive(o: AdaptiveRunOptions): Promise<AdaptiveOutcom
     await helpers?.close();
   }
   const covariance = job.kind === 'curve' && run.finished.size === total ? curveCovariance(sums, total, population) : undefined;
-  return { summary: summary(), ...(covariance ? { covariance } : {}) };
+  return { summary: summary(), ...(covariance ? { covariance } : {}), paired };
+
+  function paired(index: number): { point: PairedPoint; stderr: number } {
+    const s = sums.get(index);
+    if (!s) throw new Error(`point ${index} has no samples yet`);
+    const stats = sampleStats(s.batches, population);
+    return { point: { samples: stats.samples, variance: variance(s), losses: prefixLosses(s) }, stderr: stats.lossSampleStderr };
+  }
 
   function summary(): AdaptiveSummary {
     let spent = 0, passes = 0;

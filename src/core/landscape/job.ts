@@ -23,7 +23,8 @@ import { pointBuffers, type BnMode } from './bn.js';
 import { startPointWorkers } from './point-pool.js';
 import { formatTolerance, type AdaptiveOptions, type Tolerance } from './adaptive.js';
 import { refineGrid, type RefineOutcome } from './refine.js';
-import { runAdaptive, type AdaptiveSummary } from './adaptive-run.js';
+import { runAdaptive, type AdaptiveOutcome, type AdaptiveSummary } from './adaptive-run.js';
+import { combinationStderr, lossCovariance } from '../classify/paired.js';
 import { evaluateWithLosses } from './sample-losses.js';
 
 export interface DataSelection {
@@ -190,6 +191,8 @@ export type PointJob = Pick<LandscapeJob, 'kind' | 'model' | 'batches' | 'direct
   session?: SessionMode | 'auto';
   /** --tolerance: the split re-batched in the run's permutation order (blocks are read from here). */
   sampleBatches?: readonly LabeledBatch[];
+  /** Keep per-sample losses of permutation blocks (curves always; surfaces under --refine, for paired errors). */
+  keepLosses?: boolean;
 };
 
 /** Weights (parameters and BN buffers) of grid point `index`: θ + Σ cₖ·dₖ. Deterministic in index. */
@@ -258,10 +261,42 @@ export function blockEvaluator(job: PointJob, runner = jobRunner(job)): (task: B
       batches = job.sampleBatches.slice(task.from, task.from + task.count);
       if (batches.length !== task.count) throw new Error(`point ${task.index}: batches ${task.from}…${task.from + task.count - 1} are past the ${job.sampleBatches.length} of the split`);
       // A curve keeps each sample's loss: the paired errors its type is decided with need them (classify/paired.ts).
-      if (job.kind === 'curve' && !job.loss) return evaluateWithLosses(job.model.model, await weightsOf(task.index), batches, runner);
+      if ((job.kind === 'curve' || job.keepLosses) && !job.loss) return evaluateWithLosses(job.model.model, await weightsOf(task.index), batches, runner);
     }
     return evaluateBatches(job.model.model, await weightsOf(task.index), batches, { threads, runner, loss: job.loss });
   };
+}
+
+/** k of the refinement's disagreement test at a stated error: a node disagrees by what exceeds k paired errors. */
+const REFINE_ERROR_MULTIPLE = 2;
+
+/**
+ * --refine with --tolerance: every level's new nodes are evaluated at the stated error (one target for the run, from
+ * the coarse lattice's first pass when relative), and a node disagrees with its cell's interpolation only by what
+ * exceeds k standard errors of (node − interpolation), from the shared samples of node and corners.
+ */
+async function refineAtTolerance(job: LandscapeJob, run: RunDir, adaptiveRun: (indices?: number[], target?: number) => Promise<AdaptiveOutcome>): Promise<CurveResult | SurfaceResult> {
+  const [nx, ny] = [job.ranges[0]!.count, job.ranges[1]?.count ?? 1];
+  let last: AdaptiveOutcome | undefined;
+  const field = (k: number, f: string) => run.finished.get(k)![f] as number;
+  const refined = await refineGrid(nx, ny, job.refine!, async (indices) => {
+    last = await adaptiveRun(indices, last?.summary.target);
+    if (indices.some((k) => !run.finished.has(k))) throw new Error('interrupted');
+  }, (k) => ({ loss: field(k, 'loss'), accuracy: field(k, 'accuracy') }), (node, terms) => {
+    const at = (k: number, coefficient: number) => ({ ...last!.paired(k), coefficient });
+    return REFINE_ERROR_MULTIPLE * combinationStderr([at(node, 1), ...terms.map(([k, w]) => at(k, -w))], last!.summary.population);
+  });
+  let covariance: number[][] | undefined;
+  if (job.kind === 'curve') {
+    // Measured points' covariance from their shared samples, carried to the interpolated ones through their weights.
+    const measured = refined.measured.flatMap((m, k) => (m ? [k] : []));
+    const pts = measured.map((k) => last!.paired(k));
+    const cm = lossCovariance(pts.map((p) => p.point), pts.map((p) => p.stderr), last!.summary.population);
+    const slot = new Map(measured.map((k, s) => [k, s]));
+    const rows = refined.measured.map((_, k) => (slot.has(k) ? [[slot.get(k)!, 1] as [number, number]] : refined.terms[k]!.map(([c, w]) => [slot.get(c)!, w] as [number, number])));
+    covariance = rows.map((a) => rows.map((b) => a.reduce((s, [p, wp]) => s + b.reduce((t, [q, wq]) => t + wp * wq * cm[p]![q]!, 0), 0)));
+  }
+  return finishLandscape(job, run, last!.summary, refined, covariance);
 }
 
 /** The result file of a finished run, from its point records; written to result.json. */
@@ -274,7 +309,11 @@ export async function finishLandscape(job: Pick<LandscapeJob, 'kind' | 'ranges' 
   const total = axes.reduce((n, a) => n * a.length, 1);
   if (!refined) for (let i = 0; i < total; i++) if (!run.finished.has(i)) throw new Error(`${run.path('points.jsonl')}: point ${i} of ${total} is missing; the run is not finished`);
   // --refine: points never evaluated are the interpolation of their accepted cell (no per-batch error of their own).
-  const rec = (i: number): PointRecord => run.finished.get(i) ?? { index: i, loss: refined!.loss[i]!, accuracy: refined!.accuracy[i]!, lossStderr: Number.NaN };
+  // With --tolerance an interpolated point has no samples of its own; its sampling error (curves) is its interpolation's.
+  const rec = (i: number): PointRecord => run.finished.get(i) ?? {
+    index: i, loss: refined!.loss[i]!, accuracy: refined!.accuracy[i]!, lossStderr: Number.NaN,
+    ...(adaptive ? { samples: 0, lossSampleStderr: covariance ? Math.sqrt(Math.max(0, covariance[i]![i]!)) : Number.NaN, accuracyStderr: Number.NaN } : {}),
+  };
   let result: CurveResult | SurfaceResult;
   if (job.kind === 'curve') {
     const lambdas = axes[0]!;
@@ -332,14 +371,18 @@ export async function runLandscape(given: LandscapeJob): Promise<{ result: Curve
   try {
     if (job.adaptive && job.loss) throw new Error('--tolerance works with --loss cross-entropy only');
     if (job.adaptive) {
-      const { summary, covariance } = await runAdaptive({
-        job: { ...job, adaptive: job.adaptive }, run, total, runner, signal: job.signal, onProgress: job.onProgress,
+      // --refine with it: surfaces keep per-sample losses too (the disagreement test uses paired errors).
+      const adaptiveJob = { ...job, adaptive: job.adaptive, ...(job.refine ? { keepLosses: true } : {}) };
+      const adaptiveRun = (indices?: number[], target?: number) => runAdaptive({
+        job: adaptiveJob, run, total, runner, signal: job.signal, onProgress: job.onProgress, indices, target,
         helpers: async (blockSeconds, left, sampleBatches) => {
           const count = Math.min(lanes - 1, left - 1);
           if (count < 1 || blockSeconds * left < WORKERS_PAY_AFTER_SECONDS) return { blockEvaluators: [], close: async () => {} };
-          return startPointWorkers({ ...job, sampleBatches }, count, landscapeThreads(job));
+          return startPointWorkers({ ...adaptiveJob, sampleBatches }, count, landscapeThreads(job));
         },
       });
+      if (job.refine) return { result: await refineAtTolerance(job, run, adaptiveRun), run, resumed };
+      const { summary, covariance } = await adaptiveRun();
       if (job.signal?.aborted && run.finished.size < total) throw new Error('interrupted');
       return { result: await finishLandscape(job, run, summary, undefined, covariance), run, resumed };
     }

@@ -25,6 +25,7 @@ export interface PointWorkerData {
   batches: LabeledBatch[];
   recomputeBatches?: LabeledBatch[];
   sampleBatches?: LabeledBatch[];
+  keepLosses?: boolean;
   ranges: PointJob['ranges'];
   threads: number;
   session?: PointJob['session'];
@@ -63,6 +64,7 @@ export function pointWorkerData(job: PointJob, threads: number): PointWorkerData
     batches: sharedBatches(job.batches),
     recomputeBatches: job.recomputeBatches ? sharedBatches(job.recomputeBatches) : undefined,
     sampleBatches: job.sampleBatches ? sharedBatches(job.sampleBatches) : undefined,
+    keepLosses: job.keepLosses,
     ranges: job.ranges,
     threads,
     session: job.session,

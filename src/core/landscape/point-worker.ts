@@ -12,7 +12,7 @@ const job: PointJob = {
   model: { model: d.model, theta: { layout, data: d.theta }, buffers: d.buffers, hash: d.modelHash, path: d.modelPath, meta: {} },
   batches: d.batches, recomputeBatches: d.recomputeBatches,
   directions: d.directions.map((x) => ({ spec: x.spec, vector: { layout, data: x.data }, info: {} as never })),
-  bufferDeltas: d.bufferDeltas, bn: d.bn, ranges: d.ranges, threads: d.threads, sampleBatches: d.sampleBatches, session: d.session,
+  bufferDeltas: d.bufferDeltas, bn: d.bn, ranges: d.ranges, threads: d.threads, sampleBatches: d.sampleBatches, session: d.session, keepLosses: d.keepLosses,
 };
 // One runner for both kinds of task: a reused session is built once per worker.
 const runner = jobRunner(job);

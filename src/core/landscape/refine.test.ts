@@ -78,3 +78,16 @@ test('non-finite values are refined around, never interpolated across', async ()
   }
   for (const [i, j] of [[40, 30], [41, 31], [40, 35], [45, 30]]) assert.ok(outcome.measured[j! * 49 + i!], `the edge of the diverged region at ${i},${j} is measured`);
 });
+
+test('with errorOf, a node disagrees only by what exceeds its stated error', async () => {
+  // Every new node of the first level sits 0.05 off the line through its corners.
+  const value = (k: number) => ({ loss: k % 4 === 2 ? 0.05 : 0, accuracy: 0 });
+  const seen: number[][] = [];
+  const plain = await refineGrid(33, 1, { kind: 'absolute', value: 0.01 }, async (ks) => { seen.push(ks); }, value);
+  assert.equal(plain.evaluated, 33, 'without errors: 0.05 > 0.01 refines down to single steps');
+  const calls: [number, (readonly [number, number])[]][] = [];
+  const noisy = await refineGrid(33, 1, { kind: 'absolute', value: 0.01 }, async () => {}, value, (node, terms) => { calls.push([node, [...terms]]); return 0.1; });
+  assert.equal(noisy.evaluated, 17, 'within 2 errors of 0.05: the first level is accepted');
+  assert.deepEqual(calls[0], [2, [[0, 0.5], [4, 0.5]]], 'the node and its interpolation\'s terms');
+  assert.equal(noisy.bound[1], 0.05, 'the bound is still the disagreement seen');
+});

@@ -21,6 +21,8 @@ export interface RefineOutcome {
   target: number;
   levels: number;
   evaluated: number;
+  /** Per grid index: the interpolation's terms (grid index, weight) of a point not measured; undefined if measured. */
+  terms: ([number, number][] | undefined)[];
 }
 
 /** Largest coarse cell, in steps per axis: about eight cells along each axis before any refinement. */
@@ -28,12 +30,15 @@ const COARSE_CELLS = 8;
 
 /**
  * Runs the refinement over an nx × ny grid (ny = 1 for a curve): `evaluate` computes the given indices (and may
- * already hold some), `valueOf` reads a measured point's loss and accuracy.
+ * already hold some), `valueOf` reads a measured point's loss and accuracy. With `errorOf` (--tolerance: values
+ * measured on samples), a node disagrees only by what exceeds k standard errors of (node − interpolation):
+ * errorOf gets the node's grid index and the interpolation's terms (grid index, weight) and returns those k errors.
  */
 export async function refineGrid(
   nx: number, ny: number, tolerance: Tolerance,
   evaluate: (indices: number[]) => Promise<void>,
   valueOf: (index: number) => { loss: number; accuracy: number },
+  errorOf?: (node: number, terms: readonly (readonly [number, number])[]) => number,
 ): Promise<RefineOutcome> {
   const index = (i: number, j: number) => j * nx + i;
   const measured = new Set<number>();
@@ -60,8 +65,13 @@ export async function refineGrid(
     const next: Cell[] = [];
     for (const c of splitting) {
       let worst = 0;
-      for (const [i, j] of newNodes(c)) worst = Math.max(worst, disagreement(lossAt(i, j), interpolate(c, i, j, lossAt)));
-      if (worst <= target) accepted.push({ cell: c, bound: worst });
+      let beyond = 0; // the disagreement less its measurement error: what decides
+      for (const [i, j] of newNodes(c)) {
+        const d = disagreement(lossAt(i, j), interpolate(c, i, j, lossAt));
+        worst = Math.max(worst, d);
+        beyond = Math.max(beyond, errorOf ? d - errorOf(index(i, j), weights(c, i, j).map(([a, b, w]) => [index(a, b), w] as const)) : d);
+      }
+      if (beyond <= target) accepted.push({ cell: c, bound: worst });
       else next.push(...children(c));
     }
     active = next;
@@ -70,6 +80,7 @@ export async function refineGrid(
   const total = nx * ny;
   const loss = new Array<number>(total).fill(Number.NaN), accuracy = new Array<number>(total).fill(Number.NaN);
   const bound = new Array<number>(total).fill(Number.NaN);
+  const terms = new Array<[number, number][] | undefined>(total).fill(undefined);
   // Smallest cells last, so a node on a shared edge takes the finest cell's interpolation.
   accepted.sort((a, b) => area(b.cell) - area(a.cell));
   for (const { cell, bound: b } of accepted) {
@@ -79,10 +90,11 @@ export async function refineGrid(
       loss[k] = interpolate(cell, i, j, lossAt);
       accuracy[k] = interpolate(cell, i, j, (a, c) => valueOf(index(a, c)).accuracy);
       bound[k] = b;
+      terms[k] = weights(cell, i, j).map(([a, c, w]) => [index(a, c), w]);
     }
   }
   for (const k of measured) { const v = valueOf(k); loss[k] = v.loss; accuracy[k] = v.accuracy; bound[k] = 0; }
-  return { measured: Array.from({ length: total }, (_, k) => measured.has(k)), loss, accuracy, bound, target, levels, evaluated: measured.size };
+  return { measured: Array.from({ length: total }, (_, k) => measured.has(k)), loss, accuracy, bound, target, levels, evaluated: measured.size, terms };
 }
 
 /** NaN or infinite values always disagree, so a diverging region is refined rather than smoothed over. */
@@ -127,6 +139,14 @@ export function newNodes(c: Cell): [number, number][] {
     out.push([i, j]);
   }
   return out;
+}
+
+/** The terms of interpolate(): each corner (i, j) of the cell with its weight, zero weights left out. */
+export function weights(c: Cell, i: number, j: number): [number, number, number][] {
+  const u = c.i1 === c.i0 ? 0 : (i - c.i0) / (c.i1 - c.i0);
+  const v = c.j1 === c.j0 ? 0 : (j - c.j0) / (c.j1 - c.j0);
+  const out: [number, number, number][] = [[c.i0, c.j0, (1 - u) * (1 - v)], [c.i1, c.j0, u * (1 - v)], [c.i0, c.j1, (1 - u) * v], [c.i1, c.j1, u * v]];
+  return out.filter(([, , w]) => w !== 0);
 }
 
 /** Bilinear interpolation from the cell's corners (linear on a cell one index wide). */

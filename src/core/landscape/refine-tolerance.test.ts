@@ -1,0 +1,43 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runLandscape, type CurveResult, type LandscapeJob, type SurfaceResult } from './job.js';
+import { smallLandscapeJob } from './testing.js';
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'terrain-refine-tol-'));
+const readResult = (dir: string): string => readFileSync(join(dir, 'result.json'), 'utf8');
+const adaptive = { tolerance: { kind: 'absolute' as const, value: 0.1 }, minSamples: 32, seed: 2 };
+
+test('--refine with --tolerance: measured nodes at the stated error, interpolated ones carry their interpolation\'s error', async () => {
+  const job: LandscapeJob = { ...smallLandscapeJob('curve', tmp()), ranges: [{ from: -2, to: 2, count: 33 }], adaptive, refine: { kind: 'relative', percent: 5 } };
+  const r = (await runLandscape(job)).result as CurveResult;
+  assert.ok(r.refine!.evaluated < 33 && r.refine!.evaluated >= 5, `evaluated ${r.refine!.evaluated}`);
+  assert.equal(r.adaptive!.target, 0.1);
+  const c = r.lossCovariance!;
+  assert.equal(c.length, 33);
+  for (let i = 0; i < 33; i++) {
+    if (r.measured![i]) {
+      assert.ok(r.samples![i]! >= 32 && (r.samples![i] === 200 || r.lossSampleStderr![i]! <= 0.1));
+      assert.ok(Math.abs(c[i]![i]! - r.lossSampleStderr![i]! ** 2) <= 1e-12);
+    } else {
+      // Its value is a weighted sum of measured points, so its sampling error is that sum's, from their covariance.
+      assert.equal(r.samples![i], 0);
+      assert.ok(Number.isFinite(r.lossSampleStderr![i]!) && r.lossSampleStderr![i]! <= 0.1 + 1e-12);
+    }
+  }
+  assert.ok(typeof r.typeConfidence === 'number', 'the type is decided with the errors');
+});
+
+test('an interrupted --refine --tolerance surface resumes to the uninterrupted result, byte for byte', async () => {
+  const make = (dir: string): LandscapeJob => ({ ...smallLandscapeJob('surface', dir), ranges: [{ from: -2, to: 2, count: 33 }, { from: -1, to: 1, count: 3 }], adaptive, refine: { kind: 'absolute', value: 0.2 } });
+  const whole = tmp(), cut = tmp();
+  const r = (await runLandscape(make(whole))).result as SurfaceResult;
+  assert.ok(r.measured!.flat().some((m) => !m), 'some points interpolated');
+  assert.ok(r.samples!.flat().some((n) => n > 0 && n < 200), 'some points on a subsample');
+  const ac = new AbortController();
+  await assert.rejects(runLandscape({ ...make(cut), signal: ac.signal, onProgress: (p) => { if (p.computedNow >= 12) ac.abort(); } }), /interrupted/);
+  await runLandscape(make(cut));
+  assert.equal(readResult(cut), readResult(whole));
+});
