@@ -1,13 +1,10 @@
-// Runs the PyTorch baselines (bench/python/*.py) with Debian's interpreter and a fixed thread count.
+// Runs the PyTorch baselines (bench/python/*.py) with the cross-check interpreter (src/testing/python.ts) and a fixed
+// thread count.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { pythonPath, REPO_ROOT } from '../testing/python.js';
 
-/** Debian's interpreter, the one with python3-torch (plain `python3` may be another one). */
-export const PYTHON = '/usr/bin/python3';
-
-/** The repository root, found from this file's place in dist/bench or src/bench. */
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export { REPO_ROOT };
 
 /** Environment that pins PyTorch's OpenMP pool and OpenBLAS to `threads`. */
 export function threadEnv(threads: number): NodeJS.ProcessEnv {
@@ -18,8 +15,8 @@ export function threadEnv(threads: number): NodeJS.ProcessEnv {
 /** Runs bench/python/<script> and parses the JSON object on its last stdout line. */
 export function runBaseline<T>(script: string, args: string[], threads: number, timeoutMs = 600_000): T {
   const path = join(REPO_ROOT, 'bench', 'python', script);
-  const r = spawnSync(PYTHON, [path, ...args, '--threads', String(threads)], { encoding: 'utf8', env: threadEnv(threads), timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`${PYTHON} ${path} ${args.join(' ')} failed (status ${r.status}${r.signal ? `, ${r.signal}` : ''}):\n${r.stderr}`);
+  const r = spawnSync(pythonPath(), [path, ...args, '--threads', String(threads)], { encoding: 'utf8', env: threadEnv(threads), timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`${pythonPath()} ${path} ${args.join(' ')} failed (status ${r.status}${r.signal ? `, ${r.signal}` : ''}):\n${r.stderr}`);
   const last = r.stdout.trim().split('\n').pop() ?? '';
   try {
     return JSON.parse(last) as T;

@@ -4,7 +4,8 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatTable, machineInfo, metrics, torchVersion, writeResults } from './metrics.js';
-import { PYTHON, REPO_ROOT } from './python.js';
+import { REPO_ROOT } from './python.js';
+import { pythonPath } from '../testing/python.js';
 import { SUITES, type BenchContext } from './suites.js';
 
 async function main(): Promise<void> {
@@ -16,8 +17,8 @@ async function main(): Promise<void> {
   const unknown = names.filter((n) => !SUITES.some((s) => s.name === n));
   if (unknown.length) throw new Error(`--only: unknown suite(s) ${unknown.join(', ')}; the suites are ${SUITES.map((s) => s.name).join(', ')}`);
   const threads = values.threads ? Number(values.threads) : cpus().length;
-  const torch = torchVersion(PYTHON);
-  if (!torch) throw new Error(`PyTorch baselines need python3-torch: ${PYTHON} cannot import torch (apt-get install -y python3-torch libopenblas0-pthread)`);
+  const torch = torchVersion(pythonPath());
+  if (!torch) throw new Error(`PyTorch baselines need python3-torch: ${pythonPath()} cannot import torch (apt-get install -y python3-torch libopenblas0-pthread)`);
   const machine = machineInfo(torch);
   const started = Date.now();
   const log = (line: string): void => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { loadCheckpoint } from '../ir/checkpoint.js';
 import { writeSafetensors } from '../ir/safetensors.js';
 import { resolveData } from '../core/data/index.js';
+import { crossCheckSkip, PYTHON_DIR, pythonPath } from '../testing/python.js';
 
 const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
 const ENV = { ...process.env, TERRAIN_NO_PROGRESS: '1' };
@@ -124,14 +125,15 @@ test('MLI (init → final) has no bump; two independently trained models make a 
 });
 
 test('PyTorch loads final.safetensors by parameter names and gets the same test loss (relative 1e-5)', (t) => {
-  if (spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0) { t.skip('python3-torch not installed'); return; }
+  const skip = crossCheckSkip('torch');
+  if (skip) { t.skip(skip); return; }
   const test = resolveData('digits', { split: 'test' }).selected;
   const file = join(work, 'digits-test.safetensors');
   writeSafetensors(file, new Map([
     ['x', { dtype: 'float32', dims: [test.count, ...test.shape], data: test.x }],
     ['y', { dtype: 'int64', dims: [test.count], data: BigInt64Array.from(test.y, (v) => BigInt(v)) }],
   ]));
-  const r = spawnSync('/usr/bin/python3', ['test/python/checkpoint_loss.py', join(trained, 'final.safetensors'), file], { encoding: 'utf8' });
+  const r = spawnSync(pythonPath(), [join(PYTHON_DIR, 'checkpoint_loss.py'), join(trained, 'final.safetensors'), file], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const torchLoss = (JSON.parse(r.stdout) as { loss: number }).loss;
   const ours = trainJson['testLoss'] as number;

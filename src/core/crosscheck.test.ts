@@ -18,7 +18,8 @@ import { readSafetensors, writeSafetensors } from '../ir/safetensors.js';
 import { float32, int64, type Tensor } from '../ir/tensor.js';
 import { buildGradientGraph } from '../ir/training-graph.js';
 import { buildModel } from '../ir/zoo/index.js';
-import { npyBytes, PYTHON, PYTHON_DIR, torchAvailable } from '../ir/zoo/testing.js';
+import { npyBytes, PYTHON_DIR, torchAvailable } from '../ir/zoo/testing.js';
+import { pythonPath } from '../testing/python.js';
 import { createRng, normalArray, type Rng } from './rng.js';
 
 const LOSS_TOL = 1e-5;
@@ -83,7 +84,7 @@ function computeReferences(cases: readonly Case[]): Map<string, Reference> {
   const jobFile = join(root, 'jobs.json');
   writeFileSync(jobFile, JSON.stringify(jobs.map((j) => j.argv)));
   const driver = 'import json, sys, crosscheck\nfor argv in json.load(open(sys.argv[1])):\n    crosscheck.main(argv)\n    sys.stdout.flush()\n';
-  const r = spawnSync(PYTHON, ['-c', driver, jobFile], { cwd: PYTHON_DIR, encoding: 'utf8', timeout: 300_000, maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(pythonPath(), ['-c', driver, jobFile], { cwd: PYTHON_DIR, encoding: 'utf8', timeout: 300_000, maxBuffer: 256 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`crosscheck.py driver failed (status ${r.status}${r.signal ? `, ${r.signal}` : ''}):\n${r.stderr}`);
   const lines = r.stdout.trim().split('\n').filter((l) => l.startsWith('{'));
   assert.equal(lines.length, jobs.length, `crosscheck.py printed ${lines.length} results for ${jobs.length} jobs`);

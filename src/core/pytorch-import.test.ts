@@ -15,6 +15,7 @@ import type { Tensor } from '../ir/tensor.js';
 import { runPython, torchAvailable } from '../ir/zoo/testing.js';
 import { fullGradient } from './hessian/model-gradient.js';
 import { loadModelFile, type LoadedModel } from './model-file.js';
+import { pythonHas } from '../testing/python.js';
 
 const LOSS_RTOL = 1e-5;
 const GRAD_RTOL = 1e-4;
@@ -58,7 +59,7 @@ async function compare(m: LoadedModel, refPath: string): Promise<{ loss: number;
 
 test('PyTorch exports: terrain loss and gradient equal PyTorch, --weights .pt/.safetensors, curve from the .onnx', async (t) => {
   if (!torchAvailable()) { t.skip('python3-torch not installed'); return; }
-  const hasTorchvision = spawnSync('/usr/bin/python3', ['-c', 'import torchvision'], { stdio: 'ignore' }).status === 0;
+  const hasTorchvision = pythonHas('torchvision');
   const cases = CASES.filter((c) => hasTorchvision || !('torchvision' in c.model));
   if (!hasTorchvision) t.diagnostic('python3-torchvision not installed: ResNet-18 skipped');
   const dir = mkdtempSync(join(tmpdir(), 'terrain-pytorch-'));

@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync, writeFileSync, existsSync, mkdirSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPython, torchAvailable } from '../ir/zoo/testing.js';
+import { crossCheckSkip } from '../testing/python.js';
 import { CASES, checkCase, cliFlags, type CaseResult, type Refusal } from './user-models.fixture.js';
 
 /**
@@ -33,7 +34,7 @@ const REFUSED: Refusal[] = [
 const SLOW = /^(mobilenet_v3_small|densenet121)@/;
 
 test('PyTorch users\' models: terrain matches PyTorch where it imports them and refuses the rest by name', { timeout: 3_600_000 }, async (t) => {
-  if (!torchAvailable()) { t.skip('/usr/bin/python3 cannot import torch (apt-get install python3-torch python3-torchvision)'); return; }
+  if (!torchAvailable()) { t.skip(crossCheckSkip('torch', 'numpy')); return; }
   const only = process.env.USER_MODELS_ONLY ? new RegExp(process.env.USER_MODELS_ONLY) : undefined;
   const all = !!process.env.USER_MODELS_ALL || !!only;
   if (!all) t.diagnostic('mobilenet_v3_small and densenet121 are left out (USER_MODELS_ALL=1 runs them too)');

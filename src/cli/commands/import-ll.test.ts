@@ -17,11 +17,12 @@ import { buildModel } from '../../ir/zoo/index.js';
 import { npyBytes } from '../../core/data/fixtures.js';
 import { landscapeFromResult } from '../../core/export/index.js';
 import { createRng } from '../../core/rng.js';
+import { crossCheckSkip, pythonPath, pythonHas } from '../../testing/python.js';
 
 const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const PY = '/usr/bin/python3';
-const hasLlDeps = spawnSync(PY, ['-c', 'import torch, h5py'], { stdio: 'ignore' }).status === 0;
+const PY = pythonPath();
+const hasLlDeps = pythonHas('torch', 'h5py');
 const SPEC = { arch: 'cnn-small', options: { channels: [3, 4] }, inputShape: [1, 8, 8], classes: 4 };
 const N = 24;
 
@@ -54,7 +55,7 @@ function fixture(dir: string): { ckpt: string; st: string; x: string; y: string 
 
 for (const [dirType, ignore, norm] of [['states', '', 'filter'], ['weights', 'biasbn', 'dlayer']] as const) {
   test(`import-ll (${dirType}, xignore='${ignore}', xnorm=${norm}): LL's numbers, recomputed by terrain, exported back`, async (t) => {
-    if (!hasLlDeps) { t.skip('python3-torch and python3-h5py not installed'); return; }
+    if (!hasLlDeps) { t.skip(crossCheckSkip('torch', 'h5py')); return; }
     const dir = mkdtempSync(join(tmpdir(), 'terrain-import-ll-'));
     try {
       const f = fixture(dir);
@@ -114,7 +115,7 @@ for (const [dirType, ignore, norm] of [['states', '', 'filter'], ['weights', 'bi
 }
 
 test('a terrain states surface exported with --format ll-directions: LL (PyTorch set_states) computes the same losses', async (t) => {
-  if (!hasLlDeps) { t.skip('python3-torch and python3-h5py not installed'); return; }
+  if (!hasLlDeps) { t.skip(crossCheckSkip('torch', 'h5py')); return; }
   const dir = mkdtempSync(join(tmpdir(), 'terrain-export-ll-'));
   try {
     const f = fixture(dir);

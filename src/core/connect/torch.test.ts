@@ -13,11 +13,12 @@ import { paramsOf, toTensors } from '../params.js';
 import { permutation } from '../rng.js';
 import { curvePoint, initialBends, tGrid } from './geometry.js';
 import { bendViews, epochRngs, stepsPerEpoch, trainCurve, type CurveTrainConfig } from './train.js';
+import { crossCheckSkip, PYTHON_DIR, pythonHas, pythonPath } from '../../testing/python.js';
 
-const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore', timeout: 60_000 }).status === 0;
+const hasTorch = pythonHas('torch');
 
 test('curve training matches the same training in PyTorch (same bend init, orders and t samples): loss along the curve within 1e-3', async (t) => {
-  if (!hasTorch) { t.skip('python3-torch not installed'); return; }
+  if (!hasTorch) { t.skip(crossCheckSkip('torch')); return; }
   const ds = resolveData('digits', { split: 'train', samples: 300, seed: 0 }).selected;
   const spec = { arch: 'mlp', options: { widths: [24] }, inputShape: [1, 8, 8], classes: 10 };
   const model = buildModel(spec, 1);
@@ -49,7 +50,7 @@ test('curve training matches the same training in PyTorch (same bend init, order
     tensors.set('y', { dtype: 'int64', dims: [ds.count], data: BigInt64Array.from(ds.y, (v) => BigInt(v)) });
     writeSafetensors(join(dir, 'input.safetensors'), tensors);
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ names: model.params, lr: cfg.lr, momentum: 0.9, epochs: cfg.epochs, batch: cfg.batch, orders, ts, eval_ts: evalTs }));
-    const r = spawnSync('/usr/bin/python3', ['test/python/connect_reference.py', join(dir, 'input.safetensors'), join(dir, 'config.json')], { encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(pythonPath(), [join(PYTHON_DIR, 'connect_reference.py'), join(dir, 'input.safetensors'), join(dir, 'config.json')], { encoding: 'utf8', timeout: 120_000 });
     assert.equal(r.status, 0, r.stderr);
     const ref = JSON.parse(r.stdout) as number[];
     evalTs.forEach((tt, i) => assert.ok(Math.abs(ours[i]! - ref[i]!) <= 1e-3 * Math.abs(ref[i]!), `t=${tt}: terrain ${ours[i]}, PyTorch ${ref[i]}`));

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { classCounts, filesHash } from './dataset.js';
 import { DIGITS_PATH, loadDigits } from './digits.js';
+import { crossCheckSkip, pythonPath } from '../../testing/python.js';
 
 // Class sizes of the UCI optdigits test part (optdigits.names), which is what the bundled file holds.
 const UCI_CLASS_COUNTS = [178, 182, 177, 183, 181, 182, 181, 179, 174, 180];
@@ -47,12 +48,12 @@ test('digits split: 1,437/360, stratified per class, a partition of the file, id
 });
 
 test('digits agree with numpy.loadtxt of the same file', (t) => {
-  const probe = spawnSync('/usr/bin/python3', ['-c', 'import numpy']);
-  if (probe.status !== 0) { t.skip('python3 with numpy not installed'); return; }
+  const skip = crossCheckSkip('numpy');
+  if (skip) { t.skip(skip); return; }
   const script = `import numpy, sys
 d = numpy.loadtxt(sys.argv[1], delimiter=',', dtype=numpy.int64)
 print(d.shape[0], int(d[:, :64].sum()), ' '.join(str(int(d[d[:, 64] == k, :64].sum())) for k in range(10)))`;
-  const out = spawnSync('/usr/bin/python3', ['-c', script, DIGITS_PATH], { encoding: 'utf8' });
+  const out = spawnSync(pythonPath(), ['-c', script, DIGITS_PATH], { encoding: 'utf8' });
   assert.equal(out.status, 0, out.stderr);
   const [rows, total, ...perClass] = out.stdout.trim().split(/\s+/).map(Number);
   const s = loadDigits();

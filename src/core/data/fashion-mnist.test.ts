@@ -10,6 +10,7 @@ import { classCounts, type DataSplits } from './dataset.js';
 import { FASHION_MNIST_DIR } from './mnist.js';
 import { readSplits, standardiseSplits } from './resolve.js';
 import { sampleSubset } from './subset.js';
+import { crossCheckSkip, pythonPath } from '../../testing/python.js';
 
 const SKIP = existsSync(FASHION_MNIST_DIR) ? false : `Fashion-MNIST not installed at ${FASHION_MNIST_DIR} (apt-get install dataset-fashion-mnist)`;
 
@@ -67,13 +68,14 @@ test('Fashion-MNIST: file digests match sha256sum; subsets are stratified and se
 });
 
 test('Fashion-MNIST: pixel sums per class agree with numpy reading the same gzip files', { skip: SKIP }, (t) => {
-  if (spawnSync('/usr/bin/python3', ['-c', 'import numpy']).status !== 0) { t.skip('python3 with numpy not installed'); return; }
+  const skip = crossCheckSkip('numpy');
+  if (skip) { t.skip(skip); return; }
   const script = `import gzip, numpy, sys
 d = sys.argv[1]
 x = numpy.frombuffer(gzip.open(d + '/t10k-images-idx3-ubyte.gz').read(), numpy.uint8, offset=16).reshape(-1, 784)
 y = numpy.frombuffer(gzip.open(d + '/t10k-labels-idx1-ubyte.gz').read(), numpy.uint8, offset=8)
 print(' '.join(str(int(x[y == k].astype(numpy.int64).sum())) for k in range(10)))`;
-  const out = spawnSync('/usr/bin/python3', ['-c', script, FASHION_MNIST_DIR], { encoding: 'utf8' });
+  const out = spawnSync(pythonPath(), ['-c', script, FASHION_MNIST_DIR], { encoding: 'utf8' });
   assert.equal(out.status, 0, out.stderr);
   const { raw } = load();
   const sums = new Array<number>(10).fill(0);

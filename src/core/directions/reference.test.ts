@@ -16,11 +16,12 @@ import { normalizeDirection } from './normalize.js';
 import { trajectoryPca } from './pca.js';
 import { BIAS_BN_MODES, NORM_MODES } from './spec.js';
 import { testLayout, testTheta } from './fixture.js';
+import { crossCheckSkip, pythonPath, pythonHas } from '../../testing/python.js';
 
-const PYTHON = '/usr/bin/python3';
+const PYTHON = pythonPath();
 const SCRIPT = fileURLToPath(new URL('../../../test/python/directions.py', import.meta.url));
 // numpy is checked up front (fast); torch (3 s to import) only by the run that needs it.
-const hasNumpy = spawnSync(PYTHON, ['-c', 'import numpy']).status === 0;
+const hasNumpy = pythonHas('numpy');
 const NO_TORCH = "No module named 'torch'";
 
 function runReference(command: string, input: Map<string, Tensor>): Map<string, Tensor> | 'no torch' {
@@ -38,7 +39,7 @@ function runReference(command: string, input: Map<string, Tensor>): Map<string, 
 }
 
 test('Norm / LayNorm / FilNorm and bias-bn match PyTorch on the same θ and noise (relative ≤ 1e-6)', (t) => {
-  if (!hasNumpy) { t.skip('python3-torch not installed'); return; }
+  if (!hasNumpy) { t.skip(crossCheckSkip('numpy')); return; }
   const theta = testTheta(), noise = gaussianNoise(testLayout, 123);
   const input = new Map<string, Tensor>();
   for (const s of testLayout.slots) {
@@ -70,7 +71,7 @@ test('Norm / LayNorm / FilNorm and bias-bn match PyTorch on the same θ and nois
 });
 
 test('trajectory PCA matches a dense float64 SVD (numpy) on a 3-D cloud', (t) => {
-  if (!hasNumpy) { t.skip('python3-numpy not installed'); return; }
+  if (!hasNumpy) { t.skip(crossCheckSkip('numpy')); return; }
   const P = 50, n = 10, rng = createRng(31);
   const layout = new ParamLayout([{ name: 'w', shape: [5, 10] }]);
   const vec = (f: (p: number) => number): ParamVector => ({ layout, data: Float32Array.from({ length: P }, (_, p) => f(p)) });

@@ -7,9 +7,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExportError, landscapeCsv, landscapeFromResult, landscapeNpy, landscapeVtp, npyFloat64, toCsv, type SurfaceLandscape } from './index.js';
+import { crossCheckSkip, pythonPath, pythonHas } from '../../testing/python.js';
 
-const PY = '/usr/bin/python3';
-const hasNumpy = spawnSync(PY, ['-c', 'import numpy']).status === 0;
+const PY = pythonPath();
+const hasNumpy = pythonHas('numpy');
 
 async function python(code: string, file: string, body: Buffer | string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'terrain-export-fmt-'));
@@ -35,7 +36,7 @@ test('npy: header layout by the format spec, values round-trip through NumPy', a
   assert.equal((10 + headerLen) % 64, 0, 'data starts on a 64-byte boundary');
   assert.equal(buf.length, 10 + headerLen + 48);
   assert.throws(() => npyFloat64([2, 2], [1, 2, 3]), /shape \[2, 2\] holds 4 values, 3 were given/);
-  if (!hasNumpy) return t.skip('python3-numpy not installed');
+  if (!hasNumpy) return t.skip(crossCheckSkip('numpy'));
   const out = await python('import numpy as np, sys, json; a = np.load(sys.argv[1]); print(json.dumps([list(a.shape), str(a.dtype), [None if np.isnan(v) else float(v) for v in a.ravel()]]))', 'a.npy', buf);
   assert.deepEqual(JSON.parse(out), [[2, 3], 'float64', [1, -2.5, null, 1e-300, 4, 5]]);
 });
@@ -59,7 +60,7 @@ test('surface CSV rows x fastest, NPY [ny, nx] in NumPy, VTP quads with z = loss
   assert.equal(rows[0], 'x,y,loss,accuracy,loss_stderr');
   assert.deepEqual(rows[1 + 2 * X.length + 3]!.split(',').slice(0, 3).map(Number), [X[3], Y[2], f(X[3]!, Y[2]!)]);
   assert.equal(rows[1]!.split(',')[4], '', 'no stderr: empty cells');
-  if (!hasNumpy) return t.skip('python3-numpy not installed');
+  if (!hasNumpy) return t.skip(crossCheckSkip('numpy'));
   const npy = JSON.parse(await python('import numpy as np, sys, json; a = np.load(sys.argv[1]); print(json.dumps([list(a.shape), a[2, 3], a[0, 4]]))', 's.npy', landscapeNpy(s)));
   assert.deepEqual(npy, [[Y.length, X.length], f(X[3]!, Y[2]!), f(X[4]!, Y[0]!)]);
   const mesh = JSON.parse(await python(`
@@ -77,7 +78,7 @@ test('curve CSV, NPY [n, 4] and a VTP polyline skipping missing points', async (
   const c = landscapeFromResult({ kind: 'curve', lambdas: [-1, 0, 1], loss: [2, null, 3], accuracy: [0.5, 0.6, 0.7] }, 'c.json');
   assert.equal(landscapeCsv(c), 'lambda,loss,accuracy,loss_stderr\n-1,2,0.5,\n0,,0.6,\n1,3,0.7,\n');
   assert.match(landscapeVtp(c), /NumberOfLines="1"[\s\S]*Name="connectivity" format="ascii">0 2</);
-  if (!hasNumpy) return t.skip('python3-numpy not installed');
+  if (!hasNumpy) return t.skip(crossCheckSkip('numpy'));
   const out = await python('import numpy as np, sys, json; a = np.load(sys.argv[1]); print(json.dumps([list(a.shape), [None if np.isnan(v) else v for v in a[1]], a[2, 2]]))', 'c.npy', landscapeNpy(c));
   assert.deepEqual(JSON.parse(out), [[3, 4], [0, null, 0.6, null], 0.7]);
 });

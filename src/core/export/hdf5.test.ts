@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import { readLandscapeH5, writeLandscapeH5, type CurveLandscape, type SurfaceLandscape } from './index.js';
+import { crossCheckSkip, pythonPath, pythonHas } from '../../testing/python.js';
 
-const PY = '/usr/bin/python3';
-const hasH5py = spawnSync(PY, ['-c', 'import h5py, numpy']).status === 0;
+const PY = pythonPath();
+const hasH5py = pythonHas('h5py', 'numpy');
 
 // Non-square and not symmetric in x and y: a transposed or misread grid cannot pass.
 const F_TEXT = '1 + x + 10 * y + 0.5 * x * y';
@@ -65,7 +66,7 @@ test('a test-split curve: xcoordinates, test_loss, test_acc of shape (n,)', asyn
 });
 
 test('h5py and loss-landscape indexing agree with the analytic surface', async (t) => {
-  if (!hasH5py) return t.skip('python3-h5py not installed (apt-get install python3-h5py)');
+  if (!hasH5py) return t.skip(crossCheckSkip('h5py', 'numpy'));
   await inTemp(async (dir) => {
     const files = { rect: join(dir, 'rect.h5'), square: join(dir, 'square.h5') };
     await writeLandscapeH5(files.rect, surface(X, Y));

@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { landscapeCsv, landscapeFromResult, landscapeNpy, landscapeVtp, readLandscapeH5, writeLandscapeH5 } from './index.js';
 import { parseWithNonFinite, stringifyWithNonFinite } from '../runs/non-finite.js';
+import { crossCheckSkip, pythonPath, pythonHas } from '../../testing/python.js';
 
-const PY = '/usr/bin/python3';
-const hasNumpy = spawnSync(PY, ['-c', 'import numpy']).status === 0;
+const PY = pythonPath();
+const hasNumpy = pythonHas('numpy');
 const LOSS = [1, NaN, Infinity, -Infinity, null];
 const json = { kind: 'curve', lambdas: [-1, -0.5, 0, 0.5, 1], loss: LOSS, accuracy: [0.5, 0.5, 0.5, 0.5, 0.5] };
 // What result.json holds, as text and as the exporter reads it without decoding (tokens still strings).
@@ -34,7 +35,7 @@ test('CSV and VTK write NaN, Infinity, -Infinity; NPY holds the IEEE values; Num
   const npy = landscapeNpy(l);
   const at = (row: number): number => npy.readDoubleLE(npy.length - 8 * 4 * (5 - row) + 8);
   assert.ok(Number.isNaN(at(1)) && at(2) === Infinity && at(3) === -Infinity && Number.isNaN(at(4)));
-  if (!hasNumpy) return t.skip('python3-numpy not installed');
+  if (!hasNumpy) return t.skip(crossCheckSkip('numpy'));
   const dir = mkdtempSync(join(tmpdir(), 'terrain-nonfinite-export-'));
   try {
     writeFileSync(join(dir, 'r.csv'), csv);

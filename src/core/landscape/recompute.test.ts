@@ -11,11 +11,12 @@ import type { Tensor } from '../../ir/tensor.js';
 import { paramsOf } from '../params.js';
 import { createRng } from '../rng.js';
 import { recomputeRunningStats } from './recompute.js';
+import { crossCheckSkip, PYTHON_DIR, pythonHas, pythonPath } from '../../testing/python.js';
 
-const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+const hasTorch = pythonHas('torch');
 
 test('--bn recompute equals PyTorch reset_running_stats + momentum=None over the same batches', async (t) => {
-  if (!hasTorch) { t.skip('python3-torch not installed'); return; }
+  if (!hasTorch) { t.skip(crossCheckSkip('torch')); return; }
   const spec = { arch: 'cnn-small', options: {}, inputShape: [1, 8, 8], classes: 10 };
   const model = buildModel(spec, 3);
   const rng = createRng(11);
@@ -27,7 +28,7 @@ test('--bn recompute equals PyTorch reset_running_stats + momentum=None over the
   const dir = mkdtempSync(join(tmpdir(), 'terrain-bnr-'));
   writeSafetensors(join(dir, 'w.safetensors'), checkpointOf(model).tensors);
   writeSafetensors(join(dir, 'b.safetensors'), new Map(batches.map((b, k) => [`x${k}`, b.x])));
-  const r = spawnSync('/usr/bin/python3', ['test/python/bn_recompute.py', JSON.stringify(spec), join(dir, 'w.safetensors'), join(dir, 'b.safetensors'), join(dir, 'out.safetensors')], { encoding: 'utf8', cwd: process.cwd() });
+  const r = spawnSync(pythonPath(), [join(PYTHON_DIR, 'bn_recompute.py'), JSON.stringify(spec), join(dir, 'w.safetensors'), join(dir, 'b.safetensors'), join(dir, 'out.safetensors')], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const ref = readSafetensors(join(dir, 'out.safetensors')).tensors;
   assert.equal(ours.size, model.buffers.length);

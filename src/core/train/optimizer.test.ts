@@ -1,11 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { stepInPlace, type OptimizerOptions, type OptimizerState } from './optimizer.js';
 import { learningRate } from './schedule.js';
 import { createRng } from '../rng.js';
+import { crossCheckSkip, PYTHON_DIR, pythonHas, pythonPath } from '../../testing/python.js';
 
-const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+const hasTorch = pythonHas('torch');
 
 function trajectory(opts: OptimizerOptions, params: number[], grads: number[][], lr: number): number[][] {
   const p = Float32Array.from(params);
@@ -26,9 +28,9 @@ const cases: [string, OptimizerOptions][] = [
 
 for (const [name, opts] of cases) {
   test(`${name} follows torch.optim exactly`, (t) => {
-    if (!hasTorch) { t.skip('python3-torch not installed'); return; }
+    if (!hasTorch) { t.skip(crossCheckSkip('torch')); return; }
     const lr = 0.1;
-    const r = spawnSync('/usr/bin/python3', ['test/python/optim_reference.py', JSON.stringify({ ...opts, lr, params, grads })], { encoding: 'utf8' });
+    const r = spawnSync(pythonPath(), [join(PYTHON_DIR, 'optim_reference.py'), JSON.stringify({ ...opts, lr, params, grads })], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const ref = JSON.parse(r.stdout) as number[][];
     const ours = trajectory(opts, params, grads, lr);

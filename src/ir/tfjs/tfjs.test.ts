@@ -8,11 +8,12 @@ import { createRng } from '../../core/rng.js';
 import { Session } from '../../engine/session.js';
 import { float32, sizeOf } from '../tensor.js';
 import { buildGradientGraph } from '../training-graph.js';
-import { npyBytes, PYTHON, runPython } from '../zoo/testing.js';
+import { npyBytes, runPython } from '../zoo/testing.js';
+import { pythonHas } from '../../testing/python.js';
 import { functionalFixture, sequentialFixture, writeFixture, type TfjsFixture } from './fixtures.js';
 import { loadTfjsModel, TfjsError, tfjsToModel } from './index.js';
 
-const numpyAvailable = () => spawnSync(PYTHON, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
+const numpyAvailable = () => pythonHas('numpy');
 const BATCH = 3;
 
 async function compareWithNumpy(f: TfjsFixture, label: string, t: { diagnostic(s: string): void }): Promise<void> {

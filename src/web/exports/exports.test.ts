@@ -10,9 +10,10 @@ import { decodePng, inkFraction } from '../../plot/testing.js';
 import { loadRun, type LoadedRun } from '../load.js';
 import { CURVE_LAMBDAS, curveLoss, mineObjective, SURFACE_X, SURFACE_Y, surfaceLoss, writeFixtureRuns } from '../testing.js';
 import { exportRun } from './index.js';
+import { crossCheckSkip, pythonPath, pythonHas } from '../../testing/python.js';
 
-const PY = '/usr/bin/python3';
-const hasNumpy = spawnSync(PY, ['-c', 'import numpy']).status === 0;
+const PY = pythonPath();
+const hasNumpy = pythonHas('numpy');
 
 function python(code: string, file: string): string {
   const r = spawnSync(PY, ['-c', code, file], { encoding: 'utf8' });
@@ -47,7 +48,7 @@ test('surface exports: CSV rows x fastest, NPY grid [ny, nx], VTP quad mesh, PNG
     const npy = await exportRun(run, 'npy', 'pca');
     const vtp = await exportRun(run, 'vtp', 'pca');
     assert.equal(vtp.filename, 'pca.vtp');
-    if (!hasNumpy) return t.skip('python3-numpy not installed');
+    if (!hasNumpy) return t.skip(crossCheckSkip('numpy'));
     await writeFile(join(dir, 's.npy'), npy.body);
     const grid = JSON.parse(python('import numpy as np, sys, json; a = np.load(sys.argv[1]); print(json.dumps([list(a.shape), a[1, 7]]))', join(dir, 's.npy')));
     assert.deepEqual(grid, [[SURFACE_Y.length, SURFACE_X.length], surfaceLoss(SURFACE_X[7]!, SURFACE_Y[1]!)]);
