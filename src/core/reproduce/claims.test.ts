@@ -94,3 +94,19 @@ test('mined shapes against Gaussian rates, and mined surfaces', async () => {
   assert.equal(minedSurfacesRow('x', [{ axes: 'a', want: 'saddle', shape: 'saddle', rays: [] }, { axes: 'b', want: 'wine-bottle', shape: 'other', rays: [] }]).verdict, 'fails');
   assert.equal(minedSurfacesRow('x', [{ axes: 'a', want: 'saddle', shape: 'saddle', rays: [] }]).verdict, 'holds');
 });
+
+test('--tolerance: a type uncertain within its errors counts against its claim and is reported', () => {
+  const sure = negGradientRow('x', [{ seed: 0, type: 'v-side', uncertain: false }], '');
+  assert.equal(sure.verdict, 'holds');
+  assert.match(sure.uncertainty, /0 of 1 types uncertain/);
+  const unsure = negGradientRow('x', [{ seed: 0, type: 'v-side', uncertain: true }], '');
+  assert.equal(unsure.verdict, 'fails');
+  assert.match(unsure.measured, /v-side \(uncertain\)/);
+  const types = Array(10).fill('v-basin');
+  assert.equal(gmiRow('x', [gmi(0, types, Array(10).fill(0.01))]).verdict, 'holds');
+  const g = gmiRow('x', [{ ...gmi(0, types, Array(10).fill(0.01)), uncertain: types.map((_, i) => i < 5) }]);
+  assert.equal(g.values['vBasins'], 5);
+  assert.equal(g.verdict, 'fails');
+  assert.match(g.uncertainty, /5 of 10 types uncertain/);
+  assert.doesNotMatch(gmiRow('x', [gmi(0, types, Array(10).fill(0.01))]).uncertainty, /uncertain/, 'plain runs say nothing of it');
+});
