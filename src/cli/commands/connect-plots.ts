@@ -6,10 +6,7 @@ import type { ConnectResult } from '../../core/connect/run.js';
 import { contourSpec, curvesPlot, renderSvg, writePlot, type Surface } from '../../plot/index.js';
 
 export async function writeConnectPlot(dir: string, r: ConnectResult, subtitle: string): Promise<string> {
-  const series = Object.entries(r.splits).flatMap(([split, paths]) => (['curve', 'line'] as const).map((p) => ({
-    label: `${p === 'curve' ? r.curve : 'line'} ${split}, barrier ${paths[p].barrier.height.toPrecision(3)}`,
-    lambdas: r.t, loss: paths[p].loss, accuracy: paths[p].accuracy,
-  })));
+  const series = r.paths.map((p) => ({ label: `${p.label}, barrier ${p.barrier.height.toPrecision(3)}`, lambdas: p.lambdas, loss: p.loss, accuracy: p.accuracy }));
   const title = `Loss along the trained ${r.curve} (${r.bends} bend${r.bends > 1 ? 's' : ''}) and the straight line`;
   const svg = await curvesPlot(series, { title, subtitle, xLabel: 't' });
   return (await writePlot(join(dir, 'connect'), svg)).png;

@@ -41,13 +41,16 @@ before(async () => {
 });
 
 test('connect: result, bend checkpoint, and eval of DIR@t=0.5 equals the curve\'s test loss there', () => {
-  const r = JSON.parse(readFileSync(join(curveDir, 'result.json'), 'utf8')) as { t: number[]; splits: Record<string, { curve: { loss: number[]; barrier: { height: number } }; line: { barrier: { height: number } } }> };
-  assert.deepEqual(r.t, [0, 0.25, 0.5, 0.75, 1]);
+  type Rec = { split: string; path: string; lambdas: number[]; loss: number[]; barrier: { height: number } };
+  const r = JSON.parse(readFileSync(join(curveDir, 'result.json'), 'utf8')) as { paths: Rec[] };
+  const rec = (split: string, path: string) => r.paths.find((p) => p.split === split && p.path === path)!;
+  assert.deepEqual(rec('test', 'curve').lambdas, [0, 0.25, 0.5, 0.75, 1]);
+  assert.deepEqual(r.paths.map((p) => `${p.split} ${p.path}`), ['train curve', 'train line', 'test curve', 'test line']);
   assert.ok(existsSync(join(curveDir, 'bend-1.safetensors')));
-  assert.ok(r.splits['test']!.curve.barrier.height < r.splits['test']!.line.barrier.height);
+  assert.ok(rec('test', 'curve').barrier.height < rec('test', 'line').barrier.height);
   const e = terrain(['eval', '--model', `${curveDir}@t=0.5`, '--data', 'digits', '--split', 'test', '--batch', '500', '--threads', '1', '--json']);
   assert.equal(e.status, 0, e.stderr);
-  assert.equal(e.json['loss'], r.splits['test']!.curve.loss[2]);
+  assert.equal(e.json['loss'], rec('test', 'curve').loss[2]);
 });
 
 test('plane through A, B and the bend: coordinates, bend on the plane, the surface and its figure', () => {

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { fitSampleShape, resolveData } from '../../core/data/index.js';
 import { CURVE_KINDS, type CurveKind } from '../../core/connect/geometry.js';
+import { pathOf } from '../../core/connect/evaluate.js';
 import { runConnect } from '../../core/connect/run.js';
 import { stepsPerEpoch } from '../../core/connect/train.js';
 import { SCHEDULES, type ScheduleName } from '../../core/train/schedule.js';
@@ -82,9 +83,10 @@ async function connectCommand(flags: ConnectFlags): Promise<void> {
   bar.stop();
   evalBar?.stop();
   if (resumedEpochs > 0) out.say(`resumed after epoch ${resumedEpochs} from ${dir}`);
-  for (const [split, p] of Object.entries(r.splits)) {
+  for (const split of ['train', 'test']) {
+    const line = pathOf(r.paths, split, 'line'), curve = pathOf(r.paths, split, 'curve');
     const red = r.barrierReduction[split]!;
-    out.say(`${split}: end points ${p.line.loss[0]!.toFixed(4)} / ${p.line.loss[p.line.loss.length - 1]!.toFixed(4)}; barrier of the line ${p.line.barrier.height.toFixed(4)} (t=${p.line.barrier.t.toFixed(2)}), of the curve ${p.curve.barrier.height.toFixed(4)} (t=${p.curve.barrier.t.toFixed(2)})${Number.isNaN(red) ? '' : `, ${(100 * red).toFixed(1)}% lower`}`);
+    out.say(`${split}: end points ${line.loss[0]!.toFixed(4)} / ${line.loss[line.loss.length - 1]!.toFixed(4)}; barrier of the line ${line.barrier.height.toFixed(4)} (t=${line.barrier.t.toFixed(2)}), of the curve ${curve.barrier.height.toFixed(4)} (t=${curve.barrier.t.toFixed(2)})${Number.isNaN(red) ? '' : `, ${(100 * red).toFixed(1)}% lower`}`);
   }
   const plots = flags.plots ? [await writeConnectPlot(dir, r, `${flags.from} → ${flags.to} · ${d.source} · BN ${r.bn}`)] : [];
   out.say(`results in ${dir}/result.json, bends ${r.checkpoints.map((c) => c.split('/').pop()).join(', ')}; any point: --model ${dir}@t=0.5${plots.length ? `; figure ${plots[0]}` : ''}`);

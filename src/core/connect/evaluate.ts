@@ -13,11 +13,25 @@ import { barrierOf, type Barrier } from './barrier.js';
 export const PATHS = ['curve', 'line'] as const;
 export type PathName = (typeof PATHS)[number];
 
-export interface PathValues {
+/** One path on one split: a record the report draws as a curve (t as `lambdas`), its barrier beside it. */
+export interface PathRecord {
+  /** e.g. 'bezier · train', 'line · test'. */
+  label: string;
+  split: string;
+  path: PathName;
+  /** The values of t. */
+  lambdas: number[];
   loss: number[];
   accuracy: number[];
   lossStderr: number[];
   barrier: Barrier;
+}
+
+/** The record of (split, path); throws when the result has none. */
+export function pathOf(records: readonly PathRecord[], split: string, path: PathName): PathRecord {
+  const r = records.find((x) => x.split === split && x.path === path);
+  if (!r) throw new Error(`no ${path} on the ${split} split among the results`);
+  return r;
 }
 
 export interface SplitBatches {
@@ -28,6 +42,8 @@ export interface SplitBatches {
 export interface PathEvalJob {
   model: Model;
   ts: readonly number[];
+  /** Label of the curve in the records ('bezier', 'polychain'). */
+  curveLabel: string;
   /** The point of a path at t. */
   pointAt: (path: PathName, t: number) => ParamVector;
   splits: readonly SplitBatches[];
@@ -46,7 +62,7 @@ export function pointIndex(s: number, p: number, i: number, nt: number): number 
   return (s * PATHS.length + p) * nt + i;
 }
 
-export async function evaluatePaths(job: PathEvalJob): Promise<Record<string, Record<PathName, PathValues>>> {
+export async function evaluatePaths(job: PathEvalJob): Promise<PathRecord[]> {
   const nt = job.ts.length, total = job.splits.length * PATHS.length * nt;
   const hasBn = job.model.buffers.length > 0;
   if (hasBn && !job.recomputeBatches?.length) throw new Error('a BN model needs training batches to re-estimate its statistics along the paths');
@@ -72,15 +88,12 @@ export async function evaluatePaths(job: PathEvalJob): Promise<Record<string, Re
       }
     }
   }
-  const out: Record<string, Record<PathName, PathValues>> = {};
-  job.splits.forEach((split, s) => {
-    const per = {} as Record<PathName, PathValues>;
-    PATHS.forEach((path, p) => {
-      const field = (f: string) => job.ts.map((_, i) => job.run.finished.get(pointIndex(s, p, i, nt))![f] as number);
-      const loss = field('loss');
-      per[path] = { loss, accuracy: field('accuracy'), lossStderr: field('lossStderr'), barrier: barrierOf(job.ts, loss) };
-    });
-    out[split.name] = per;
-  });
-  return out;
+  return job.splits.flatMap((split, s) => PATHS.map((path, p) => {
+    const field = (f: string) => job.ts.map((_, i) => job.run.finished.get(pointIndex(s, p, i, nt))![f] as number);
+    const loss = field('loss');
+    return {
+      label: `${path === 'curve' ? job.curveLabel : 'line'} · ${split.name}`, split: split.name, path, lambdas: [...job.ts],
+      loss, accuracy: field('accuracy'), lossStderr: field('lossStderr'), barrier: barrierOf(job.ts, loss),
+    };
+  }));
 }

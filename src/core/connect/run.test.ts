@@ -10,6 +10,7 @@ import { evaluateWeights } from '../evaluate/point.js';
 import { loadModelFile, type LoadedModel } from '../model-file.js';
 import { paramsOf, toTensors } from '../params.js';
 import { train } from '../train/train.js';
+import { pathOf } from './evaluate.js';
 import { curvePoint } from './geometry.js';
 import { curveControls } from './point-model.js';
 import { runConnect, type ConnectJob } from './run.js';
@@ -46,7 +47,7 @@ test('connect: the curve lowers the line\'s barrier, shares its end points, and 
   const dir = join(root, 'c-full');
   const { result: r } = await runConnect(job(a, b, dir));
   for (const split of ['train', 'test']) {
-    const { curve, line } = r.splits[split]!;
+    const [curve, line] = [pathOf(r.paths, split, 'curve'), pathOf(r.paths, split, 'line')];
     assert.equal(curve.loss[0], line.loss[0], `${split}: φ(0) = A`);
     assert.equal(curve.loss[4], line.loss[4], `${split}: φ(1) = B`);
     assert.ok(line.barrier.height > 0.05, `${split}: the line has a barrier (${line.barrier.height})`);
@@ -56,7 +57,7 @@ test('connect: the curve lowers the line\'s barrier, shares its end points, and 
   const c = curveControls(dir);
   assert.deepEqual(point.theta.data, curvePoint('bezier', c.controls, 0.5).data);
   const s = await evaluateWeights(point.model, toTensors(point.theta), makeBatches(data.test, 300), { threads: 1 });
-  assert.equal(s.loss, r.splits['test']!.curve.loss[2], 'eval of DIR@t=0.5 equals the curve\'s test loss at t=0.5');
+  assert.equal(s.loss, pathOf(r.paths, 'test', 'curve').loss[2], 'eval of DIR@t=0.5 equals the curve\'s test loss at t=0.5');
   // The bend checkpoint is a model of its own.
   assert.deepEqual(loadModelFile(join(dir, 'bend-1.safetensors')).theta.data, c.controls[1]!.data);
 
@@ -73,7 +74,7 @@ test('connect: the curve lowers the line\'s barrier, shares its end points, and 
     return { tensors, meta };
   };
   assert.deepEqual(state(dir2), state(dir));
-  assert.deepEqual(again.result.splits, r.splits);
+  assert.deepEqual(again.result.paths, r.paths);
   // Another configuration in the same directory is refused.
   await assert.rejects(runConnect(job(a, b, dir2, { lr: 0.1 })), /train\.lr' differs/);
   assert.throws(() => loadModelFile(`${dir}@t=2`), /t must be a number in \[0, 1\]/);
@@ -88,7 +89,7 @@ test('connect with BatchNorm: statistics re-estimated at every t, stored for DIR
   const point = loadModelFile(`${dir}@t=0.25`);
   assert.equal(point.buffers.size, a.model.buffers.length);
   const s = await evaluateWeights(point.model, new Map([...toTensors(point.theta), ...point.buffers]), makeBatches(data.selected, 300), { threads: 1 });
-  assert.equal(s.loss, r.splits['train']!.curve.loss[1]);
+  assert.equal(s.loss, pathOf(r.paths, 'train', 'curve').loss[1]);
   assert.notDeepEqual(point.buffers.get(a.model.buffers[0]!)!.data, a.buffers.get(a.model.buffers[0]!)!.data, 'statistics at t=0.25 are not A\'s');
   assert.throws(() => loadModelFile(`${dir}@t=0.3`), new RegExp(`t=0\\.3 were not re-estimated \\(.*${BN_STATS_FILE} has t=0\\.0000, t=0\\.2500`));
   assert.equal(paramsOf(point.model).data.length, a.theta.data.length);

@@ -7,7 +7,7 @@ import type { LoadedModel } from '../model-file.js';
 import { RunDir } from '../runs/run-dir.js';
 import { barrierReduction } from './barrier.js';
 import { ConnectError } from './errors.js';
-import { evaluatePaths, type PathName, type PathValues } from './evaluate.js';
+import { evaluatePaths, pathOf, type PathRecord } from './evaluate.js';
 import { curvePoint, initialBends, linePoint, tGrid } from './geometry.js';
 import { bendFile, loadState, readBnStats, saveBends, saveState, statsKey, writeBnStats } from './state.js';
 import { bendViews, trainCurve, type CurveEpoch, type CurveState, type CurveTrainConfig } from './train.js';
@@ -41,9 +41,10 @@ export interface ConnectResult {
   bends: number;
   from: string;
   to: string;
-  t: number[];
-  /** Per split ('train', 'test'), per path ('curve', 'line'): loss, accuracy, errors, barrier. */
-  splits: Record<string, Record<PathName, PathValues>>;
+  /** Per split ('train', 'test') and path ('curve', 'line'): loss, accuracy, errors and barrier along t. */
+  paths: PathRecord[];
+  /** Barrier heights by '<split> <path>', e.g. 'train curve'. */
+  barriers: Record<string, number>;
   /** Per split: 1 − barrier(curve)/barrier(line). */
   barrierReduction: Record<string, number>;
   bn: 'recompute' | 'none';
@@ -93,8 +94,8 @@ export async function runConnect(job: ConnectJob): Promise<{ result: ConnectResu
     const controls = [from.theta, ...bendViews(from.theta, state.bendData), to.theta];
     const ts = tGrid(job.points);
     const stats = hasBn ? readBnStats(run.dir) : new Map<string, Tensor>();
-    const splits = await evaluatePaths({
-      model: from.model, ts, run, threads: cfg.threads ?? 0,
+    const paths = await evaluatePaths({
+      model: from.model, curveLabel: cfg.curve, ts, run, threads: cfg.threads ?? 0,
       pointAt: (path, t) => (path === 'curve' ? curvePoint(cfg.curve, controls, t) : linePoint(from.theta, to.theta, t)),
       splits: [{ name: 'train', batches: makeBatches(job.train, job.evalBatch) }, { name: 'test', batches: makeBatches(job.test, job.evalBatch) }],
       ...(hasBn ? { recomputeBatches: makeBatches(job.train, cfg.batch).slice(0, job.bnBatches) } : {}),
@@ -105,8 +106,9 @@ export async function runConnect(job: ConnectJob): Promise<{ result: ConnectResu
       onPoint: job.onPoint, signal: job.signal,
     });
     const result: ConnectResult = {
-      kind: 'connect', curve: cfg.curve, bends: cfg.bends, from: from.path, to: to.path, t: ts, splits,
-      barrierReduction: Object.fromEntries(Object.entries(splits).map(([k, v]) => [k, barrierReduction(v.line.barrier.height, v.curve.barrier.height)])),
+      kind: 'connect', curve: cfg.curve, bends: cfg.bends, from: from.path, to: to.path, paths,
+      barriers: Object.fromEntries(paths.map((p) => [`${p.split} ${p.path}`, p.barrier.height])),
+      barrierReduction: Object.fromEntries(['train', 'test'].map((k) => [k, barrierReduction(pathOf(paths, k, 'line').barrier.height, pathOf(paths, k, 'curve').barrier.height)])),
       bn: hasBn ? 'recompute' : 'none', history: state.history,
       checkpoints: Array.from({ length: cfg.bends }, (_, j) => run.path(bendFile(j + 1))),
     };
