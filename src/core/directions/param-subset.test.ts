@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { InputError } from '../../ir/errors.js';
 import { filterNorms, norm, rangeNorm, view, type ParamVector } from '../params.js';
 import { gaussianNoise } from './gaussian.js';
 import { groupByPrefix, patternFor, ParamsPatternError, restrictToParams, selectParams } from './param-subset.js';
@@ -22,7 +23,7 @@ test('selectParams: matching tensors in layout order; a pattern matching none na
   assert.deepEqual(sel.names, ['conv1.weight', 'fc.weight']);
   assert.equal(sel.size, 4 * 27 + 5 * 16);
   assert.throws(() => selectParams(testLayout, 'layer9'), (e: Error) => {
-    assert.ok(e instanceof ParamsPatternError);
+    assert.ok(e instanceof ParamsPatternError && e instanceof InputError, 'bad input: exit 2');
     assert.match(e.message, /--params 'layer9' matches no parameter tensor; the model's 8 tensors are: conv1\.weight, conv1\.bias, bn1\.weight, bn1\.bias, fc\.weight, fc\.bias, head\.weight, scale\.weight$/);
     return true;
   });

@@ -2,12 +2,13 @@
 // The rest of the direction is exactly 0, and the normalisation (filter/layer/norm) is computed inside the subset:
 // the raw vector and θ are both zeroed outside it before normalizeDirection, so 'norm' uses ‖θ_S‖/‖ε_S‖ and every
 // tensor outside S gets a 0/0 ratio, which normalizeDirection already maps to 0 (no hidden epsilon).
+import { InputError } from '../../ir/errors.js';
 import type { ParamLayout, ParamVector } from '../params.js';
 import { normalizeDirection } from './normalize.js';
 import type { Scaling } from './spec.js';
 
 /** A --params pattern that is invalid or matches no tensor: bad input (exit 2). */
-export class ParamsPatternError extends Error {
+export class ParamsPatternError extends InputError {
   override name = 'ParamsPatternError';
 }
 
