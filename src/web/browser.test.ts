@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { writeReport } from './report.js';
 import { startServer, type RunningServer } from './server.js';
 import { CURVE_LAMBDAS, curveLoss, runningCurvePoints, writeFixtureRuns } from './testing.js';
+import { blockLine, TOL_LAMBDAS, tolStderr, writePrecisionRuns } from './testing-precision.js';
 import { browserUnavailable, changedFraction, colouredFraction, launch, saveScreenshot, waitReady, type Browser } from './testing-browser.js';
 
 const unavailable = await browserUnavailable();
@@ -147,6 +148,41 @@ describe('viewer in chromium', { skip: unavailable }, () => {
     } finally {
       await page.close();
       await server?.close();
+    }
+  });
+
+  test('served app: error bars, refined regions, the downsampling note, a --tolerance run pass by pass', async () => {
+    const dir = join(root, 'precision');
+    const p = await writePrecisionRuns(dir);
+    const server = await startServer({ root: dir, port: 0, pollMs: 250 });
+    const { page, errors } = await browser.open();
+    try {
+      await page.goto(`${server.url}#/run/${encodeURIComponent(p['tolCurve']!)}`);
+      await waitReady(page, `run:${p['tolCurve']}`);
+      const bars = await page.evaluate('document.querySelector(".run .plot").data[0].error_y.array') as number[];
+      assert.ok(near(bars, TOL_LAMBDAS.map(tolStderr)), 'the loss carries its per-point standard errors as error bars');
+      await saveScreenshot('serve-tolerance-curve.png', await page.screenshot());
+
+      await page.evaluate(`location.hash = ${JSON.stringify(`#/run/${encodeURIComponent(p['refine']!)}`)}`);
+      await waitReady(page, `run:${p['refine']}`);
+      const names = (await traces(page, '.run')).map((t) => t.name);
+      assert.ok(names.includes('interpolated (16 points, hatched)') && names.includes('measured (29 nodes)'), names.join(', '));
+      await saveScreenshot('serve-refined-surface.png', await page.screenshot());
+
+      await page.evaluate(`location.hash = ${JSON.stringify(`#/run/${encodeURIComponent(p['large']!)}`)}`);
+      await waitReady(page, `run:${p['large']}`);
+      assert.ok((await text(page, '.run .note')).some((n) => n!.includes('showing 201×201 of 1,001×1,001, every 5th point')));
+      assert.ok((await text(page, '.run-meta .badge')).includes('downsampled'));
+
+      await page.evaluate(`location.hash = ${JSON.stringify(`#/run/${encodeURIComponent(p['tolRunning']!)}`)}`);
+      await waitReady(page, `run:${p['tolRunning']}`);
+      assert.match((await text(page, '.run-meta .badge')).join(' '), /pass 1/);
+      await appendFile(join(dir, p['tolRunning']!, 'samples.jsonl'), blockLine(0, 1, [[95, 920, 85, 100]]));
+      await page.waitForFunction('[...document.querySelectorAll(".run-meta .badge")].some((b) => /pass 2/.test(b.textContent))', undefined, { timeout: 15_000 });
+      assert.deepEqual(errors, []);
+    } finally {
+      await page.close();
+      await server.close();
     }
   });
 });

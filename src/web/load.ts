@@ -122,7 +122,9 @@ export async function loadRun(found: FoundRun, options: LoadOptions = {}): Promi
   const seeds = config?.identity?.['seeds'];
   const total = ranges ? ranges.reduce((n, r) => n * r.count, 1) : Array.isArray(seeds) && seeds.length > 0 ? seeds.length : undefined;
   let progress: Progress | undefined, result = stored, partial = false;
-  if (ranges && !stored && (kind === 'curve' || kind === 'surface')) {
+  // Only a curve (one range) or a surface (two) is scanned: the shown grid is then at most 2,001 or 201×201 points.
+  const landscape = !!ranges && ((kind === 'curve' && ranges.length === 1) || (kind === 'surface' && ranges.length === 2));
+  if (ranges && !stored && landscape) {
     sampling = samplingFor(ranges.map((r) => r.count), ranges.length === 1 ? caps.curve : caps.side);
     const plan = gridPlan(ranges, sampling);
     const population = Number(asObject(config?.identity?.['data'])?.['count']);
