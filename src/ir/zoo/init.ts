@@ -1,6 +1,9 @@
-// Deterministic weight initialisation for the zoo. ir/ may not import core/, so it carries its own tiny generator.
+// Deterministic weight initialisation for the zoo. Normals come from the Box–Muller of src/ir/rng.ts; the uniform
+// source stays mulberry32 (not createRng's xoshiro128**) because switching it would change every initial weight, and
+// recorded expectations (zoo tests, checkpoints, reproduce claims) rest on these exact values.
 // Every tensor draws from its own stream, seeded by (model seed, tensor name): changing one layer's shape never
 // shifts the values of another layer, and the same seed always gives the same model on every machine.
+import { boxMuller } from '../rng.js';
 import { float32, sizeOf, type Tensor } from '../tensor.js';
 
 /** A seeded stream of uniform [0, 1) and standard normal numbers (mulberry32 + Box–Muller in float64). */
@@ -36,19 +39,7 @@ export function initStream(seed: number, name: string): InitStream {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  let spare: number | undefined;
-  return {
-    uniform: next,
-    normal() {
-      if (spare !== undefined) { const s = spare; spare = undefined; return s; }
-      let u = 0;
-      while (u === 0) u = next();
-      const v = next();
-      const r = Math.sqrt(-2 * Math.log(u));
-      spare = r * Math.sin(2 * Math.PI * v);
-      return r * Math.cos(2 * Math.PI * v);
-    },
-  };
+  return { uniform: next, normal: boxMuller(next) };
 }
 
 /** Fan-in and fan-out as torch.nn.init computes them: dims [out, in, ...kernel]. */
