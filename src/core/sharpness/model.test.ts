@@ -15,7 +15,7 @@ import { randomBatches } from '../hessian/torch-reference.js';
 import { ParamLayout, paramsOf, toTensors } from '../params.js';
 import { createRng } from '../rng.js';
 import { modelLossSurface } from './loss-surface.js';
-import { modelSharpness } from './measures.js';
+import { gaussianDirections, modelSharpness } from './measures.js';
 
 const SPEC: ModelSpec = { arch: 'mlp', options: { widths: [5], activation: 'tanh' }, inputShape: [4], classes: 3 };
 
@@ -100,4 +100,47 @@ test('modelSharpness: every measure finite, errors present, the same numbers for
   for (const v of [a.lambdaMax.value, a.traceOverP.mean, a.traceOverP.stderr, a.epsilonSharpness.increase, a.lossIncrease.mean, a.lossIncrease.stderr, a.basinWidth.mean]) assert.ok(Number.isFinite(v));
   assert.ok(a.epsilonSharpness.increase > 0 && a.lambdaMax.value > 0);
   assert.equal(a.parameters, p.theta.layout.size);
+});
+
+test('a linear model under MSE is a quadratic: λ_max, tr(H)/P and the basin width of modelSharpness against their closed forms', async () => {
+  // L = 1/(N·C) Σ_n Σ_c (w_c·x_n + b_c − [y_n = c])²: H is block diagonal with C copies of (2/C)·M, M = (1/N) Σ x̃x̃ᵀ, x̃ = (x, 1).
+  const spec: ModelSpec = { arch: 'mlp', options: { widths: [] }, inputShape: [4], classes: 3 };
+  const model = buildModel(spec, 9);
+  const p: ModelPoint = { model, theta: paramsOf(model, ParamLayout.ofModel(model)), buffers: new Map() };
+  const batches = randomBatches(spec.inputShape, spec.classes, 24, 8, createRng(10));
+  const C = 3, d = 5;
+  const xs: number[][] = [], ys: number[] = [];
+  for (const b of batches) for (let n = 0; n < b.size; n++) { xs.push([...(b.x.data as Float32Array).subarray(4 * n, 4 * n + 4), 1]); ys.push(Number((b.y.data as BigInt64Array)[n])); }
+  const N = xs.length;
+  const M = new Float64Array(d * d);
+  for (const x of xs) for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) M[i * d + j] += x[i]! * x[j]! / N;
+  const eigM = symmetricEigen(M, d).values;
+  const mse = { name: 'mse' as const, options: { kind: 'mse' as const }, feeds: 'labels' as const };
+  const o = {
+    seed: 1, traceSamples: 40, threads: 1, loss: mse, lanczosTol: 1e-8, epsilon: { epsilon: 1e-3, steps: 2, restarts: 1 },
+    directions: { count: 3, radius: 0.5, norm: 'filter' as const }, basin: { delta: 0.1, maxLambda: 4, gridSteps: 16, bisections: 30 },
+  };
+  const m = await modelSharpness(p, batches, o);
+  const lambdaMax = (2 / C) * Math.max(...eigM);
+  assert.ok(Math.abs(m.lambdaMax.value - lambdaMax) <= 1e-4 * lambdaMax, `λ_max ${m.lambdaMax.value} vs ${lambdaMax}`);
+  const traceOverP = (2 * eigM.reduce((s, v) => s + v, 0)) / (C * d);
+  assert.ok(Math.abs(m.traceOverP.mean - traceOverP) <= 4 * m.traceOverP.stderr + 1e-6, `tr(H)/P ${m.traceOverP.mean} ± ${m.traceOverP.stderr} vs ${traceOverP}`);
+  // Along a direction δθ: L(θ + λδθ) = L0 + λs + ½λ²κ, so the basin is the interval between the roots of ½κλ² + sλ = δ.
+  const W = p.theta.data;
+  const dirs = gaussianDirections(p.theta, o.seed, 3, 'filter');
+  dirs.forEach((dir, k) => {
+    let s = 0, kappa = 0;
+    xs.forEach((x, n) => {
+      for (let c = 0; c < C; c++) {
+        const z = x.slice(0, 4).reduce((acc, xi, i) => acc + W[c * 4 + i]! * xi, W[12 + c]!);
+        const dz = x.slice(0, 4).reduce((acc, xi, i) => acc + dir.data[c * 4 + i]! * xi, dir.data[12 + c]!);
+        s += (2 / (N * C)) * (z - (ys[n] === c ? 1 : 0)) * dz;
+        kappa += (2 / (N * C)) * dz * dz;
+      }
+    });
+    const width = (2 * Math.sqrt(s * s + 2 * kappa * o.basin.delta)) / kappa;
+    const got = m.basinWidth.directions[k]!.width;
+    assert.ok(Math.abs(got - width) <= 1e-4 * width, `direction ${k}: basin width ${got} vs ${width}`);
+    assert.ok(Math.abs(m.lossIncrease.increases[k]! - (0.5 * s + 0.125 * kappa)) <= 1e-4 * Math.abs(0.5 * s + 0.125 * kappa) + 1e-6, `loss increase at r = 0.5, direction ${k}`);
+  });
 });
