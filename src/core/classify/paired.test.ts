@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { choleskyPsd, combinationStderr, lossCovariance, pairedStderr, pairFromCovariance, type PairedPoint } from './paired.js';
+import { psdFactor, symmetricEigen } from './psd.js';
+import { combinationStderr, lossCovariance, pairedStderr, pairFromCovariance, type PairedPoint } from './paired.js';
 
 // Brute force: every ordering of a small population (the shared permutation), the exact variance of the difference
 // of two prefix means, against the paired error's estimate averaged over the same orderings (it is unbiased).
@@ -60,7 +61,7 @@ test('covariance gives back every paired error, and its factor reproduces it', (
     if (i !== j) assert.ok(Math.abs(pair(i, j) - pairedStderr(pts[i]!, pts[j]!, N)) < 1e-12);
   }
   const spd = [[4, 2, 0.4], [2, 3, 0.1], [0.4, 0.1, 2]];
-  const L = choleskyPsd(spd);
+  const L = psdFactor(spd);
   for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) {
     const v = L[i]!.reduce((s, x, k) => s + x * L[j]![k]!, 0);
     assert.ok(Math.abs(v - spd[i]![j]!) < 1e-12);
@@ -82,4 +83,13 @@ test('the error of a combination (node − interpolation of corners) is unbiased
   const exact = values.reduce((s, d) => s + (d - m) ** 2, 0) / values.length;
   // Clamping at 0 could bias it upwards; here the estimate stays positive, so the mean must match exactly.
   assert.ok(Math.abs(estimate / orders.length - exact) <= 1e-9 * exact, `mean estimate ${estimate / orders.length} vs exact ${exact}`);
+});
+
+test('the PSD factor drops an indefinite estimate\'s negative direction and keeps the rest', () => {
+  // Eigenvalues 3 and −1 along (1, 1)/√2 and (1, −1)/√2.
+  const { values } = symmetricEigen([[1, 2], [2, 1]]);
+  assert.deepEqual(values.map((v) => Math.round(v * 1e12) / 1e12).sort((a, b) => a - b), [-1, 3]);
+  const F = psdFactor([[1, 2], [2, 1]]);
+  const FFt = [0, 1].map((i) => [0, 1].map((j) => F[i]![0]! * F[j]![0]! + F[i]![1]! * F[j]![1]!));
+  for (const row of FFt) for (const x of row) assert.ok(Math.abs(x - 1.5) < 1e-12, `F·Fᵀ = ${JSON.stringify(FFt)}`);
 });

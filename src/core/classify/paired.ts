@@ -84,28 +84,6 @@ export function checkCovariance(c: unknown, n: number, field = 'lossCovariance')
 }
 
 /**
- * A lower-triangular L with L·Lᵀ ≈ c (c symmetric, positive semi-definite up to estimation error): a pivot that is
- * not positive leaves its column 0, so estimated covariances that are slightly indefinite still give real redraws.
- */
-export function choleskyPsd(c: readonly (readonly number[])[]): number[][] {
-  const n = c.length;
-  const L = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  for (let j = 0; j < n; j++) {
-    let d = c[j]![j]!;
-    for (let k = 0; k < j; k++) d -= L[j]![k]! ** 2;
-    if (!(d > 1e-14 * Math.max(c[j]![j]!, 1e-300))) continue;
-    const ljj = Math.sqrt(d);
-    L[j]![j] = ljj;
-    for (let i = j + 1; i < n; i++) {
-      let s = c[i]![j]!;
-      for (let k = 0; k < j; k++) s -= L[i]![k]! * L[j]![k]!;
-      L[i]![j] = s / ljj;
-    }
-  }
-  return L;
-}
-
-/**
  * Standard error of Σ a_p · mean_p over points that share their samples (e.g. a measured node less its interpolation
  * from a cell's corners): √(Σ_p Σ_q a_p a_q c_pq) with c from each point's own and paired errors, never below 0.
  */

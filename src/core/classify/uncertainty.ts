@@ -2,7 +2,8 @@
 // and the type is re-decided on curves redrawn within the errors, so a type that flips inside its error bars says so.
 import { createRng } from '../rng.js';
 import { classifyCurve, type Classification, type ClassifyOptions, type CurveType } from './classify.js';
-import { checkCovariance, choleskyPsd, pairFromCovariance } from './paired.js';
+import { checkCovariance, pairFromCovariance } from './paired.js';
+import { psdFactor } from './psd.js';
 
 export interface UncertainClassification extends Classification {
   /** Share of redrawn curves (loss + se·z, z ~ N(0, 1) per point) whose type equals `type`. */
@@ -37,13 +38,13 @@ export function classifyWithErrors(lambdas: readonly number[], loss: readonly nu
   const nominal = classifyCurve(lambdas, loss, { ...classify, stderr });
   if (stderr.every((s) => s === 0)) return { ...nominal, typeConfidence: 1, uncertain: false, alternatives: [] };
   const rng = createRng(seed);
-  const L = cov ? choleskyPsd(cov) : undefined;
+  const L = cov ? psdFactor(cov) : undefined;
   const counts = new Map<CurveType, number>();
   for (let d = 0; d < draws; d++) {
     let redrawn: number[];
     if (L) {
       const z = loss.map(() => rng.normal());
-      redrawn = loss.map((v, i) => { let s = v; for (let k = 0; k <= i; k++) s += L[i]![k]! * z[k]!; return s; });
+      redrawn = loss.map((v, i) => { let s = v; for (let k = 0; k < z.length; k++) s += L[i]![k]! * z[k]!; return s; });
     } else {
       redrawn = loss.map((v, i) => v + stderr[i]! * rng.normal());
     }
