@@ -23,8 +23,8 @@ import { pointBuffers, type BnMode } from './bn.js';
 import { startPointWorkers } from './point-pool.js';
 import { formatTolerance, type AdaptiveOptions, type Tolerance } from './adaptive.js';
 import { refineGrid, type RefineOutcome } from './refine.js';
-import { runAdaptive, type AdaptiveOutcome, type AdaptiveSummary } from './adaptive-run.js';
-import { combinationStderr, lossCovariance } from '../classify/paired.js';
+import { runAdaptive, type AdaptiveSummary } from './adaptive-run.js';
+import { refineAtTolerance } from './refine-tolerance.js';
 import { evaluateWithLosses } from './sample-losses.js';
 
 export interface DataSelection {
@@ -267,38 +267,6 @@ export function blockEvaluator(job: PointJob, runner = jobRunner(job)): (task: B
   };
 }
 
-/** k of the refinement's disagreement test at a stated error: a node disagrees by what exceeds k paired errors. */
-const REFINE_ERROR_MULTIPLE = 2;
-
-/**
- * --refine with --tolerance: every level's new nodes are evaluated at the stated error (one target for the run, from
- * the coarse lattice's first pass when relative), and a node disagrees with its cell's interpolation only by what
- * exceeds k standard errors of (node − interpolation), from the shared samples of node and corners.
- */
-async function refineAtTolerance(job: LandscapeJob, run: RunDir, adaptiveRun: (indices?: number[], target?: number) => Promise<AdaptiveOutcome>): Promise<CurveResult | SurfaceResult> {
-  const [nx, ny] = [job.ranges[0]!.count, job.ranges[1]?.count ?? 1];
-  let last: AdaptiveOutcome | undefined;
-  const field = (k: number, f: string) => run.finished.get(k)![f] as number;
-  const refined = await refineGrid(nx, ny, job.refine!, async (indices) => {
-    last = await adaptiveRun(indices, last?.summary.target);
-    if (indices.some((k) => !run.finished.has(k))) throw new Error('interrupted');
-  }, (k) => ({ loss: field(k, 'loss'), accuracy: field(k, 'accuracy') }), (node, terms) => {
-    const at = (k: number, coefficient: number) => ({ ...last!.paired(k), coefficient });
-    return REFINE_ERROR_MULTIPLE * combinationStderr([at(node, 1), ...terms.map(([k, w]) => at(k, -w))], last!.summary.population);
-  });
-  let covariance: number[][] | undefined;
-  if (job.kind === 'curve') {
-    // Measured points' covariance from their shared samples, carried to the interpolated ones through their weights.
-    const measured = refined.measured.flatMap((m, k) => (m ? [k] : []));
-    const pts = measured.map((k) => last!.paired(k));
-    const cm = lossCovariance(pts.map((p) => p.point), pts.map((p) => p.stderr), last!.summary.population);
-    const slot = new Map(measured.map((k, s) => [k, s]));
-    const rows = refined.measured.map((_, k) => (slot.has(k) ? [[slot.get(k)!, 1] as [number, number]] : refined.terms[k]!.map(([c, w]) => [slot.get(c)!, w] as [number, number])));
-    covariance = rows.map((a) => rows.map((b) => a.reduce((s, [p, wp]) => s + b.reduce((t, [q, wq]) => t + wp * wq * cm[p]![q]!, 0), 0)));
-  }
-  return finishLandscape(job, run, last!.summary, refined, covariance);
-}
-
 /** The result file of a finished run, from its point records; written to result.json. */
 /** Result fields of a --tolerance run: per point samples used and per-sample errors; the run's target and cost. */
 const ADAPTIVE_FIELDS = ['samples', 'lossSampleStderr', 'accuracyStderr'] as const;
@@ -309,10 +277,10 @@ export async function finishLandscape(job: Pick<LandscapeJob, 'kind' | 'ranges' 
   const total = axes.reduce((n, a) => n * a.length, 1);
   if (!refined) for (let i = 0; i < total; i++) if (!run.finished.has(i)) throw new Error(`${run.path('points.jsonl')}: point ${i} of ${total} is missing; the run is not finished`);
   // --refine: points never evaluated are the interpolation of their accepted cell (no per-batch error of their own).
-  // With --tolerance an interpolated point has no samples of its own; its sampling error (curves) is its interpolation's.
+  // With --tolerance an interpolated point has no samples of its own; its sampling error is its interpolation's.
   const rec = (i: number): PointRecord => run.finished.get(i) ?? {
     index: i, loss: refined!.loss[i]!, accuracy: refined!.accuracy[i]!, lossStderr: Number.NaN,
-    ...(adaptive ? { samples: 0, lossSampleStderr: covariance ? Math.sqrt(Math.max(0, covariance[i]![i]!)) : Number.NaN, accuracyStderr: Number.NaN } : {}),
+    ...(adaptive ? { samples: 0, lossSampleStderr: covariance ? Math.sqrt(Math.max(0, covariance[i]![i]!)) : refined!.sampleStderr?.[i] ?? Number.NaN, accuracyStderr: Number.NaN } : {}),
   };
   let result: CurveResult | SurfaceResult;
   if (job.kind === 'curve') {
@@ -381,7 +349,10 @@ export async function runLandscape(given: LandscapeJob): Promise<{ result: Curve
           return startPointWorkers({ ...adaptiveJob, sampleBatches }, count, landscapeThreads(job));
         },
       });
-      if (job.refine) return { result: await refineAtTolerance(job, run, adaptiveRun), run, resumed };
+      if (job.refine) {
+        const r = await refineAtTolerance(job, job.refine, run, adaptiveRun);
+        return { result: await finishLandscape(job, run, r.summary, r.refined, r.covariance), run, resumed };
+      }
       const { summary, covariance } = await adaptiveRun();
       if (job.signal?.aborted && run.finished.size < total) throw new Error('interrupted');
       return { result: await finishLandscape(job, run, summary, undefined, covariance), run, resumed };

@@ -36,6 +36,8 @@ test('an interrupted --refine --tolerance surface resumes to the uninterrupted r
   const r = (await runLandscape(make(whole))).result as SurfaceResult;
   assert.ok(r.measured!.flat().some((m) => !m), 'some points interpolated');
   assert.ok(r.samples!.flat().some((n) => n > 0 && n < 200), 'some points on a subsample');
+  const se = r.lossSampleStderr!.flat(), n = r.samples!.flat();
+  r.measured!.flat().forEach((m, k) => assert.ok(m ? n[k]! > 0 : n[k] === 0 && Number.isFinite(se[k]!) && se[k]! >= 0, `point ${k}: ${n[k]} samples, error ${se[k]}`));
   const ac = new AbortController();
   await assert.rejects(runLandscape({ ...make(cut), signal: ac.signal, onProgress: (p) => { if (p.computedNow >= 12) ac.abort(); } }), /interrupted/);
   await runLandscape(make(cut));

@@ -23,6 +23,8 @@ export interface RefineOutcome {
   evaluated: number;
   /** Per grid index: the interpolation's terms (grid index, weight) of a point not measured; undefined if measured. */
   terms: ([number, number][] | undefined)[];
+  /** --tolerance: per grid index the sampling error of its value (an interpolated point's from its corners'). */
+  sampleStderr?: number[];
 }
 
 /** Largest coarse cell, in steps per axis: about eight cells along each axis before any refinement. */
