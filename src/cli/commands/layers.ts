@@ -77,7 +77,8 @@ async function layers(flags: LayersFlags): Promise<void> {
   }
   const result = {
     kind: 'layers', lambdas, groupDepth: flags.groupDepth, direction: `gaussian:norm=${flags.norm}:seed=${flags.seed}:bias-bn=${flags.biasBn}:scale=1`,
-    samples: data.selection.count, blocks,
+    // `label` names each block's curve in the report and viewer, which draw curves nested under a shared λ grid.
+    samples: data.selection.count, blocks: blocks.map((b) => ({ label: b.block, ...b })),
   };
   await run.writeResult(result);
   const plots: string[] = [];

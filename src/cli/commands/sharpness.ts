@@ -9,7 +9,7 @@ import { HVP_METHODS, type HvpMethod } from '../../core/hessian/hvp-backends.js'
 import { loadModelFile } from '../../core/model-file.js';
 import { RunDir } from '../../core/runs/run-dir.js';
 import { modelSharpness, type SharpnessStage } from '../../core/sharpness/measures.js';
-import { orderings, sharpnessCsv, type SharpnessRow } from '../../core/sharpness/table.js';
+import { orderings, sharpnessCsv, summaryRows, type SharpnessRow } from '../../core/sharpness/table.js';
 import { errorBarsPlot } from '../../plot/error-bars.js';
 import { writePlot } from '../../plot/index.js';
 import { addDataOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, numberOption, prepareData, type DataOptions } from '../common.js';
@@ -66,19 +66,20 @@ export function registerSharpness(program: Command): void {
     .action(async (flags: SharpnessFlags) => sharpness(flags));
 }
 
-/** Each entry of --models: a file, or a training directory's checkpoints in training order. */
-export function expandModels(list: string): string[] {
+/** Each entry of --models: a file, or a training directory's checkpoints in training order (`fromDirectory`). */
+export function expandModels(list: string): { paths: string[]; fromDirectory: Set<string> } {
   const entries = list.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (entries.length === 0) throw new UsageError('--models: give at least one checkpoint, e.g. --models a/final.safetensors,b/final.safetensors');
   const paths: string[] = [];
+  const fromDirectory = new Set<string>();
   for (const e of entries) {
     let isDir = false;
     try { isDir = statSync(e).isDirectory(); } catch { throw new UsageError(`--models: '${e}' does not exist; give checkpoint files or training directories`); }
     if (!isDir) { paths.push(e); continue; }
-    try { paths.push(...trainingCheckpoints(e)); } catch (err) { throw new UsageError((err as Error).message.replace('--checkpoints', '--models')); }
+    try { trainingCheckpoints(e).forEach((p) => { paths.push(p); fromDirectory.add(p); }); } catch (err) { throw new UsageError((err as Error).message.replace('--checkpoints', '--models')); }
   }
   if (new Set(paths).size !== paths.length) throw new UsageError(`--models names a checkpoint twice: ${paths.filter((p, i) => paths.indexOf(p) !== i).join(', ')}`);
-  return paths;
+  return { paths, fromDirectory };
 }
 
 /** Short distinct labels: the file name, with its directory where names repeat (a/final, b/final). */
@@ -92,7 +93,7 @@ async function sharpness(flags: SharpnessFlags): Promise<void> {
   for (const [flag, v] of [['--epsilon', flags.epsilon], ['--radius', flags.radius], ['--delta', flags.delta], ['--basin-range', flags.basinRange]] as const) {
     if (!(v > 0)) throw new UsageError(`${flag} ${v} must be positive`);
   }
-  const paths = expandModels(flags.models);
+  const { paths, fromDirectory } = expandModels(flags.models);
   const names = labels(paths);
   const models = paths.map((p) => loadModelFile(p));
   const data = prepareData(flags, models[0]);
@@ -129,7 +130,8 @@ async function sharpness(flags: SharpnessFlags): Promise<void> {
           bar.update(finished, ((Date.now() - t0) / Math.max(finished, 1)) * (perModel * models.length - finished));
         },
       });
-      const epoch = Number((m.meta as { epoch?: unknown } | undefined)?.epoch ?? NaN);
+      // An epoch only orders checkpoints of one training run; separate models are not placed on a time axis.
+      const epoch = fromDirectory.has(paths[k]!) ? Number((m.meta as { epoch?: unknown } | undefined)?.epoch ?? NaN) : NaN;
       rows.push({ model: names[k]!, path: m.path, epoch, measures });
     }
   } finally {
@@ -137,7 +139,8 @@ async function sharpness(flags: SharpnessFlags): Promise<void> {
   }
   const order = orderings(rows);
   const result = {
-    kind: 'sharpness', models: rows.map((r) => ({ name: r.model, path: r.path, epoch: Number.isFinite(r.epoch) ? r.epoch : null, ...r.measures })),
+    // `table` first: the flat per-model summary that generic viewers read as the run's records.
+    kind: 'sharpness', table: summaryRows(rows), models: rows.map((r) => ({ name: r.model, path: r.path, epoch: Number.isFinite(r.epoch) ? r.epoch : null, ...r.measures })),
     orderings: order.orders, orderingsAgree: order.agree, samples: data.selection.count, params: flags.params ?? null, options,
   };
   await run.writeResult(result);

@@ -38,6 +38,19 @@ export function sharpnessCsv(rows: readonly SharpnessRow[]): string {
   return [SHARPNESS_COLUMNS.map(([h]) => h).join(','), ...rows.map((r) => SHARPNESS_COLUMNS.map(([, f]) => cell(f(r))).join(','))].join('\n') + '\n';
 }
 
+/** One flat record per model, measures first and their errors after (what a generic table or chart reads). */
+export function summaryRows(rows: readonly SharpnessRow[]): Record<string, string | number | null>[] {
+  const n = (v: number): number | null => (Number.isFinite(v) ? v : null);
+  return rows.map((r) => {
+    const m = r.measures;
+    return {
+      model: r.model, epoch: n(r.epoch), loss: m.loss, lambdaMax: m.lambdaMax.value, traceOverP: m.traceOverP.mean, epsilonSharpness: m.epsilonSharpness.increase,
+      lossIncrease: m.lossIncrease.mean, basinWidth: m.basinWidth.mean, lambdaMaxResidual: m.lambdaMax.residual, traceOverPStderr: n(m.traceOverP.stderr),
+      lossIncreaseStderr: n(m.lossIncrease.stderr), basinWidthStderr: n(m.basinWidth.stderr),
+    };
+  });
+}
+
 /** The measures where larger means sharper (basin width: larger means flatter, so it is negated). */
 export const SHARPER_IS_LARGER: readonly [string, (m: SharpnessMeasures) => number][] = [
   ['λ_max', (m) => m.lambdaMax.value],
