@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildReportData } from './report.js';
+import { buildReportData, ReportTooLargeError, writeReport } from './report.js';
 import { startServer } from './server.js';
 import { writeFixtureRuns } from './testing.js';
 import type { RunSummary, RunView } from './types.js';
@@ -120,6 +120,10 @@ test('report over huge and broken runs: bounded, downsampled figures with the no
     const big = data.runs.find((r) => r.id === 'huge/interrupted')!;
     assert.ok(big.panels.every((p) => /every 50th point/.test(p.note ?? '')));
     assert.ok(data.runs.find((r) => r.id === 'bad/json')!.warnings.some((w) => /run\.json: not valid JSON/.test(w)));
+    const written = await writeReport([root], join(root, 'report.html'));
+    assert.ok(written.bytes < 16 * 2 ** 20, `the report is ${written.bytes} bytes`);
+    // Past its limit a report is refused by name (the CLI maps this to exit 2), never written half or run out of memory.
+    await assert.rejects(writeReport([root], join(root, 'small.html'), { maxBytes: 2 ** 20 }), (e: Error) => e instanceof ReportTooLargeError && /more than the 1 MiB limit of one report; report fewer runs/.test(e.message));
   } finally {
     await rm(root, { recursive: true, force: true });
   }

@@ -14,6 +14,8 @@ export interface ReportOptions {
   now?: Date;
   /** terrain's version, printed in the page. */
   version?: string;
+  /** The largest page written (default MAX_REPORT_BYTES). */
+  maxBytes?: number;
 }
 
 /** Runs under several roots; with more than one root, ids start with the root's folder name so they stay unique. */
@@ -88,7 +90,8 @@ export class ReportTooLargeError extends Error {}
 
 export async function writeReport(roots: readonly string[], out: string, options: ReportOptions = {}): Promise<WrittenReport> {
   const data = await buildReportData(roots, options);
-  const tooLarge = (size: string): ReportTooLargeError => new ReportTooLargeError(`report: the ${data.runs.length} runs under ${roots.join(', ')} make ${size} of figures, more than the ${MAX_REPORT_BYTES / 2 ** 20} MiB limit of one report; report fewer runs at once (name sub-folders)`);
+  const limit = options.maxBytes ?? MAX_REPORT_BYTES;
+  const tooLarge = (size: string): ReportTooLargeError => new ReportTooLargeError(`report: the ${data.runs.length} runs under ${roots.join(', ')} make a page of ${size}, more than the ${(limit / 2 ** 20).toFixed(limit < 2 ** 20 ? 2 : 0)} MiB limit of one report; report fewer runs at once (name sub-folders)`);
   let html: string;
   try {
     html = pageHtml({ title: data.title, plotly: { inline: await plotlySource() }, data });
@@ -96,7 +99,7 @@ export async function writeReport(roots: readonly string[], out: string, options
     if (e instanceof RangeError) throw tooLarge('more than 512 MiB'); // past V8's longest string
     throw e;
   }
-  if (html.length > MAX_REPORT_BYTES) throw tooLarge(`${(html.length / 2 ** 20).toFixed(0)} MiB`);
+  if (html.length > limit) throw tooLarge(`${(html.length / 2 ** 20).toFixed(0)} MiB`);
   const path = resolve(out);
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, html, 'utf8');
