@@ -96,11 +96,9 @@ async function sharpness(flags: SharpnessFlags): Promise<void> {
   const { paths, fromDirectory } = expandModels(flags.models);
   const names = labels(paths);
   const models = paths.map((p) => loadModelFile(p));
+  for (const m of models) paramsSelection(m.theta.layout, flags.params);
   const data = prepareData(flags, models[0]);
-  for (const m of models) {
-    checkCompatible(m, data);
-    paramsSelection(m.theta.layout, flags.params);
-  }
+  for (const m of models) checkCompatible(m, data);
   const loss = data.loss && data.loss.name !== 'cross-entropy' ? data.loss : undefined;
   const options = {
     seed: flags.seed, traceSamples: flags.traceSamples, lanczosTol: flags.tol,
