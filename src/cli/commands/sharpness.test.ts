@@ -1,4 +1,4 @@
-// End-to-end: --params on curve (a pattern matching nothing; a restricted curve equals the full direction zeroed
+// End-to-end: --params on curve and gmi (a pattern matching nothing; a restricted curve equals the full direction zeroed
 // elsewhere, bit for bit), terrain layers and terrain sharpness on a small MLP trained on the bundled digits.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -51,6 +51,15 @@ test('curve --params: a pattern matching nothing is exit 2 naming it and the ten
   assert.notDeepEqual(restricted.json['loss'], full.json['loss']);
   const run = JSON.parse(readFileSync(join(work, 'restricted', 'run.json'), 'utf8')) as { identity: { directions: { spec: string }[] } };
   assert.match(run.identity.directions[0]!.spec, /\[params \/\^fc\\\.weight\$\/\]$/);
+});
+
+test('gmi --params: directions and tr(H)/P over the subset; the pattern is part of the run identity', () => {
+  const out = join(work, 'gmi');
+  const r = terrain(['gmi', '--model', join(a, 'final.safetensors'), ...data, '--directions', '2', '--range', '-1:1:3', '--trace-samples', '2', '--params', '^fc\\.', '--no-plots', '--out', out, '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.json['parameters'], 16 * 10 + 10);
+  const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { identity: { params?: string } };
+  assert.equal(run.identity.params, '^fc\\.');
 });
 
 test('layers: one curve per block and the (all) row, each with εᵀHε/‖ε‖² and λ_max', () => {
