@@ -4,6 +4,7 @@
 import { toCsv, type Cell } from './csv.js';
 import { npyFloat64 } from './npy.js';
 import { curveVtp, surfaceVtp } from './vtp.js';
+import { decodeNumber, isNonFiniteToken } from '../runs/non-finite.js';
 import { InputError } from '../../ir/errors.js';
 
 export type Values = readonly (number | null)[];
@@ -58,13 +59,17 @@ function numbers(o: Obj, key: string, source: string): number[] {
   return v as number[];
 }
 
-/** Values that may be missing (null: a point that diverged or was not computed). */
+/**
+ * Values that may be missing (null: not computed, or diverged in files older than the NaN/±∞ encoding); the tokens
+ * "NaN", "Infinity", "-Infinity" of core/runs/non-finite.ts are those numbers.
+ */
 function values(v: unknown, n: number, field: string, source: string): (number | null)[] {
   if (!Array.isArray(v) || v.length !== n) throw new ExportError(`${source}: '${field}' should hold ${n} values, found ${describe(v)}`);
   return v.map((e, k) => {
     if (e === null || typeof e === 'number') return e;
+    if (isNonFiniteToken(e)) return decodeNumber(e) as number;
     if (typeof e === 'boolean') return e ? 1 : 0; // --refine's measured mask
-    throw new ExportError(`${source}: '${field}[${k}]' should be a number or null, found ${describe(e)}`);
+    throw new ExportError(`${source}: '${field}[${k}]' should be a number, "NaN", "Infinity", "-Infinity" or null, found ${describe(e)}`);
   });
 }
 
