@@ -22,9 +22,6 @@ interface ReproduceFlags extends ToleranceFlags { out: string; quick?: boolean; 
 interface StepTime { step: string; setting: string; seconds: number; skipped: boolean }
 interface Curve { lambdas: number[]; loss: number[]; type: string; uncertain?: boolean }
 
-/** --tolerance passed on to the steps whose verdict is a curve type (gmi, the gradient and two-solution curves, mine). */
-let tolArgs: string[] = [];
-
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 
 async function commandNames(): Promise<string[]> {
@@ -65,8 +62,8 @@ function dataArgs(s: Setting): string[] {
 
 const epochFile = (e: number): string => `epoch-${String(e).padStart(3, '0')}.safetensors`;
 
-/** Every experiment of one setting; returns its claim rows. */
-async function runSetting(s: Setting, b: Budget, root: string, steps: Steps, mining: boolean): Promise<ClaimRow[]> {
+/** Every experiment of one setting, its claim rows; `tolArgs` (--tolerance …) go to the steps whose verdict is a curve type. */
+async function runSetting(s: Setting, b: Budget, root: string, steps: Steps, mining: boolean, tolArgs: readonly string[]): Promise<ClaimRow[]> {
   const dir = join(root, s.id);
   const trainDir = (seed: number): string => join(dir, `train-seed${seed}`);
   const final = (seed: number): string => join(trainDir(seed), 'final.safetensors');
@@ -166,7 +163,7 @@ async function runSetting(s: Setting, b: Budget, root: string, steps: Steps, min
     rows.push(notMeasuredRow(CLAIMS.twoSolutions, s.id, 'this budget trains one seed'));
   }
   rows.push(negGradientRow(s.id, grads, gradNotes.join('; ')), rareShapesRow(s.id, gmis));
-  if (mining) rows.push(...await mineSetting(s, b, dir, final(b.seeds[0]!), steps, gmis));
+  if (mining) rows.push(...await mineSetting(s, b, dir, final(b.seeds[0]!), steps, gmis, tolArgs));
   else {
     const why = 'mining unavailable (no terrain mine command in this build)';
     rows.push(notMeasuredRow(CLAIMS.minedShapes, s.id, why), notMeasuredRow(CLAIMS.minedSurfaces, s.id, why));
@@ -175,7 +172,7 @@ async function runSetting(s: Setting, b: Budget, root: string, steps: Steps, min
 }
 
 /** Mined w-peak and vvv-basin directions on the first seed's model, then the surfaces they span. */
-async function mineSetting(s: Setting, b: Budget, dir: string, model: string, steps: Steps, gmis: GmiMeasure[]): Promise<ClaimRow[]> {
+async function mineSetting(s: Setting, b: Budget, dir: string, model: string, steps: Steps, gmis: GmiMeasure[], tolArgs: readonly string[]): Promise<ClaimRow[]> {
   const mined: MineMeasure[] = [];
   const wpeak: string[] = [];
   for (const shape of ['w-peak', 'vvv-basin'] as const) {
@@ -247,7 +244,7 @@ async function reproduce(flags: ReproduceFlags): Promise<void> {
   const out = makeOutput(!!flags.json);
   const b = selectSettings(budgetOf(flags.budget ?? (flags.quick ? 'quick' : 'full')), flags.settings);
   const adaptive = toleranceOptions(flags);
-  tolArgs = adaptive ? ['--tolerance', formatTolerance(adaptive.tolerance), '--min-samples', String(adaptive.minSamples), '--sample-seed', String(adaptive.seed)] : [];
+  const tolArgs = adaptive ? ['--tolerance', formatTolerance(adaptive.tolerance), '--min-samples', String(adaptive.minSamples), '--sample-seed', String(adaptive.seed)] : [];
   const tolerance = adaptive ? { tolerance: formatTolerance(adaptive.tolerance), minSamples: adaptive.minSamples, permutationSeed: adaptive.seed } : undefined;
   mkdirSync(flags.out, { recursive: true });
   const started = new Date().toISOString();
@@ -256,7 +253,7 @@ async function reproduce(flags: ReproduceFlags): Promise<void> {
   const steps = new Steps(out);
   const rows: ClaimRow[] = [];
   out.say(`== terrain reproduce, budget ${b.name}: ${b.settings.map((s) => s.id).join(', ')}, seeds ${b.seeds.join(', ')} → ${flags.out}`);
-  for (const s of b.settings) rows.push(...await runSetting(s, b, flags.out, steps, names.includes('mine')));
+  for (const s of b.settings) rows.push(...await runSetting(s, b, flags.out, steps, names.includes('mine'), tolArgs));
   const wall = (Date.now() - t0) / 1000;
   const md = markdown(b, rows, steps.times, wall, started, tolerance?.tolerance);
   writeFileSync(join(flags.out, 'REPRODUCTION.md'), md);
