@@ -9,7 +9,7 @@ import type { Model, ModelSpec } from '../ir/model.js';
 import { writeSafetensors } from '../ir/safetensors.js';
 import { float32, int64, type Tensor } from '../ir/tensor.js';
 import { buildModel } from '../ir/zoo/index.js';
-import { npyBytes } from '../ir/zoo/testing.js';
+import { npyBytes } from '../testing/pytorch.js';
 
 export const CIFAR_SHAPE = [3, 32, 32];
 

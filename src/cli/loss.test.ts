@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runPython, torchAvailable } from '../ir/zoo/testing.js';
+import { runPython, torchAvailable } from '../testing/pytorch.js';
 
 const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
 const terrain = (args: string[]) => spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, TERRAIN_NO_PROGRESS: '1' } });

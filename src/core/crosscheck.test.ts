@@ -18,7 +18,7 @@ import { readSafetensors, writeSafetensors } from '../ir/safetensors.js';
 import { float32, int64, type Tensor } from '../ir/tensor.js';
 import { buildGradientGraph } from '../ir/training-graph.js';
 import { buildModel } from '../ir/zoo/index.js';
-import { npyBytes, PYTHON_DIR, torchAvailable } from '../ir/zoo/testing.js';
+import { npyBytes, PYTHON_DIR, torchAvailable } from '../testing/pytorch.js';
 import { pythonPath } from '../testing/python.js';
 import { createRng, normalArray, type Rng } from './rng.js';
 

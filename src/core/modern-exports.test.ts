@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Tensor } from '../ir/tensor.js';
-import { runPython, torchAvailable } from '../ir/zoo/testing.js';
+import { runPython, torchAvailable } from '../testing/pytorch.js';
 import { fullGradient } from './hessian/model-gradient.js';
 import { modelHessian } from './hessian/model-operator.js';
 import { loadModelFile, type LoadedModel } from './model-file.js';

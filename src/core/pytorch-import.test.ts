@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readSafetensors } from '../ir/safetensors.js';
 import type { Tensor } from '../ir/tensor.js';
-import { runPython, torchAvailable } from '../ir/zoo/testing.js';
+import { runPython, torchAvailable } from '../testing/pytorch.js';
 import { fullGradient } from './hessian/model-gradient.js';
 import { loadModelFile, type LoadedModel } from './model-file.js';
 import { pythonHas } from '../testing/python.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { INPUT } from '../ir/model.js';
 import { readSafetensors } from '../ir/safetensors.js';
 import type { Tensor } from '../ir/tensor.js';
-import { runPython, torchAvailable } from '../ir/zoo/testing.js';
+import { runPython, torchAvailable } from '../testing/pytorch.js';
 import { fullGradient } from './hessian/model-gradient.js';
 import { modelHessian } from './hessian/model-operator.js';
 import { loadModelFile } from './model-file.js';

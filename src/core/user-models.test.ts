@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runPython, torchAvailable } from '../ir/zoo/testing.js';
+import { runPython, torchAvailable } from '../testing/pytorch.js';
 import { crossCheckSkip } from '../testing/python.js';
 import { CASES, checkCase, cliFlags, type CaseResult, type Refusal } from './user-models.fixture.js';
 

@@ -5,7 +5,7 @@ import { Session } from '../engine/session.js';
 import { bnToTrainMode } from './bn-train.js';
 import { GraphBuilder } from './builder.js';
 import { attr } from './graph.js';
-import { checkGrad } from './grad/check.js';
+import { checkGrad } from '../testing/grad-check.js';
 import type { Tensor } from './tensor.js';
 
 const [N, C, H, W] = [3, 2, 2, 3];

@@ -16,7 +16,7 @@ import type { Model, ModelSpec } from './model.js';
 import { readSafetensors, writeSafetensors } from './safetensors.js';
 import { float32, int64, type Tensor } from './tensor.js';
 import { buildModel, zooNames } from './zoo/index.js';
-import { npyBytes, runPython, torchAvailable } from './zoo/testing.js';
+import { npyBytes, runPython, torchAvailable } from '../testing/pytorch.js';
 
 const f64 = (dims: number[], draw: () => number): Tensor =>
   ({ dtype: 'float64', dims, data: Float64Array.from({ length: dims.reduce((p, d) => p * d, 1) }, draw) });

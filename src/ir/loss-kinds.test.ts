@@ -11,7 +11,7 @@ import { differentiate } from './autodiff.js';
 import { GraphBuilder } from './builder.js';
 import { CORRECT, LABELS, LOSS, SAMPLE_CORRECT, SAMPLE_LOSS, TARGETS, withLoss, type LossOptions } from './loss.js';
 import type { Tensor } from './tensor.js';
-import { runPython, torchAvailable } from './zoo/testing.js';
+import { runPython, torchAvailable } from '../testing/pytorch.js';
 
 interface Case {
   id: string;

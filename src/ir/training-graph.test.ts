@@ -13,7 +13,7 @@ import { readSafetensors, writeSafetensors } from './safetensors.js';
 import { float32, int64, type Tensor } from './tensor.js';
 import { buildGradientGraph } from './training-graph.js';
 import { buildModel } from './zoo/index.js';
-import { npyBytes, runPython, torchAvailable } from './zoo/testing.js';
+import { npyBytes, runPython, torchAvailable } from '../testing/pytorch.js';
 
 /** A zoo model whose BN affine parameters and running statistics are random (so that eval mode is not trivial). */
 function randomisedModel(spec: ModelSpec, rng: Rng): Model {

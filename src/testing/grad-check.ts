@@ -4,13 +4,13 @@
 // against finite differences of the gradient. Symbolic dims ('N') stay symbolic in the graph, and the gradient
 // graph is run at a second batch size to prove it does not hard-code one.
 // Test infrastructure: it runs ORT, so it imports the engine layer (as ir tests do).
-import { Session } from '../../engine/session.js';
-import { differentiate } from '../autodiff.js';
-import { GraphBuilder } from '../builder.js';
-import { attr, type Attribute, type Dim, type Graph } from '../graph.js';
-import { inferShapes } from '../shapes.js';
-import { sizeOf, type DType, type Tensor } from '../tensor.js';
-import { floatTensor, isFloat } from './emitter.js';
+import { Session } from '../engine/session.js';
+import { differentiate } from '../ir/autodiff.js';
+import { GraphBuilder } from '../ir/builder.js';
+import { attr, type Attribute, type Dim, type Graph } from '../ir/graph.js';
+import { inferShapes } from '../ir/shapes.js';
+import { sizeOf, type DType, type Tensor } from '../ir/tensor.js';
+import { floatTensor, isFloat } from '../ir/grad/emitter.js';
 
 /** The part of src/core/rng.ts's Rng the checker needs (ir may not import core). */
 export interface RandomSource {

@@ -3,14 +3,14 @@
 // (f(x + h·e_k) − f(x − h·e_k)) / 2h on a sample of coordinates k. In float64 when ORT has float64 kernels for
 // the graph's ops, else float32 with a coarser step and tolerance. (src/ir/grad/check.ts does the same for one-op
 // graphs it builds itself with random values; this one takes a given graph and its given inputs.)
-import { Session } from '../../engine/session.js';
-import { differentiate } from '../autodiff.js';
-import { attr, cloneGraph, type Graph } from '../graph.js';
-import { inferShapes } from '../shapes.js';
-import type { Tensor } from '../tensor.js';
-import { isFloat } from '../grad/emitter.js';
-import { toFloat64, widenTensor } from '../grad/float64.js';
-import type { RandomSource } from '../grad/check.js';
+import { Session } from '../engine/session.js';
+import { differentiate } from '../ir/autodiff.js';
+import { attr, cloneGraph, type Graph } from '../ir/graph.js';
+import { inferShapes } from '../ir/shapes.js';
+import type { Tensor } from '../ir/tensor.js';
+import { isFloat } from '../ir/grad/emitter.js';
+import { toFloat64, widenTensor } from '../ir/grad/float64.js';
+import type { RandomSource } from './grad-check.js';
 
 export interface GraphFdOptions {
   rng: RandomSource & { int?(n: number): number };

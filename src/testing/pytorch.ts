@@ -1,7 +1,7 @@
 // Test support for comparisons against PyTorch: where the helper scripts are, and whether torch is there.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { crossCheckSkip, PYTHON_DIR, pythonPath } from '../../testing/python.js';
+import { crossCheckSkip, PYTHON_DIR, pythonPath } from './python.js';
 
 export { PYTHON_DIR };
 

@@ -2,7 +2,7 @@
 // on the same architecture, batch and thread count: the numbers `npm run bench` reports.
 import type { ModelSpec } from '../../ir/model.js';
 import { buildModel } from '../../ir/zoo/index.js';
-import { runPython, torchAvailable } from '../../ir/zoo/testing.js';
+import { runPython, torchAvailable } from '../../testing/pytorch.js';
 import { ParamLayout, paramsOf } from '../params.js';
 import { median } from '../linalg/vector.js';
 import { createRng } from '../rng.js';

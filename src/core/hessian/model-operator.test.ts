@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ModelSpec } from '../../ir/model.js';
 import { buildModel } from '../../ir/zoo/index.js';
-import { torchAvailable } from '../../ir/zoo/testing.js';
+import { torchAvailable } from '../../testing/pytorch.js';
 import { symmetricEigen } from '../directions/jacobi.js';
 import type { LabeledBatch } from '../evaluate/point.js';
 import { ParamLayout, paramsOf } from '../params.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeSafetensors } from '../../ir/safetensors.js';
 import { float32, int64, type Tensor } from '../../ir/tensor.js';
-import { npyBytes, runPython } from '../../ir/zoo/testing.js';
+import { npyBytes, runPython } from '../../testing/pytorch.js';
 import { parseNpy } from '../data/npy.js';
 import type { LabeledBatch } from '../evaluate/point.js';
 import type { Rng } from '../rng.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import { createRng } from '../../core/rng.js';
 import { attr } from '../graph.js';
-import { checkGrad, positive } from './check.js';
+import { checkGrad, positive } from '../../testing/grad-check.js';
 
 test('BatchNormalization (eval form): gradients for X, scale, B, mean and var, with Hessian-vector products', async () => {
   const inputs = [['N', 3, 2, 2], [3], [3], [3], { shape: [3], sample: positive }];

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import { createRng } from '../../core/rng.js';
 import { attr } from '../graph.js';
-import { checkGrad } from './check.js';
+import { checkGrad } from '../../testing/grad-check.js';
 
 test('Concat along channels of three inputs', async () => {
   await checkGrad('Concat', { inputs: [['N', 1, 2], ['N', 3, 2], ['N', 2, 2]], attrs: { axis: attr.int(1) }, rng: createRng(30), order: 2 });

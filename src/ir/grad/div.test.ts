@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import { createRng } from '../../core/rng.js';
-import { checkGrad, positive } from './check.js';
+import { checkGrad, positive } from '../../testing/grad-check.js';
 
 const rng = createRng(14);
 

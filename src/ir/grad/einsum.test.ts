@@ -4,7 +4,7 @@ import { createRng } from '../../core/rng.js';
 import { differentiate } from '../autodiff.js';
 import { GraphBuilder } from '../builder.js';
 import { attr } from '../graph.js';
-import { checkGrad } from './check.js';
+import { checkGrad } from '../../testing/grad-check.js';
 
 const eq = (equation: string) => ({ equation: attr.string(equation) });
 const rng = createRng(101);

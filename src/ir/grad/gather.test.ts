@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import { createRng } from '../../core/rng.js';
 import { attr } from '../graph.js';
 import { int64 } from '../tensor.js';
-import { checkGrad } from './check.js';
+import { checkGrad } from '../../testing/grad-check.js';
 
 test('Gather along an inner axis with repeated and negative indices accumulates the gradient', async () => {
   const inputs = [['N', 4, 3], int64([2, 3], [0, 3, -1, 2, 0, 0])];

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import { createRng } from '../../core/rng.js';
 import { attr } from '../graph.js';
-import { checkGrad, type Sampler } from './check.js';
+import { checkGrad, type Sampler } from '../../testing/grad-check.js';
 import { lowerForFloat64 } from './float64-lowering.js';
 
 /** Uniform in [−span, span], at least `gap` away from each kink. */

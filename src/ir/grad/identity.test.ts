@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createRng } from '../../core/rng.js';
 import { GraphBuilder } from '../builder.js';
 import { differentiate } from '../autodiff.js';
-import { checkGrad } from './check.js';
+import { checkGrad } from '../../testing/grad-check.js';
 
 test('Identity passes the gradient through', async () => {
   await checkGrad('Identity', { inputs: [['N', 3]], rng: createRng(19), order: 2 });

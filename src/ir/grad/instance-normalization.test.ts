@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import { createRng } from '../../core/rng.js';
 import { attr } from '../graph.js';
-import { checkGrad } from './check.js';
+import { checkGrad } from '../../testing/grad-check.js';
 import { lowerForFloat64 } from './float64-lowering.js';
 
 const normal = (rng: { normal(): number }) => rng.normal();

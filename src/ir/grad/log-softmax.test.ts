@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import { createRng } from '../../core/rng.js';
 import { attr } from '../graph.js';
-import { checkGrad } from './check.js';
+import { checkGrad } from '../../testing/grad-check.js';
 
 test('LogSoftmax over axis 1, with Hessian-vector products', async () => {
   await checkGrad('LogSoftmax', { inputs: [['N', 5]], attrs: { axis: attr.int(1) }, rng: createRng(23), order: 2 });

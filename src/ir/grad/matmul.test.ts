@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import { createRng } from '../../core/rng.js';
-import { checkGrad } from './check.js';
+import { checkGrad } from '../../testing/grad-check.js';
 
 const rng = createRng(25);
 

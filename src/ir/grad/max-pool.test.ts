@@ -6,7 +6,7 @@ import { differentiate } from '../autodiff.js';
 import { GraphBuilder } from '../builder.js';
 import { attr } from '../graph.js';
 import { float32 } from '../tensor.js';
-import { checkGrad, distinct } from './check.js';
+import { checkGrad, distinct } from '../../testing/grad-check.js';
 
 const rng = createRng(42);
 // Distinct values (spaced 0.05 > 2h) keep finite differences away from ties.

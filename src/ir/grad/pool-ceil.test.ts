@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import { createRng } from '../../core/rng.js';
 import { attr } from '../graph.js';
-import { checkGrad, distinct } from './check.js';
+import { checkGrad, distinct } from '../../testing/grad-check.js';
 
 // ceil_mode=1 (squeezenet, PyTorch's ceil_mode=True): the last window hangs over the end of the input.
 const rng = createRng(111);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import { createRng } from '../../core/rng.js';
 import { float64 } from './test-tensors.js';
-import { checkGrad, positive } from './check.js';
+import { checkGrad, positive } from '../../testing/grad-check.js';
 
 test('Pow gradient for base and broadcast exponent, with Hessian-vector products', async () => {
   await checkGrad('Pow', { inputs: [['N', 3], [3]], sample: positive, rng: createRng(10), order: 2 });

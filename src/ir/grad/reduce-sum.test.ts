@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import { createRng } from '../../core/rng.js';
 import { attr } from '../graph.js';
 import { int64 } from '../tensor.js';
-import { checkGrad } from './check.js';
+import { checkGrad } from '../../testing/grad-check.js';
 
 const rng = createRng(35);
 

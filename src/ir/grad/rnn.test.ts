@@ -5,7 +5,7 @@ import { differentiate } from '../autodiff.js';
 import { GraphBuilder } from '../builder.js';
 import { attr } from '../graph.js';
 import { importGraph } from '../import/onnx-model.js';
-import { checkGrad } from './check.js';
+import { checkGrad } from '../../testing/grad-check.js';
 import { lowerRnns } from './rnn-unroll.js';
 import { RNN_CASES, rnnCase, type RnnCase } from './rnn-cases.js';
 

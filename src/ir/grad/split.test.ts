@@ -6,7 +6,7 @@ import { differentiate } from '../autodiff.js';
 import { GraphBuilder } from '../builder.js';
 import { attr } from '../graph.js';
 import { float32 } from '../tensor.js';
-import { checkGrad } from './check.js';
+import { checkGrad } from '../../testing/grad-check.js';
 
 const rng = createRng(121);
 const int64 = (values: number[]) => ({ dtype: 'int64' as const, dims: [values.length], data: BigInt64Array.from(values.map(BigInt)) });

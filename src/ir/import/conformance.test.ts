@@ -13,7 +13,7 @@ import { noGradient } from '../grad/no-gradient.js';
 import { inferShapes } from '../shapes.js';
 import type { Tensor } from '../tensor.js';
 import { constOf, evaluate, FOLDABLE_OPS, MAX_FOLD_ELEMENTS } from './const-eval.js';
-import { checkGraphGradient } from './graph-fd.js';
+import { checkGraphGradient } from '../../testing/graph-fd.js';
 import { IMPORT_MAX_OPSET, IMPORT_MIN_OPSET, toInternalOpset } from './opset.js';
 import { SETTINGS } from './roles.js';
 import { casesFor, findNodeTests, loadCase, supportedOps, type NodeCase } from './onnx-testdata.js';

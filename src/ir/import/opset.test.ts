@@ -6,7 +6,7 @@ import { GraphBuilder } from '../builder.js';
 import { attr, type Attribute, type Dim, type Graph } from '../graph.js';
 import { inferShapes } from '../shapes.js';
 import { sizeOf, type Tensor } from '../tensor.js';
-import { checkGrad } from '../grad/check.js';
+import { checkGrad } from '../../testing/grad-check.js';
 import { lowerForFloat64 } from '../grad/float64-lowering.js';
 import { OpsetError, toInternalOpset } from './opset.js';
 import { importGraph } from './index.js';

@@ -8,7 +8,7 @@ import { createRng } from '../../core/rng.js';
 import { Session } from '../../engine/session.js';
 import { float32, sizeOf } from '../tensor.js';
 import { buildGradientGraph } from '../training-graph.js';
-import { npyBytes, runPython } from '../zoo/testing.js';
+import { npyBytes, runPython } from '../../testing/pytorch.js';
 import { pythonHas } from '../../testing/python.js';
 import { functionalFixture, sequentialFixture, writeFixture, type TfjsFixture } from './fixtures.js';
 import { loadTfjsModel, TfjsError, tfjsToModel } from './index.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readSafetensors } from '../safetensors.js';
 import type { Tensor } from '../tensor.js';
-import { runPython, torchAvailable } from '../zoo/testing.js';
+import { runPython, torchAvailable } from '../../testing/pytorch.js';
 import { floatBytes, forgeArchive, forgePickle } from './forge.js';
 import { decodeTorchSave, halfToFloat, TorchFileError } from './pt.js';
 import { readWeightsFile, WeightsFileError } from './index.js';

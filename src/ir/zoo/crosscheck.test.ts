@@ -10,7 +10,7 @@ import { readSafetensors, writeSafetensors } from '../safetensors.js';
 import { int64 } from '../tensor.js';
 import { buildModel } from './index.js';
 import { initStream, normalTensor } from './init.js';
-import { npyBytes, runPython, torchAvailable } from './testing.js';
+import { npyBytes, runPython, torchAvailable } from '../../testing/pytorch.js';
 
 test('crosscheck.py passes its own checks against hand backprop and finite differences', (t) => {
   if (!torchAvailable()) { t.skip('python3-torch not installed'); return; }

@@ -11,7 +11,7 @@ import { readSafetensors, writeSafetensors } from '../safetensors.js';
 import { sizeOf, type Tensor } from '../tensor.js';
 import { buildModel, zooNames } from './index.js';
 import { fans, initStream, normalTensor } from './init.js';
-import { runPython, torchAvailable } from './testing.js';
+import { runPython, torchAvailable } from '../../testing/pytorch.js';
 
 const spec = (arch: string, inputShape: number[], classes = 10, options: Record<string, unknown> = {}): ModelSpec => ({ arch, options, inputShape, classes });
 
