@@ -12,6 +12,7 @@ import type { Tensor } from '../ir/tensor.js';
 import { loadTfjsModel } from '../ir/tfjs/index.js';
 import { applyStateDict, decodeWeights, type StateDictReport } from '../ir/weights/index.js';
 import { ParamLayout, paramsOf, type ParamVector } from './params.js';
+import { loadCurvePoint, parseCurvePoint } from './connect/point-model.js';
 import { InputError } from '../ir/errors.js';
 
 export interface LoadedModel {
@@ -59,6 +60,8 @@ function asModelFileError<T>(flag: string, f: () => T): T {
 }
 
 export function loadModelFile(path: string, opts: LoadOptions = {}): LoadedModel {
+  // DIR@t=0.3: a point of a curve trained by terrain connect (src/core/connect/point-model.ts).
+  if (parseCurvePoint(path)) return loadCurvePoint(path, opts);
   const hasher = createHash('sha256');
   let model: Model;
   let meta: Record<string, unknown> = {};
