@@ -3,7 +3,7 @@
 // only ever slows a run down). A second metric compares CPU seconds per product with one thread on each side: on a
 // shared machine wall time stretches with the load (and PyTorch's OpenMP threads suffer more from it than ORT's),
 // CPU time much less.
-import { measureHvpThroughput, measureTorchHvpThroughput, type HvpThroughput } from '../core/hessian/hvp-bench.js';
+import { measureHvpThroughput, measureTorchHvpThroughput, type HvpThroughput } from './hvp-reference.js';
 import { addMetric } from './metrics.js';
 import type { BenchContext } from './suites.js';
 

@@ -10,7 +10,7 @@ import { createRng } from '../rng.js';
 import { fullGradient } from './model-gradient.js';
 import { modelHessian } from './model-operator.js';
 import type { ModelPoint } from './model-point.js';
-import { randomBatches } from './torch-reference.js';
+import { randomBatches } from '../../testing/hessian-reference.js';
 
 const SPEC: ModelSpec = { arch: 'mlp', options: { widths: [10], activation: 'tanh' }, inputShape: [5], classes: 3 };
 

@@ -15,7 +15,7 @@ import { lanczos } from './lanczos.js';
 import { modelHessian } from './model-operator.js';
 import type { ModelPoint } from './model-point.js';
 import { slqDensity } from './slq.js';
-import { randomBatches, torchHvp } from './torch-reference.js';
+import { randomBatches, torchHvp } from '../../testing/hessian-reference.js';
 
 const TANH_MLP: ModelSpec = { arch: 'mlp', options: { widths: [12], activation: 'tanh' }, inputShape: [6], classes: 4 };
 const BN_CNN: ModelSpec = { arch: 'cnn-small', options: { channels: [4, 6] }, inputShape: [1, 8, 8], classes: 5 };

@@ -11,7 +11,7 @@ import { evaluateWeights } from '../evaluate/point.js';
 import { lanczos } from '../hessian/lanczos.js';
 import { modelHessian } from '../hessian/model-operator.js';
 import type { ModelPoint } from '../hessian/model-point.js';
-import { randomBatches } from '../hessian/torch-reference.js';
+import { randomBatches } from '../../testing/hessian-reference.js';
 import { ParamLayout, paramsOf, toTensors } from '../params.js';
 import { createRng } from '../rng.js';
 import { modelLossSurface } from './loss-surface.js';

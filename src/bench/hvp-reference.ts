@@ -1,14 +1,14 @@
 // Hessian-vector product throughput (images per second) of terrain's model operator and of PyTorch double backprop
 // on the same architecture, batch and thread count: the numbers `npm run bench` reports.
-import type { ModelSpec } from '../../ir/model.js';
-import { buildModel } from '../../ir/zoo/index.js';
-import { runPython, torchAvailable } from '../../testing/pytorch.js';
-import { ParamLayout, paramsOf } from '../params.js';
-import { median } from '../linalg/vector.js';
-import { createRng } from '../rng.js';
-import type { HvpMethod } from './hvp-backends.js';
-import { modelHessian } from './model-operator.js';
-import { randomBatches } from './torch-reference.js';
+import type { ModelSpec } from '../ir/model.js';
+import { buildModel } from '../ir/zoo/index.js';
+import { runPython, torchAvailable } from '../testing/pytorch.js';
+import { ParamLayout, paramsOf } from '../core/params.js';
+import { median } from '../core/linalg/vector.js';
+import { createRng } from '../core/rng.js';
+import type { HvpMethod } from '../core/hessian/hvp-backends.js';
+import { modelHessian } from '../core/hessian/model-operator.js';
+import { randomBatches } from '../testing/hessian-reference.js';
 
 export interface HvpBenchOptions {
   spec: ModelSpec;

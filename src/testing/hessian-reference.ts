@@ -2,14 +2,14 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeSafetensors } from '../../ir/safetensors.js';
-import { float32, int64, type Tensor } from '../../ir/tensor.js';
-import { npyBytes, runPython } from '../../testing/pytorch.js';
-import { parseNpy } from '../data/npy.js';
-import type { LabeledBatch } from '../evaluate/point.js';
-import type { Rng } from '../rng.js';
-import { toTensors } from '../params.js';
-import type { ModelPoint } from './model-point.js';
+import { writeSafetensors } from '../ir/safetensors.js';
+import { float32, int64, type Tensor } from '../ir/tensor.js';
+import { npyBytes, runPython } from './pytorch.js';
+import { parseNpy } from '../core/data/npy.js';
+import type { LabeledBatch } from '../core/evaluate/point.js';
+import type { Rng } from '../core/rng.js';
+import { toTensors } from '../core/params.js';
+import type { ModelPoint } from '../core/hessian/model-point.js';
 
 export interface TorchHvp {
   /** H vᵢ for each given vector (float64, named_parameters order = terrain's layout order). */
