@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { resultParseCount } from './load.js';
 import { buildReportData, ReportTooLargeError, writeReport } from './report.js';
 import { startServer } from './server.js';
 import { writeFixtureRuns } from './testing.js';
@@ -103,6 +104,27 @@ test('serve stays up beside huge and broken runs: bounded answers, downsampled a
     // A second list is served from the cache of what was read (the logs are not read again).
     const again = await getJson(`${server.url}api/runs`);
     assert.ok(again.ms < 2000, `second listing took ${again.ms} ms`);
+  } finally {
+    await server.close();
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('a burst of requests for a large finished run parses its result.json once and shares one view', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'terrain-burst-'));
+  const n = 401, x = Array.from({ length: n }, (_, i) => -1 + (2 * i) / (n - 1));
+  await mkdir(join(root, 'big'), { recursive: true });
+  await writeFile(join(root, 'big/run.json'), JSON.stringify({ kind: 'surface', identity: { grid: [`-1:1:${n}`, `-1:1:${n}`] }, info: {} }));
+  await writeFile(join(root, 'big/result.json'), JSON.stringify({ kind: 'surface', x, y: x, loss: x.map((b) => x.map((a) => 1 + a * a + b * b)) }));
+  const server = await startServer({ root, port: 0, pollMs: 0 });
+  try {
+    const before = resultParseCount();
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, k) => getJson(`${server.url}${k % 2 ? 'api/runs' : 'api/run?id=big'}`)));
+    assert.ok(answers.every((a) => a.status === 200));
+    assert.equal(resultParseCount() - before, 1, 'one parse for 40 concurrent requests');
+    const views = answers.filter((_, k) => k % 2 === 0).map((a) => JSON.stringify(a.body));
+    assert.ok(views.every((v) => v === views[0]));
+    assert.match(views[0]!, /showing 201×201 of 401×401, every 2nd point/);
   } finally {
     await server.close();
     await rm(root, { recursive: true, force: true });

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { ExportError, exportRun } from './exports/index.js';
 import { MAX_GRID_POINTS } from '../core/runs/grid.js';
+import { dirSignature } from './load.js';
 import { pageHtml } from './page.js';
 import { plotlySource } from './plotly-asset.js';
 import { collectRuns, loadAll, loadSafely } from './report.js';
@@ -44,6 +45,39 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     if (!f) throw new HttpError(404, `no run '${id}' under ${root}`);
     return f;
   };
+  // A finished run's view is built once per version of its files and shared by concurrent requests (a burst of
+  // requests for a large run must not build, and hold, one view each). Bounded by the bytes kept.
+  const views = new Map<string, { sig: string; body: Promise<string>; bytes: number }>();
+  let viewBytes = 0;
+  const VIEW_CACHE_BYTES = 64 * 2 ** 20;
+  const viewBody = async (id: string | null): Promise<string> => {
+    const f = await find(id);
+    const sig = await dirSignature(f.dir);
+    const hit = views.get(f.id);
+    if (hit?.sig === sig) return hit.body;
+    if (hit) { viewBytes -= hit.bytes; views.delete(f.id); }
+    const built = loadSafely(f).then((run) => ({ done: run.state === 'done', text: JSON.stringify(runView(run)) }));
+    const entry = { sig, body: built.then((b) => b.text), bytes: 0 };
+    entry.body.catch(() => undefined); // its failure reaches the request through `built`; a shared waiter gets it too
+    views.set(f.id, entry);
+    let result;
+    try {
+      result = await built;
+    } catch (e) {
+      if (views.get(f.id) === entry) views.delete(f.id);
+      throw e;
+    }
+    if (views.get(f.id) !== entry) return result.text;
+    // A live run changes with every point: only finished runs are kept.
+    if (!result.done || result.text.length > VIEW_CACHE_BYTES / 4) { views.delete(f.id); return result.text; }
+    entry.bytes = result.text.length;
+    viewBytes += entry.bytes;
+    for (const [k, v] of views) {
+      if (viewBytes <= VIEW_CACHE_BYTES) break;
+      if (v !== entry) { viewBytes -= v.bytes; views.delete(k); }
+    }
+    return result.text;
+  };
   // Downloads carry every point (the page gets at most 201×201): up to the CLI's grid limit, beyond it terrain export.
   const full = async (id: string | null) => {
     const f = await find(id);
@@ -69,7 +103,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       case '/assets/plotly.min.js': return send(200, 'text/javascript; charset=utf-8', plotly, { 'cache-control': 'max-age=3600' });
       case '/api/runs': return json({ root, runs: (await loadAll(await collectRuns([root]), { summaryOnly: true })).map(runSummary) });
       case '/api/overview': return json(overviewPanels(await loadAll(await collectRuns([root]), { summaryOnly: true })));
-      case '/api/run': return json(runView(await loadSafely(await find(url.searchParams.get('id')))));
+      case '/api/run': return send(200, 'application/json; charset=utf-8', await viewBody(url.searchParams.get('id')));
       case '/api/download': {
         const run = await full(url.searchParams.get('id'));
         const f = await exportRun(run, url.searchParams.get('format') ?? 'csv', run.found.id || 'run');
