@@ -11,8 +11,13 @@ import { FileLimitError, openRegular, scanLines, type LineScan } from './read-bo
 export const POINT_FIELDS = ['loss', 'accuracy', 'lossStderr', 'samples', 'lossSampleStderr', 'accuracyStderr'] as const;
 /** The most bytes of one log the viewer reads (a 1,000,000-point --tolerance run writes ~250 MB of points). */
 export const MAX_LOG_BYTES = 512 * 2 ** 20;
-/** Up to this many grid points, duplicates are told apart exactly (one bit each); beyond, lines are counted. */
-const MAX_EXACT_POINTS = 2 ** 27;
+/**
+ * Up to this many grid points, duplicates are told apart exactly (one bit each, 2 MiB at most); beyond — only grids
+ * above the CLI's 1,000,000-point limit — lines are counted.
+ */
+const MAX_EXACT_POINTS = 2 ** 24;
+/** Per-point pass counts of a --tolerance run are kept up to the CLI's grid limit (5 bytes a point). */
+const MAX_PASS_POINTS = 2 ** 20;
 
 interface LogState extends LineScan { ino: number; size: number; warned?: string }
 
@@ -108,8 +113,8 @@ export function pointsLine(p: GridPlan): (s: PointsState, line: string) => void 
 export function freshSamples(p: GridPlan): SamplesState {
   return {
     ino: 0, size: 0, offset: 0, skipping: false, blocks: 0, maxPass: 0,
-    passes: p.total <= 2 ** 22 ? new Uint8Array(p.total) : undefined,
-    next: p.total <= 2 ** 22 ? new Uint32Array(p.total) : undefined,
+    passes: p.total <= MAX_PASS_POINTS ? new Uint8Array(p.total) : undefined,
+    next: p.total <= MAX_PASS_POINTS ? new Uint32Array(p.total) : undefined,
     sums: new Float64Array(p.shownCount * 6),
   };
 }
@@ -155,7 +160,9 @@ export interface GridSnapshot {
 }
 
 const cache = new Map<string, { points?: PointsState; samples?: SamplesState; busy: Promise<unknown> }>();
-const MAX_CACHED = 256;
+const MAX_CACHED = 64;
+/** Scans of more shown points than a page takes (a download's whole grid) are not kept after their request. */
+const MAX_CACHED_SHOWN = 2 ** 16;
 
 /**
  * What the logs of a run directory hold now, for the shown points: finished points from points.jsonl; for the
@@ -166,9 +173,11 @@ export async function scanGrid(dir: string, p: GridPlan, population: number | un
   const key = `${dir}\0${p.total}\0${p.sampling.stride.join('x')}`;
   let entry = cache.get(key);
   if (!entry) {
-    if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
     entry = { busy: Promise.resolve() };
-    cache.set(key, entry);
+    if (p.shownCount <= MAX_CACHED_SHOWN) {
+      if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
+      cache.set(key, entry);
+    }
   }
   const e = entry;
   // One reader per log at a time: concurrent requests wait for the tail being read, then share it.
