@@ -6,6 +6,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunConfig } from '../core/runs/run-dir.js';
 import { parseRange, type Range } from '../core/runs/grid.js';
+import { nonFiniteReviver } from '../core/runs/non-finite.js';
 import { downsampleResult, samplingFor, VIEW_MAX_CURVE, VIEW_MAX_SIDE, type Sampling } from './downsample.js';
 import { gridPlan, POINT_FIELDS, scanGrid, shownAxis, type GridSnapshot } from './grid-scan.js';
 import { MAX_JSON_BYTES, MAX_RESULT_BYTES, openRegular, readJsonBounded, readTextBounded } from './read-bounded.js';
@@ -68,10 +69,11 @@ export async function loadRun(found: FoundRun, options: LoadOptions = {}): Promi
   const newest = Math.max(0, ...files.map((f) => f.mtimeMs));
   const recent = now - newest < runningWindowMs;
   const budget = { left: MAX_EXTRA_BYTES };
-  const readJsonFile = async (name: string, max = maxJsonBytes): Promise<unknown> => {
+  // Numeric files hold NaN/±∞ as "NaN"/"Infinity" tokens (core/runs/non-finite.ts): read back as numbers, drawn as gaps.
+  const readJsonFile = async (name: string, numeric: boolean): Promise<unknown> => {
     if (!files.some((x) => x.name === name)) return undefined;
     try {
-      return await readJsonBounded(join(dir, name), max);
+      return await readJsonBounded(join(dir, name), maxJsonBytes, numeric ? nonFiniteReviver : undefined);
     } catch (e) {
       warnings.push(`${name}: ${shortError(e, dir)}`);
       return undefined;
@@ -89,12 +91,12 @@ export async function loadRun(found: FoundRun, options: LoadOptions = {}): Promi
       try { nested.push({ path: f.name, value: parseJsonl(await readTextBounded(join(dir, f.name), maxJsonBytes)) }); } catch (e) { warnings.push(`${f.name}: ${shortError(e, dir)}`); }
       continue;
     }
-    const value = await readJsonFile(f.name);
+    const value = await readJsonFile(f.name, true);
     if (value !== undefined) extras.push({ name: f.name, value });
   }
 
   if (found.marker === 'train.json') {
-    const train = asObject(await readJsonFile('train.json'));
+    const train = asObject(await readJsonFile('train.json', false));
     const epochs = Array.isArray(train?.['epochs']) ? (train['epochs'] as unknown[]).length : 0;
     const planned = Number(asObject(train?.['config'])?.['epochs']);
     const done = train?.['done'] === true;
@@ -105,7 +107,7 @@ export async function loadRun(found: FoundRun, options: LoadOptions = {}): Promi
     };
   }
 
-  const config = asObject(await readJsonFile('run.json')) as RunConfig | undefined;
+  const config = asObject(await readJsonFile('run.json', false)) as RunConfig | undefined;
   if (files.some((f) => f.name === 'run.json') && config && !asObject(config.identity)) warnings.push('run.json: no identity object; is this a terrain run directory?');
   const kind = typeof config?.kind === 'string' ? config.kind : 'unknown';
   const ranges = gridOf(config, warnings);
@@ -180,7 +182,7 @@ async function readResult(path: string, maxBytes: number, caps: { side: number; 
   if (hit?.stamp === stamp) return hit.value;
   const value = withParseSlot(async () => {
     parses++;
-    const parsed = asObject(await readJsonBounded(path, maxBytes));
+    const parsed = asObject(await readJsonBounded(path, maxBytes, nonFiniteReviver));
     if (!parsed) throw new Error('not a JSON object');
     return downsampleResult(parsed, caps.side, caps.curve);
   });
@@ -251,7 +253,7 @@ export function parseJsonl(text: string): unknown[] {
   const out: unknown[] = [];
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
-    try { out.push(JSON.parse(line)); } catch { /* torn line */ }
+    try { out.push(JSON.parse(line, nonFiniteReviver)); } catch { /* torn line */ }
   }
   return out;
 }
@@ -275,7 +277,7 @@ async function readNested(dir: string, maxBytes: number, warnings: string[], bud
         if (s.size > max) { warnings.push(`${path}: ${s.size} bytes, larger than the viewer reads (${max}); not shown`); continue; }
         budget.left -= s.size;
         const text = await readTextBounded(join(dir, path), max);
-        out.push({ path, value: e.name.endsWith('.jsonl') ? parseJsonl(text) : JSON.parse(text) });
+        out.push({ path, value: e.name.endsWith('.jsonl') ? parseJsonl(text) : JSON.parse(text, nonFiniteReviver) });
       } catch (err) {
         warnings.push(`${path}: not readable (${(err as Error).message})`);
       }

@@ -47,11 +47,11 @@ export async function readTextBounded(path: string, maxBytes: number): Promise<s
   }
 }
 
-/** JSON.parse of readTextBounded; a parse error names the file. */
-export async function readJsonBounded(path: string, maxBytes: number): Promise<unknown> {
+/** JSON.parse of readTextBounded (with a reviver, e.g. for "NaN" tokens); a parse error names the file. */
+export async function readJsonBounded(path: string, maxBytes: number, reviver?: (key: string, value: unknown) => unknown): Promise<unknown> {
   const text = await readTextBounded(path, maxBytes);
   try {
-    return JSON.parse(text);
+    return JSON.parse(text, reviver);
   } catch (e) {
     throw new FileLimitError(`${path}: not valid JSON (${(e as Error).message})`);
   }

@@ -214,3 +214,23 @@ test('shortSpec keeps the kind, seed and path tail', () => {
   assert.equal(shortSpec('gaussian:norm=filter:seed=100:bias-bn=zero:scale=1'), 'gaussian seed=100');
   assert.equal(shortSpec('pca:/a/b/train:k=2:norm=none'), 'pca b/train k=2');
 });
+
+test('non-finite values written as "NaN"/"Infinity" tokens are drawn as gaps, in results and in running logs', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'terrain-web-nan-'));
+  try {
+    const L = [-1, -0.5, 0, 0.5, 1];
+    const run = (kind: string) => JSON.stringify({ kind, identity: { grid: ['-1:1:5'] }, info: {} });
+    await writeFile(join(root, 'run.json'), run('curve'));
+    await writeFile(join(root, 'result.json'), JSON.stringify({ kind: 'curve', lambdas: L, loss: [2, 'Infinity', 0.5, 'NaN', 2], accuracy: [0.5, 0.5, 0.9, 0.5, 0.5], type: 'unclassified' }));
+    const v = runView(await loadRun({ id: 'c', dir: root, marker: 'run.json' }));
+    assert.equal(v.panels.length, 1, 'still a curve');
+    assert.deepEqual(JSON.parse(JSON.stringify(trace(v.panels[0]!, 'loss')['y'])), [2, null, 0.5, null, 2]);
+    await rm(join(root, 'result.json'));
+    await writeFile(join(root, 'points.jsonl'), ['{"index":0,"loss":"NaN","accuracy":0.1}', '{"index":2,"loss":0.5,"accuracy":0.9}'].join('\n') + '\n');
+    const running = runView(await loadRun({ id: 'c', dir: root, marker: 'run.json' }));
+    assert.deepEqual(trace(running.panels[0]!, 'loss')['y'], [null, null, 0.5, null, null]);
+    assert.deepEqual(running.progress, { done: 2, total: 5 });
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});

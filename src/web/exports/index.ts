@@ -4,6 +4,7 @@
 import { ExportError, h5OptionsOf, isLandscapeFormat, LANDSCAPE_FORMAT_NAMES, LANDSCAPE_FORMATS, landscapeBytes, npyFloat64, toCsv, type Cell, type Landscape, type LandscapeFormatName } from '../../core/export/index.js';
 import { contourPlot, curvesPlot, densityPlot, svgToPng } from '../../plot/index.js';
 import { curveData, isCurve, isObject, isSurface } from '../figures/detect.js';
+import { stringifyWithNonFinite } from '../../core/runs/non-finite.js';
 import { flattenRow, recordsOf } from '../figures/series.js';
 import type { Json, LoadedRun } from '../load.js';
 import { downloadFormats } from '../view.js';
@@ -30,7 +31,7 @@ export async function exportRun(run: LoadedRun, format: string, name: string): P
   const file = (body: Buffer | string, contentType: string, ext: string): ExportedFile => ({ body: Buffer.from(body), contentType, filename: `${base}.${ext}` });
   const r = run.kind === 'train' ? run.train : run.result;
   if (!r) throw new ExportError(`${run.found.dir}: no result to export yet`);
-  if (format === 'json') return file(JSON.stringify(r, null, 1), 'application/json', 'json');
+  if (format === 'json') return file(stringifyWithNonFinite(r, 1), 'application/json', 'json');
   const landscapeFile = async (f: LandscapeFormatName, l: Landscape): Promise<ExportedFile> => (
     file(await landscapeBytes(f, l, h5OptionsOf(run.config, l)), LANDSCAPE_FORMATS[f].contentType, LANDSCAPE_FORMATS[f].ext));
 
