@@ -1,11 +1,11 @@
 // terrain demo: the README's main job on the bundled digits data, built from the same commands users run.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { makeOutput } from '../output.js';
 import { intOption } from '../common.js';
 import { VERSION } from '../version.js';
 import { writeReport } from '../../web/report.js';
+import { readResult } from '../../core/runs/results.js';
 
 interface DemoFlags {
   out: string;
@@ -29,7 +29,10 @@ async function sub(args: string[]): Promise<void> {
 }
 
 function readCurve(dir: string): { type: string; lambdas: number[]; loss: number[]; direction: string } {
-  return JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as { type: string; lambdas: number[]; loss: number[]; direction: string };
+  const r = readResult(dir);
+  if (r.kind !== 'curve') throw new Error(`${r.path}: expected the curve this demo step wrote, found a '${String(r.kind === 'unknown' ? r.recordedKind : r.kind)}' result`);
+  // A missing point (null, files before the NaN encoding) reads as NaN, as the summary's min/max expect numbers.
+  return { type: String(r.json['type']), direction: String(r.json['direction']), lambdas: r.lambdas, loss: r.loss.map((v) => v ?? NaN) };
 }
 
 export function registerDemo(program: Command): void {

@@ -4,7 +4,8 @@ import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { h5OptionsOf, LANDSCAPE_FORMAT_NAMES, LANDSCAPE_FORMATS, landscapeFromResult, pointCount, type Landscape } from '../../core/export/index.js';
 import { exportLlDirections, LlFormatError } from '../../core/interop/index.js';
-import { POINTS_FILE, readJson, RESULT_FILE, RUN_FILE, RunDir, type RunConfig } from '../../core/runs/run-dir.js';
+import { POINTS_FILE, RESULT_FILE, RUN_FILE, RunDir, type RunConfig } from '../../core/runs/run-dir.js';
+import { readResultIfPresent, readRunConfigIfPresent } from '../../core/runs/results.js';
 import { UsageError } from '../errors.js';
 import { makeOutput } from '../output.js';
 import { VERSION } from '../version.js';
@@ -28,9 +29,9 @@ async function loadRun(arg: string): Promise<{ dir: string; resultPath: string; 
   if (!kind) throw new UsageError(`${arg}: no such run directory; give a directory written by 'terrain curve' or 'terrain surface'`);
   const dir = kind === 'dir' ? arg : dirname(arg);
   const resultPath = kind === 'dir' ? join(dir, RESULT_FILE) : arg;
-  const config = (await readJson(join(dir, RUN_FILE))) as RunConfig | undefined;
-  const json = await readJson(resultPath);
-  if (json === undefined) {
+  const config = readRunConfigIfPresent(dir);
+  const result = readResultIfPresent(resultPath);
+  if (result === undefined) {
     if (!config) throw new UsageError(`${dir}: holds neither ${RESULT_FILE} nor ${RUN_FILE}; give a directory written by 'terrain curve' or 'terrain surface'`);
     const { points } = await RunDir.load(dir);
     const grid = Array.isArray(config.identity['grid']) ? (config.identity['grid'] as string[]) : [];
@@ -38,7 +39,7 @@ async function loadRun(arg: string): Promise<{ dir: string; resultPath: string; 
     const done = Number.isFinite(total) ? `${points.size} of ${total}` : `${points.size}`;
     throw new UsageError(`${resultPath}: not found, the ${config.kind} run is unfinished (${done} points in ${POINTS_FILE}); finish it with 'terrain resume ${dir}', then export`);
   }
-  return { dir, resultPath, landscape: landscapeFromResult(json, resultPath), config };
+  return { dir, resultPath, landscape: landscapeFromResult(result.json, resultPath), config };
 }
 
 /** The run's directions in loss-landscape's direction-file layout (xdirection, ydirection). */

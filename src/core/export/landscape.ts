@@ -1,10 +1,10 @@
-// A curve or surface result as plain arrays, read from result.json (checked field by field), and its CSV, NumPy and
+// A curve or surface result as plain arrays, read from result.json (checked field by field by runs/result-fields.ts), and its CSV, NumPy and
 // VTK forms. Surfaces are flat and row-major with x fastest: value k = j·nx + i sits at (x[i], y[j]), which is
 // result.json's loss[j][i].
 import { toCsv, type Cell } from './csv.js';
 import { npyFloat64 } from './npy.js';
 import { curveVtp, surfaceVtp } from './vtp.js';
-import { decodeNumber, isNonFiniteToken } from '../runs/non-finite.js';
+import { describeValue, finiteNumbers, gridValues, isObj, kindOfResult, pointValues, type Obj } from '../runs/result-fields.js';
 import { InputError } from '../../ir/errors.js';
 
 export type Values = readonly (number | null)[];
@@ -48,46 +48,15 @@ export class ExportError extends InputError {
   override name = 'ExportError';
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-function numbers(o: Obj, key: string, source: string): number[] {
-  const v = o[key];
-  if (!Array.isArray(v) || v.length === 0 || !v.every((n) => typeof n === 'number' && Number.isFinite(n))) {
-    throw new ExportError(`${source}: '${key}' should be a non-empty array of finite numbers, found ${describe(v)}`);
-  }
-  return v as number[];
-}
-
-/**
- * Values that may be missing (null: not computed, or diverged in files older than the NaN/±∞ encoding); the tokens
- * "NaN", "Infinity", "-Infinity" of core/runs/non-finite.ts are those numbers.
- */
-function values(v: unknown, n: number, field: string, source: string): (number | null)[] {
-  if (!Array.isArray(v) || v.length !== n) throw new ExportError(`${source}: '${field}' should hold ${n} values, found ${describe(v)}`);
-  return v.map((e, k) => {
-    if (e === null || typeof e === 'number') return e;
-    if (isNonFiniteToken(e)) return decodeNumber(e) as number;
-    if (typeof e === 'boolean') return e ? 1 : 0; // --refine's measured mask
-    throw new ExportError(`${source}: '${field}[${k}]' should be a number, "NaN", "Infinity", "-Infinity" or null, found ${describe(e)}`);
-  });
-}
-
-function grid(v: unknown, nx: number, ny: number, field: string, source: string): (number | null)[] {
-  if (!Array.isArray(v) || v.length !== ny) throw new ExportError(`${source}: '${field}' should have ${ny} rows (one per y), found ${describe(v)}`);
-  return v.flatMap((row, j) => values(row, nx, `${field}[${j}]`, source));
-}
-
-function describe(v: unknown): string {
-  if (Array.isArray(v)) return `an array of ${v.length}`;
-  if (v === undefined) return 'nothing';
-  return JSON.stringify(v)?.slice(0, 40) ?? String(v);
-}
+const numbers = (o: Obj, key: string, source: string): number[] => finiteNumbers(o, key, source, ExportError);
+const grid = (v: unknown, nx: number, ny: number, field: string, source: string): (number | null)[] => gridValues(v, nx, ny, field, source, ExportError);
+const values = (v: unknown, n: number, field: string, source: string): (number | null)[] => pointValues(v, n, field, source, ExportError);
+const describe = describeValue;
 
 /** The landscape a curve or surface result.json holds; `source` (its path) names it in errors. */
 export function landscapeFromResult(json: unknown, source: string): Landscape {
   if (!isObj(json)) throw new ExportError(`${source}: expected a JSON object (a curve or surface result), found ${describe(json)}`);
-  const kind = json['kind'] ?? ('x' in json && 'y' in json ? 'surface' : 'lambdas' in json ? 'curve' : undefined);
+  const kind = kindOfResult(json);
   const optional = (key: string, read: (v: unknown) => (number | null)[]): (number | null)[] | undefined => (json[key] === undefined ? undefined : read(json[key]));
   if (kind === 'curve') {
     const lambdas = numbers(json, 'lambdas', source);
