@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resultParseCount } from './load.js';
+import { resultParseCount } from './result-cache.js';
 import { buildReportData, ReportTooLargeError, writeReport } from './report.js';
 import { startServer } from './server.js';
 import { writeFixtureRuns } from './testing.js';
