@@ -1,5 +1,5 @@
 // terrain mine end to end: a run killed with SIGKILL and re-run ends exactly like an uninterrupted one; mined:PATH
-// in `terrain curve`; bad input exits with code 2.
+// in `terrain curve`; bad input (also a --params pattern that matches nothing) exits with code 2.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -68,11 +68,14 @@ test('bad input exits with code 2 and a one-line reason', () => {
     [['--shape', 'zigzag'], /--shape 'zigzag' is not one of w-peak, vvv-basin, w-basin, v-side, template:FILE/],
     [['--shape', 'w-peak', '--judge-range', '-1:1:11'], /needs at least 51/],
     [['--shape', 'template:/no/such.json'], /cannot read the file/],
+    [['--shape', 'vvv-basin', '--params', '^conv'], /--params '\^conv' matches no parameter tensor; the model's 4 tensors are: layers\.0\.weight, layers\.0\.bias, fc\.weight, fc\.bias/],
+    [['--shape', 'vvv-basin', '--params', 'bias$'], /--params 'bias\$'.*leave nothing to mine.*--bias-bn norm/],
   ];
   for (const [extra, message] of cases) {
     const r = terrain(['mine', '--model', model, '--data', 'digits', '--steps', '1', '--out', join(work, 'bad'), ...extra]);
     assert.equal(r.status, 2, `${extra.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, message);
+    assert.ok(!existsSync(join(work, 'bad')), `${extra.join(' ')}: no run directory is left behind`);
   }
   const c = terrain(['curve', '--model', model, '--data', 'digits', '--direction', `mined:${join(work, 'nothing-here')}`, '--out', join(work, 'bad-curve')]);
   assert.equal(c.status, 2, c.stderr);

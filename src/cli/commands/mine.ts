@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { checkJudgeRange, isNamedShape, loadTemplate, MINE_BIAS_BN, MINE_NORMS, NAMED_SHAPES, namedObjective, prepareMiningData, runMining, shapeOptions, DEFAULT_ADAM, type MineBiasBn, type MineNorm, type Objective, type SeedOutcome } from '../../core/mine/index.js';
+import { checkJudgeRange, isNamedShape, loadTemplate, MINE_BIAS_BN, MINE_NORMS, NAMED_SHAPES, namedObjective, prepareMiningData, runMining, shapeOptions, DEFAULT_ADAM, type ConstraintOptions, type MineBiasBn, type MineNorm, type Objective, type SeedOutcome } from '../../core/mine/index.js';
 import { parseRange, type Range } from '../../core/runs/grid.js';
 import type { SplitName } from '../../core/data/index.js';
 import { curvesPlot, writePlot } from '../../plot/index.js';
@@ -12,6 +12,7 @@ import type { DataSelection } from '../../core/landscape/job.js';
 import { UsageError } from '../errors.js';
 import { makeOutput } from '../output.js';
 import { VERSION } from '../version.js';
+import { PARAMS_HELP, paramsSelection } from './params-option.js';
 import { addToleranceOptions, toleranceOptions, type ToleranceFlags } from './tolerance-options.js';
 
 interface MineFlags {
@@ -80,8 +81,6 @@ function objectiveOf(flags: MineFlags): { objective: Objective; identity: Record
 
 export async function mineCommand(flags: MineFlags): Promise<void> {
   const out = makeOutput(!!flags.json);
-  // The optimiser's norm constraint (core/mine/constraint.ts) has no parameter subset yet: refuse rather than mine every tensor.
-  if (flags.params !== undefined) throw new UsageError(`--params '${flags.params}' does not work with terrain mine yet (the mining constraint moves every tensor); mine over all parameters, or look at one block with terrain curve --params or terrain layers`);
   const { objective, identity } = objectiveOf(flags);
   const judgeRange: Range = flags.judgeRange
     ? parseRange(flags.judgeRange, '--judge-range')
@@ -92,6 +91,9 @@ export async function mineCommand(flags: MineFlags): Promise<void> {
     throw new UsageError(`--judge-range: ${(e as Error).message}`);
   }
   const m = loadModel(flags.model, flags.weights);
+  // --params: the constraint's groups lie inside the subset, so ε is 0 elsewhere and normalised inside (constraint.ts).
+  const params = paramsSelection(m.theta.layout, flags.params);
+  const constraint: ConstraintOptions = { norm: flags.norm, biasBn: flags.biasBn, ...(params ? { params: { pattern: params.pattern, tensors: params.names } } : {}) };
   const data = prepareMiningData({
     spec: flags.data, split: flags.split, judgeSplit: flags.judgeSplit, judgeFraction: flags.judgeFraction, samples: flags.samples,
     judgeSamples: flags.judgeSamples, inSampleSamples: flags.inSample, seed: flags.dataSeed, evalBatch: flags.batch,
@@ -107,6 +109,7 @@ export async function mineCommand(flags: MineFlags): Promise<void> {
   const withLoss = <T extends { selection: DataSelection }>(d: T): T => ({ ...d, selection: { ...d.selection, loss: choice.name } });
   if (data.mining.dataset.count < flags.mineBatch) throw new UsageError(`--mine-batch ${flags.mineBatch}: the mining data has only ${data.mining.dataset.count} samples`);
   const seeds = Array.from({ length: flags.restarts }, (_, k) => flags.seed + k);
+  if (params) out.say(`moving only ${params.names.length} tensor(s) matching /${params.pattern}/ (${params.size} of ${m.theta.layout.size} parameters): ${params.names.join(', ')}`);
   out.say(`mining ${objective.shape} (target type ${objective.target}) with ${flags.norm} norm, probes λ = ${objective.probes.join(', ')}; ${data.protocol}`);
   const bar = out.progress('mine', seeds.length * flags.steps);
   const done = new Map<number, number>();
@@ -119,7 +122,7 @@ export async function mineCommand(flags: MineFlags): Promise<void> {
   let res;
   try {
     res = await runMining({
-      model: m, objective, objectiveIdentity: identity, constraint: { norm: flags.norm, biasBn: flags.biasBn },
+      model: m, objective, objectiveIdentity: identity, constraint,
       mining: withLoss(data.mining), heldOut: withLoss(data.heldOut), inSample: data.inSample && withLoss(data.inSample), seeds, ...(loss ? { loss } : {}),
       ...(adaptive ? { adaptive } : {}), ...(flags.refine ? { refine: flags.refine } : {}),
       config: { steps: flags.steps, lr: flags.lr, schedule: flags.schedule, checkpointEvery: flags.checkpointEvery, adam: DEFAULT_ADAM },
@@ -149,7 +152,7 @@ export async function mineCommand(flags: MineFlags): Promise<void> {
   out.say(`success (held-out type = ${r.target}): ${r.successes}/${r.seeds.length} = ${(100 * r.successRate).toFixed(0)}%`);
   if (r.best) out.say(`best direction (seed ${r.best.seed}${r.best.success ? '' : ', not a success'}): ${r.best.direction} — use it as mined:${flags.out}`);
   out.say(`results in ${join(flags.out, 'result.json')}${plots.length ? `, figures: ${plots.join(', ')}` : ''}`);
-  out.result({ ...r, dir: flags.out, resumed: res.resumed, plots });
+  out.result({ ...r, dir: flags.out, resumed: res.resumed, plots, ...(params ? { params: { pattern: params.pattern, tensors: params.names, size: params.size } } : {}) });
 }
 
 function describe(o: SeedOutcome, target: string): string {
@@ -217,7 +220,7 @@ export function registerMine(program: Command): void {
   addToleranceOptions(cmd, 'the judging curves', true);
   addRuntimeOptions(cmd)
     .option('--no-plots', 'skip the SVG/PNG figures')
-    .option('--params <regex>', 'not supported by mine yet (refused, exit 2); see curve --params')
+    .option('--params <regex>', `${PARAMS_HELP}; with --bias-bn zero the subset needs a tensor of rank ≥ 2`)
     .requiredOption('--out <dir>', 'run directory (created, or resumed when it holds the same run)')
     .action(mineCommand);
 }

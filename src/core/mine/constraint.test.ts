@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NormConstraint, type ConstraintOptions } from './constraint.js';
+import { MiningSubsetError, NormConstraint, type ConstraintOptions } from './constraint.js';
+import { normalizeInSubset, selectParams } from '../directions/param-subset.js';
 import { gaussianNoise } from '../directions/gaussian.js';
 import { normalizeDirection } from '../directions/normalize.js';
 import { ParamLayout, filterNorms, tensorNorms, type ParamVector } from '../params.js';
@@ -102,4 +103,38 @@ test('modes without a radius and all-zero θ are refused with the reason', () =>
   assert.throws(() => NormConstraint.of({ layout, data: new Float32Array(layout.size) }, { norm: 'layer', biasBn: 'zero' }), /every constrained group of θ is zero/);
   const c = NormConstraint.of(th, { norm: 'layer', biasBn: 'zero' });
   assert.throws(() => c.projectInPlace(new Float32Array(3)), /has 3 entries, the model has/);
+});
+
+test('with --params the start is normalizeInSubset of the same noise, every step stays exactly 0 outside the subset', () => {
+  const th = theta();
+  for (const pattern of ['^fc\\.', 'conv\\.weight|bias']) {
+    const sel = selectParams(layout, pattern);
+    for (const mode of MODES) {
+      const c = NormConstraint.of(th, { ...mode, params: { pattern, tensors: sel.names } });
+      const raw = gaussianNoise(layout, 3);
+      const u = c.fromDirection(raw);
+      const d = c.toDirection(u);
+      const ref = normalizeInSubset(raw, th, { ...mode, scale: 1 }, sel);
+      let err = 0, size = 0;
+      for (let i = 0; i < d.data.length; i++) { err = Math.max(err, Math.abs(d.data[i]! - ref.data[i]!)); size = Math.max(size, Math.abs(ref.data[i]!)); }
+      assert.ok(size > 0 && err <= 1e-5 * size, `${pattern} ${JSON.stringify(mode)}: max |Δ| ${err} vs max |d| ${size}`);
+      // a gradient that is nonzero everywhere moves nothing outside the subset, and the retraction keeps it so
+      const g = c.tangentGradient(u, normalArray(createRng(8), layout.size));
+      const stepped = Float32Array.from(u, (ui, i) => ui - 0.1 * g[i]!);
+      c.projectInPlace(stepped);
+      const after = c.toDirection(stepped);
+      layout.slots.forEach((s, k) => {
+        if (sel.mask[k]) return;
+        for (const v of [g, d.data, after.data]) assert.ok(v.subarray(s.offset, s.offset + s.size).every((x) => x === 0), `${pattern} ${JSON.stringify(mode)}: ${s.name} moved`);
+      });
+    }
+  }
+});
+
+test('a subset with nothing to move, or naming tensors the model lacks, is bad input', () => {
+  const th = theta();
+  const biases = { pattern: 'bias', tensors: ['conv.bias', 'fc.bias'] };
+  assert.throws(() => NormConstraint.of(th, { norm: 'filter', biasBn: 'zero', params: biases }), (e: Error) => e instanceof MiningSubsetError && /'bias'.*conv\.bias, fc\.bias.*--bias-bn norm/.test(e.message));
+  assert.ok(NormConstraint.of(th, { norm: 'filter', biasBn: 'norm', params: biases }).freeCount === 7);
+  assert.throws(() => NormConstraint.of(th, { norm: 'layer', biasBn: 'zero', params: { pattern: 'x', tensors: ['layer9.weight'] } }), (e: Error) => e instanceof MiningSubsetError && /layer9\.weight are not parameters of this model/.test(e.message));
 });

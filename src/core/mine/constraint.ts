@@ -8,6 +8,9 @@
 // whatever its scale. A step is: Euclidean gradient in d → chain rule to u (× s) → projection onto the tangent of
 // each group's sphere (the radial part would only be undone) → Adam → retraction back onto the spheres.
 // Groups where ‖θ_g‖ = 0 are frozen at 0, as normalizeDirection leaves them.
+// With a parameter subset (--params) only the named tensors form groups: everything else is frozen at 0 and the
+// 'norm' group is θ's norm over the subset, as normalizeInSubset (directions/param-subset.ts) does for other kinds.
+import { InputError } from '../../ir/errors.js';
 import type { ParamLayout, ParamVector } from '../params.js';
 import type { BiasBnMode, NormMode } from '../directions/spec.js';
 
@@ -19,6 +22,13 @@ export type MineBiasBn = (typeof MINE_BIAS_BN)[number];
 export interface ConstraintOptions {
   norm: MineNorm;
   biasBn: MineBiasBn;
+  /** --params: the pattern and the tensors the direction may move (absent: every tensor). */
+  params?: { pattern: string; tensors: string[] };
+}
+
+/** A parameter subset that names unknown tensors or leaves nothing to move: bad input (exit 2). */
+export class MiningSubsetError extends InputError {
+  override name = 'MiningSubsetError';
 }
 
 interface Group {
@@ -30,6 +40,17 @@ interface Group {
   scale: number;
 }
 
+/** Membership in the subset; every tensor when there is none. Unknown names are refused (a run mined on another model). */
+function subsetOf(layout: ParamLayout, params: ConstraintOptions['params']): (name: string) => boolean {
+  if (!params) return () => true;
+  const known = new Set(layout.slots.map((s) => s.name));
+  const unknown = params.tensors.filter((n) => !known.has(n));
+  if (unknown.length > 0) throw new MiningSubsetError(`--params '${params.pattern}': tensor(s) ${unknown.join(', ')} are not parameters of this model`);
+  if (params.tensors.length === 0) throw new MiningSubsetError(`--params '${params.pattern}' selects no tensor`);
+  const names = new Set(params.tensors);
+  return (name) => names.has(name);
+}
+
 export class NormConstraint {
   private constructor(readonly layout: ParamLayout, readonly options: ConstraintOptions, private readonly groups: readonly Group[]) {}
 
@@ -38,10 +59,12 @@ export class NormConstraint {
     if (!(MINE_NORMS as readonly string[]).includes(norm)) throw new Error(`mining norm '${norm}' is not one of ${MINE_NORMS.join(', ')} (a mined direction needs a radius)`);
     if (!(MINE_BIAS_BN as readonly string[]).includes(biasBn)) throw new Error(`mining bias-bn '${biasBn}' is not one of ${MINE_BIAS_BN.join(', ')}`);
     const t = theta.data;
+    const inSubset = subsetOf(theta.layout, options.params);
     const ranges: [number, number][][] = [];
     const global: [number, number][] = [];
     for (const s of theta.layout.slots) {
       const end = s.offset + s.size;
+      if (!inSubset(s.name)) continue;
       if (s.filters === 0) {
         if (biasBn === 'norm') ranges.push([[s.offset, end]]);
       } else if (norm === 'norm') {
@@ -62,6 +85,9 @@ export class NormConstraint {
         for (let i = a; i < b; i++) sq += t[i]! * t[i]!;
       }
       if (sq > 0) groups.push({ ranges: r, count, scale: Math.sqrt(sq / count) });
+    }
+    if (groups.length === 0 && options.params) {
+      throw new MiningSubsetError(`--params '${options.params.pattern}': the tensors it selects (${options.params.tensors.join(', ')}) leave nothing to mine: θ is zero on them${biasBn === 'zero' ? ', or they are 1-D (biases, BN), which --bias-bn zero leaves at 0 (use --bias-bn norm)' : ''}`);
     }
     if (groups.length === 0) throw new Error('mining: every constrained group of θ is zero, so no direction has a nonzero norm');
     return new NormConstraint(theta.layout, options, groups);

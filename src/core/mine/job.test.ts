@@ -9,6 +9,7 @@ import { buildModel } from '../../ir/zoo/index.js';
 import { makeBatches, resolveData } from '../data/index.js';
 import { evaluateWeights } from '../evaluate/point.js';
 import type { LoadedModel } from '../model-file.js';
+import { selectParams } from '../directions/param-subset.js';
 import { filterNorms, paramsOf, toTensors } from '../params.js';
 import { createRng, normalArray } from '../rng.js';
 import { prepareMiningData } from './data.js';
@@ -132,4 +133,32 @@ test('an interrupted run resumes from its checkpoint and ends with the same dire
   assert.deepEqual(vec(broken), vec(straight));
   assert.equal(b.result.seeds[0]!.type, a.result.seeds[0]!.type);
   assert.equal(b.result.seeds[0]!.heldOutObjective, a.result.seeds[0]!.heldOutObjective);
+});
+
+test('--params: the mined direction is exactly 0 outside the subset, normalised inside it, recorded in run.json, and reproducible', async () => {
+  const layout = smallModel().theta.layout;
+  const sel = selectParams(layout, '^fc\\.');
+  const params = { pattern: sel.pattern, tensors: sel.names };
+  const short = (out: string): MineJob => job(out, {
+    seeds: [5], inSample: undefined, constraint: { norm: 'filter', biasBn: 'zero', params },
+    config: { steps: 8, lr: 0.05, schedule: 'cosine', checkpointEvery: 4, adam: DEFAULT_ADAM },
+  });
+  const a = mkdtempSync(join(tmpdir(), 'terrain-mine-params-a-')), b = mkdtempSync(join(tmpdir(), 'terrain-mine-params-b-'));
+  await runMining(short(a));
+  await runMining(short(b));
+  const file = (dir: string): Buffer => readFileSync(join(dir, 'seed-5', 'direction.safetensors'));
+  assert.ok(file(a).equals(file(b)), 'the same seed mines a bit-identical direction');
+  const d = loadMinedDirection(a, layout);
+  layout.slots.forEach((s, k) => {
+    const part = d.data.subarray(s.offset, s.offset + s.size);
+    if (sel.mask[k] && s.filters > 0) assert.ok(part.some((x) => x !== 0), `${s.name} moves`);
+    else assert.ok(part.every((x) => x === 0), `${s.name} stays exactly 0`);
+  });
+  const theta = smallModel().theta;
+  const want = filterNorms(theta, 'fc.weight'), got = filterNorms(d, 'fc.weight');
+  want.forEach((w, f) => assert.ok(Math.abs(got[f]! - w) <= 1e-5 * w, `fc.weight[${f}]: ${got[f]} vs ${w}`));
+  const run = JSON.parse(readFileSync(join(a, 'run.json'), 'utf8')) as { identity: { constraint: { params?: unknown } } };
+  assert.deepEqual(run.identity.constraint.params, { pattern: '^fc\\.', tensors: ['fc.weight', 'fc.bias'] });
+  // another subset is another run: the directory refuses it rather than mixing the two
+  await assert.rejects(runMining(job(a, { seeds: [5], inSample: undefined, config: short(a).config })), /'constraint.params' differs from the existing run/);
 });

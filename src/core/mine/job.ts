@@ -1,6 +1,7 @@
 // A mining run: R restarts (seeds), each optimised, checkpointed every K steps, then judged on held-out data.
 //
-// OUT/run.json                     identity (model, data, objective, constraint, optimiser, seeds, grid); resume check
+// OUT/run.json                     identity (model, data, objective, constraint with its --params subset, optimiser,
+//                                  seeds, grid); resume check
 // OUT/points.jsonl                 one finished seed per line (a resumed run skips them)
 // OUT/seed-S/state.safetensors     ε's coordinates + Adam moments after the last checkpoint
 // OUT/seed-S/history.jsonl         per step: objective, probe losses, lr, gradient norm
@@ -132,10 +133,11 @@ export async function runMining(job: MineJob): Promise<{ result: MineResult; run
     // Only runs with a stated error carry the keys, so earlier runs keep their identity.
     ...toleranceIdentity(job),
   };
+  const { model } = job;
+  // Before the run directory exists, so that a subset with nothing to move leaves no directory behind.
+  const constraint = NormConstraint.of(model.theta, job.constraint);
   const run = await RunDir.open(job.outDir, { kind: 'mine', identity, info: job.info });
   const resumed = run.finished.size;
-  const { model } = job;
-  const constraint = NormConstraint.of(model.theta, job.constraint);
   let probe: ModelProbe | undefined;
   try {
     for (let k = 0; k < job.seeds.length; k++) {
