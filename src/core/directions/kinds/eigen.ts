@@ -1,0 +1,23 @@
+// eigen:K: the K-th Hessian eigenvector (K = 1: largest eigenvalue), supplied by the commands that compute them.
+import { COMMON_OPTIONS, type Scaling } from '../scaling.js';
+import { defineKind } from './kind.js';
+
+export type EigenSpec = { kind: 'eigen'; k: number } & Scaling;
+
+export const eigen = defineKind<EigenSpec>({
+  kind: 'eigen',
+  arg: { form: 'first', missing: "'eigen' needs the eigenvector index: eigen:K with K = 1 for the top eigenvalue" },
+  options: COMMON_OPTIONS,
+  likeTheta: false,
+  syntax: 'eigen:K',
+  help: 'eigen:K: the K-th Hessian eigenvector (K = 1: largest eigenvalue)',
+  parse(arg, _options, scaling, fail) {
+    if (!/^[1-9]\d*$/.test(arg)) fail(`eigen index '${arg}' is not a positive integer (1 = top eigenvalue)`);
+    return { kind: 'eigen', k: Number(arg), ...scaling };
+  },
+  format: (spec, tail) => `eigen:${spec.k}:${tail}`,
+  async resolve(spec, ctx, r) {
+    if (!ctx.eigenvector) throw new Error(`direction '${r.text}' needs Hessian eigenvectors, which this command does not compute; run \`terrain hessian --top ${spec.k}\` and pass its output, or use a command that provides them`);
+    return { raw: r.checked(await ctx.eigenvector(spec.k), `eigenvector ${spec.k}`), extra: { eigenIndex: spec.k } };
+  },
+});
