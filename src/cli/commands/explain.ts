@@ -60,7 +60,7 @@ async function explain(flags: ExplainFlags): Promise<void> {
   const run = await RunDir.open(flags.out, {
     kind: 'explain',
     identity: { model: { path: m.path, sha256: m.hash, arch: m.model.spec.arch }, data: data.selection, batchSize: flags.batch, direction: dir!.spec, range: flags.range, hvp: flags.hvp, bn: 'eval', ...toleranceRecord(flags) },
-    info: { command: ['terrain', 'explain', ...commandLine()], version: VERSION, started: new Date().toISOString(), cwd: process.cwd() },
+    info: { command: ['terrain', ...commandLine()], version: VERSION, started: new Date().toISOString(), cwd: process.cwd() },
   });
 
   const op = await modelHessian(m, data.batches, { method: flags.hvp, bn: 'eval', threads: flags.threads, loss });
@@ -77,7 +77,7 @@ async function explain(flags: ExplainFlags): Promise<void> {
       kind: 'curve', model: m, data: data.selection, batches: data.batches, batchSize: flags.batch, directions: [dir!], bufferDeltas: [undefined],
       bn: 'eval', ranges: [range], outDir: join(flags.out, 'measured'), threads: flags.threads, ...(loss ? { loss } : {}),
       ...(adaptive ? { adaptive } : {}), ...(flags.refine ? { refine: flags.refine } : {}),
-      info: { command: ['terrain', 'explain', ...commandLine()], version: VERSION, started: new Date().toISOString(), cwd: process.cwd() },
+      info: { command: ['terrain', ...commandLine()], version: VERSION, started: new Date().toISOString(), cwd: process.cwd() },
       onProgress: (p) => bar.update(p.done, p.etaMs),
     });
   } finally {

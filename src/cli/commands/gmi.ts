@@ -71,14 +71,14 @@ async function gmi(flags: GmiFlags): Promise<void> {
   const run = await RunDir.open(flags.out, {
     kind: 'gmi',
     identity: { model: { path: m.path, sha256: m.hash, arch: m.model.spec.arch }, data: data.selection, batchSize: flags.batch, directions: dirs.map((d) => d.spec), range: flags.range, traceSamples: flags.traceSamples, seed: flags.seed, hvp: flags.hvp, bn: 'eval', ...(params ? { params: params.pattern } : {}), ...toleranceRecord(flags) },
-    info: { command: ['terrain', 'gmi', ...commandLine()], version: VERSION, started: new Date().toISOString(), cwd: process.cwd() },
+    info: { command: ['terrain', ...commandLine()], version: VERSION, started: new Date().toISOString(), cwd: process.cwd() },
   });
   const op = await modelHessian(m, data.batches, { method: flags.hvp, bn: 'eval', threads: flags.threads, loss, params: flags.params });
   const total = flags.directions * (lambdas.length + 1) + flags.traceSamples;
   const bar = out.progress('gmi', total);
   const t0 = Date.now();
   // --tolerance/--refine: each curve is an ordinary (resumable) curve run at the stated error, typed with paired errors.
-  const info = { command: ['terrain', 'gmi', ...commandLine()], version: VERSION, started: new Date().toISOString(), cwd: process.cwd() };
+  const info = { command: ['terrain', ...commandLine()], version: VERSION, started: new Date().toISOString(), cwd: process.cwd() };
   const measure = adaptive || flags.refine ? async (_d: unknown, k: number): Promise<MeasuredCurve> => {
     const { result: c } = await runLandscape({
       kind: 'curve', model: m, data: data.selection, batches: data.batches, batchSize: flags.batch, directions: [dirs[k]!], bufferDeltas: [undefined],

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { planResume } from './resume.js';
 
 const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
 const ENV = { ...process.env, TERRAIN_NO_PROGRESS: '1' };
@@ -22,6 +23,11 @@ const work = mkdtempSync(join(tmpdir(), 'terrain-hessian-cli-'));
 const trained = join(work, 'mlp');
 const model = join(trained, 'final.safetensors');
 const data = ['--data', 'digits', '--samples', '300', '--threads', '1'];
+
+/** run.json's recorded command line: the command's name once, then its flags (old runs had it twice). */
+function recordedCommand(dir: string): string[] {
+  return (JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { info: { command: string[] } }).info.command;
+}
 
 before(() => {
   const r = terrain(['train', '--model', 'mlp', '--model-options', '{"widths":[32],"activation":"tanh"}', '--data', 'digits', '--epochs', '6', '--save-every', '3', '--threads', '1', '--out', trained]);
@@ -42,7 +48,7 @@ test('hessian: result.json with eigenvalues, trace and density; run.json provena
   const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { identity: { model: { sha256: string }; seed: number; data: { hash: string } }; info: { command: string[] } };
   assert.match(run.identity.model.sha256, /^[0-9a-f]{64}$/);
   assert.equal(run.identity.seed, 0);
-  assert.equal(run.info.command[1], 'hessian');
+  assert.deepEqual(run.info.command.slice(0, 3), ['terrain', 'hessian', '--model']);
   for (const f of ['eigen-1.safetensors', 'eigen-2.safetensors', 'eigen-bottom-1.safetensors']) assert.ok(existsSync(join(out, f)), f);
 
   // Along the unit top eigenvector the curve's second difference at 0 is λ₁ (same data and BN mode).
@@ -65,6 +71,7 @@ test('hessian --checkpoints: tr(H) and λ_max at init, every saved epoch and fin
   const rows = r.json['checkpoints'] as { name: string; epoch: number; trace: { mean: number }; lambdaMax: number }[];
   assert.deepEqual(rows.map((x) => x.name), ['init.safetensors', 'epoch-003.safetensors', 'epoch-006.safetensors', 'final.safetensors']);
   assert.deepEqual(rows.map((x) => x.epoch), [0, 3, 6, 6]);
+  assert.deepEqual(recordedCommand(out).slice(0, 3), ['terrain', 'hessian', '--checkpoints']);
   for (const x of rows) assert.ok(Number.isFinite(x.trace.mean) && x.lambdaMax > 0, x.name);
 });
 
@@ -84,7 +91,7 @@ test('hessian --weights: a state_dict put into the model gives the Hessian of th
   assert.match(both.stderr, /--weights goes with --model/);
 });
 
-test('explain: prediction and measured curve side by side, within 5% for |λ| ≤ 0.1', () => {
+test('explain: prediction and measured curve side by side, within 5% for |λ| ≤ 0.1', async () => {
   const out = join(work, 'e');
   const r = terrain(['explain', '--model', model, ...data, '--direction', 'gaussian:norm=filter:seed=3', '--range', '-0.1:0.1:5', '--no-plots', '--out', out, '--json']);
   assert.equal(r.status, 0, r.stderr);
@@ -94,6 +101,15 @@ test('explain: prediction and measured curve side by side, within 5% for |λ| �
   assert.ok(result.maxRelativeErrorWithin0_1 < 0.05, `max relative error ${result.maxRelativeErrorWithin0_1}`);
   const measured = JSON.parse(readFileSync(join(out, 'measured', 'result.json'), 'utf8')) as { loss: number[] };
   assert.deepEqual(measured.loss, result.measured);
+  // the command is recorded once, in the run and its nested curve run, so resume finds the parent from either
+  assert.deepEqual(recordedCommand(out).slice(0, 3), ['terrain', 'explain', '--model']);
+  assert.deepEqual(recordedCommand(join(out, 'measured')), recordedCommand(out));
+  const plan = await planResume(join(out, 'measured'));
+  assert.equal(plan.out, out);
+  assert.deepEqual(plan.args.slice(0, 2), ['explain', '--model']);
+  const again = terrain(['resume', out]);
+  assert.equal(again.status, 0, again.stderr);
+  assert.deepEqual(again.json['measured'], result.measured);
 });
 
 test('gmi: v-basin fraction and normalised curvatures of N Gaussian directions', () => {
@@ -104,6 +120,7 @@ test('gmi: v-basin fraction and normalised curvatures of N Gaussian directions',
   const f = r.json['vBasinFraction'] as number;
   assert.ok(f >= 0 && f <= 1);
   assert.ok((r.json['traceOverP'] as { mean: number }).mean > 0);
+  assert.deepEqual(recordedCommand(join(work, 'g')).slice(0, 3), ['terrain', 'gmi', '--model']);
 });
 
 test('bad input exits 2 with a message naming the flag', () => {

@@ -92,7 +92,7 @@ async function atPoint(flags: HessianFlags): Promise<void> {
       trace: flags.trace ? { method: flags.traceMethod, matvecs: flags.traceSamples } : null,
       density: flags.density ? { runs: flags.densityRuns, steps: flags.densitySteps } : null,
     },
-    info: { command: ['terrain', 'hessian', ...commandLine()], version: VERSION, started: new Date().toISOString(), cwd: process.cwd() },
+    info: { command: ['terrain', ...commandLine()], version: VERSION, started: new Date().toISOString(), cwd: process.cwd() },
   });
   const op = await modelHessian(m, data.batches, { method: flags.hvp, bn: flags.bn, params: flags.params, threads: flags.threads, loss: data.loss });
   const t0 = Date.now();
@@ -104,7 +104,7 @@ async function atPoint(flags: HessianFlags): Promise<void> {
       async (vs) => { const r = await op.matvecMany(vs); for (let i = 0; i < vs.length; i++) progress.tick(); return r; });
     const finished = new Set<AnalysisStage>();
     analysis = await analyseHessian(counted, {
-      top: flags.top, bottom: flags.bottom, tol: flags.tol, seed: flags.seed,
+      top: flags.top, bottom: flags.bottom, tol: flags.tol, seed: flags.seed, names: { top: '--top', bottom: '--bottom' },
       trace: flags.trace ? { method: flags.traceMethod, matvecs: flags.traceSamples } : undefined,
       density: flags.density ? { runs: flags.densityRuns, steps: flags.densitySteps } : undefined,
       onProgress: (stage) => {
@@ -179,7 +179,7 @@ function saveEigenvectors(run: RunDir, op: ModelHessian, a: HessianAnalysis, mod
 
 async function overTraining(flags: HessianFlags): Promise<void> {
   const out = makeOutput(!!flags.json);
-  const paths = trainingCheckpoints(flags.checkpoints!);
+  const paths = trainingCheckpoints(flags.checkpoints!, '--checkpoints');
   const first = loadModelFile(paths[0]!);
   checkParams(first.theta.layout, flags.params);
   const data = prepareData(flags, first);
@@ -187,7 +187,7 @@ async function overTraining(flags: HessianFlags): Promise<void> {
   const run = await RunDir.open(flags.out, {
     kind: 'hessian-checkpoints',
     identity: { checkpoints: paths, data: data.selection, batchSize: flags.batch, hvp: flags.hvp, bn: flags.bn, params: flags.params ?? null, seed: flags.seed, traceSamples: flags.traceSamples },
-    info: { command: ['terrain', 'hessian', ...commandLine()], version: VERSION, started: new Date().toISOString(), cwd: process.cwd() },
+    info: { command: ['terrain', ...commandLine()], version: VERSION, started: new Date().toISOString(), cwd: process.cwd() },
   });
   const bar = out.progress('checkpoints', paths.length);
   const t0 = Date.now();
