@@ -61,7 +61,7 @@ async function layers(flags: LayersFlags): Promise<void> {
       model: { path: m.path, sha256: m.hash, arch: m.model.spec.arch }, data: data.selection, batchSize: flags.batch, groupDepth: flags.groupDepth,
       direction: `gaussian:norm=${flags.norm}:seed=${flags.seed}:bias-bn=${flags.biasBn}:scale=1`, range: flags.range, hvp: flags.hvp, tol: flags.tol,
     },
-    info: { command: ['terrain', 'layers', ...commandLine()], version: VERSION, started: new Date().toISOString(), cwd: process.cwd() },
+    info: { command: ['terrain', ...commandLine()], version: VERSION, started: new Date().toISOString(), cwd: process.cwd() },
   });
   const blockCount = groupByPrefix(m.theta.layout, flags.groupDepth).length + 1;
   const bar = out.progress(`layers (${blockCount - 1} blocks and all parameters)`, blockCount * (lambdas.length + 2));

@@ -109,7 +109,7 @@ async function sharpness(flags: SharpnessFlags): Promise<void> {
   const run = await RunDir.open(flags.out, {
     kind: 'sharpness',
     identity: { models: models.map((m) => ({ path: m.path, sha256: m.hash })), data: data.selection, batchSize: flags.batch, params: flags.params ?? null, hvp: flags.hvp, ...options },
-    info: { command: ['terrain', 'sharpness', ...commandLine()], version: VERSION, started: new Date().toISOString(), cwd: process.cwd() },
+    info: { command: ['terrain', ...commandLine()], version: VERSION, started: new Date().toISOString(), cwd: process.cwd() },
   });
   // Progress in stages per model: Hessian products are counted as they come, the rest by their planned sizes.
   const perModel = flags.traceSamples + 1 + flags.epsilonRestarts * (flags.epsilonSteps + 1) + 2 * flags.directions;
