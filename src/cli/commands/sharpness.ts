@@ -76,7 +76,7 @@ export function expandModels(list: string): { paths: string[]; fromDirectory: Se
     let isDir = false;
     try { isDir = statSync(e).isDirectory(); } catch { throw new UsageError(`--models: '${e}' does not exist; give checkpoint files or training directories`); }
     if (!isDir) { paths.push(e); continue; }
-    try { trainingCheckpoints(e).forEach((p) => { paths.push(p); fromDirectory.add(p); }); } catch (err) { throw new UsageError((err as Error).message.replace('--checkpoints', '--models')); }
+    trainingCheckpoints(e, '--models').forEach((p) => { paths.push(p); fromDirectory.add(p); });
   }
   if (new Set(paths).size !== paths.length) throw new UsageError(`--models names a checkpoint twice: ${paths.filter((p, i) => paths.indexOf(p) !== i).join(', ')}`);
   return { paths, fromDirectory };

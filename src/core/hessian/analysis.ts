@@ -26,6 +26,8 @@ export interface HessianAnalysisOptions {
   seed: number;
   /** Stage name and the algorithm's progress step. */
   onProgress?: (stage: AnalysisStage, step: ProgressStep) => void;
+  /** How errors name the top and bottom counts: the shell's flags (e.g. --top); default 'top' and 'bottom'. */
+  names?: { top: string; bottom: string };
 }
 
 export type AnalysisStage = 'top' | 'bottom' | 'residuals' | 'trace' | 'density';
@@ -57,7 +59,7 @@ export async function analyseHessian(op: LinearOperator, o: HessianAnalysisOptio
   for (const which of ['top', 'bottom'] as const) {
     const k = which === 'top' ? o.top : o.bottom;
     if (!k) continue;
-    if (k > op.size) throw new Error(`--${which} ${k} exceeds the number of parameters analysed (${op.size})`);
+    if (k > op.size) throw new Error(`${o.names?.[which] ?? which} ${k} exceeds the number of parameters analysed (${op.size})`);
     const r = await lanczos(op, { k, which: which === 'top' ? 'largest' : 'smallest', tol: o.tol ?? 1e-5, maxIter: o.maxIter, rng: rngFor(which), progress: report(which) });
     const residuals = await residualNorms(op, r.eigenvalues, r.eigenvectors);
     o.onProgress?.('residuals', { iteration: k, total: k, estimate: r.eigenvalues[0]! });
