@@ -5,6 +5,7 @@ import { curvesOverlayPanel } from './figures/curve.js';
 import { curveData, isCurve, isObject, isSurface, panelsFromJson } from './figures/detect.js';
 import { hessianBadges } from './figures/hessian.js';
 import { historyPanel, recordsOf, trainPanel } from './figures/series.js';
+import { planeInfo, planePanel } from './figures/plane.js';
 import { pcaTrajectory, surface3dPanel } from './figures/surface.js';
 import { axis, baseLayout, figure, formatNumber, shortSpec, TYPE_COLORS } from './figures/theme.js';
 import { isDownsampled, samplingNote } from './downsample.js';
@@ -75,11 +76,26 @@ export function runView(run: LoadedRun): RunView {
       const notes = [p.note, cut, pass].filter((n): n is string => !!n);
       if (notes.length) p.note = notes.join('; ');
     }
-    panels.push(...own);
+    panels.push(...withPlane(run, own, name));
   }
-  for (const extra of run.extras) panels.push(...panelsFromJson(extra.value, { id: `${run.found.id}/${extra.name}`, title: `${name}/${extra.name}`, maxPanels: 8 }));
+  for (const extra of run.extras.filter((e) => !(e.name === 'plane.json' && planeInfo(e.value)))) panels.push(...panelsFromJson(extra.value, { id: `${run.found.id}/${extra.name}`, title: `${name}/${extra.name}`, maxPanels: 8 }));
   panels.push(...nestedPanels(run, name));
   return { ...summary, path: run.found.dir, provenance, scalars: scalarsOf(run), panels, warnings: run.warnings };
+}
+
+/** terrain plane: the surface's contour gives way to the same contour with the three models, bends and curve marked. */
+function withPlane(run: LoadedRun, own: Panel[], name: string): Panel[] {
+  const plane = planeInfo(run.extras.find((e) => e.name === 'plane.json')?.value);
+  const r = run.result;
+  if (!plane || !r || !isSurface(r)) return own;
+  const contourId = `${run.found.id}:.:contour`;
+  const generic = own.find((p) => p.id === contourId);
+  const mask = r['measured'];
+  const measured = Array.isArray(mask) && mask.length === (r['y'] as unknown[]).length ? (mask as boolean[][]) : undefined;
+  const panel = planePanel({ x: r['x'] as number[], y: r['y'] as number[], loss: r['loss'] as (number | null)[][], accuracy: Array.isArray(r['accuracy']) ? (r['accuracy'] as (number | null)[][]) : undefined },
+    plane, { id: `${run.found.id}:plane`, title: `${name} · the plane through A, B, C`, measured });
+  if (generic?.note) panel.note = `${generic.note}; ${panel.note ?? ''}`;
+  return [panel, ...own.filter((p) => p !== generic)];
 }
 
 /**

@@ -7,6 +7,7 @@ import { densityPanel, eigenvaluePanel } from './hessian.js';
 import { arrayPanel, historyPanel, numericFields, type FieldMarker } from './series.js';
 import { precisionPanel } from './precision.js';
 import { contourPanel, surface3dPanel, type Trajectory } from './surface.js';
+import { kindPanels } from './kinds.js';
 import { isMatrix, isNumberArray, shortSpec } from './theme.js';
 
 type Obj = Record<string, unknown>;
@@ -110,9 +111,9 @@ export function panelsFromJson(value: unknown, ctx: DetectContext): Panel[] {
   const title = (path: string, what: string): string => `${ctx.title}${path ? ` · ${path}` : ''} · ${what}`;
   const id = (path: string, what: string): string => `${ctx.id}:${path || '.'}:${what}`;
 
-  const visit = (v: unknown, path: string, depth: number): void => {
+  const visit = (v: unknown, path: string, depth: number, drawn: readonly string[] = []): void => {
     if (!isObject(v) || depth > MAX_DEPTH) return;
-    const used = new Set<string>();
+    const used = new Set<string>(drawn);
     const c = curveOf(v);
     if (c) {
       const comp = curveCompanions(v, c.lambdas.length);
@@ -171,6 +172,11 @@ export function panelsFromJson(value: unknown, ctx: DetectContext): Panel[] {
   };
 
   if (Array.isArray(value)) visitArray(value, '', {}, undefined);
-  else visit(value, '', 0);
+  else {
+    // Known kinds (connect, layers, sharpness) first, by their own figures; the generic panels show the rest.
+    const own = isObject(value) ? kindPanels(value, ctx) : undefined;
+    own?.panels.forEach(add);
+    visit(value, '', 0, own?.used);
+  }
   return panels;
 }
