@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { readSafetensors } from '../../ir/safetensors.js';
 import type { Tensor } from '../../ir/tensor.js';
 import { ParamLayout, type ParamVector } from '../params.js';
-import { readJson, RUN_FILE, type RunConfig } from '../runs/run-dir.js';
+import { RUN_FILE } from '../runs/run-dir.js';
+import { readRunConfigIfPresent } from '../runs/results.js';
 import { writeLlDirections, LlFormatError } from './ll-h5.js';
 import { llDirectionList, type LlDirType } from './ll-map.js';
 
@@ -44,7 +45,7 @@ export function readDirectionFile(path: string): { vector: ParamVector; buffers?
 
 /** Writes `out` from the run directory's direction file(s); `numBatchesTracked`: LL's 0-D entries in a states list. */
 export async function exportLlDirections(dir: string, out: string, numBatchesTracked = true): Promise<ExportLlSummary> {
-  const config = (await readJson(join(dir, RUN_FILE))) as RunConfig | undefined;
+  const config = readRunConfigIfPresent(dir);
   if (!config) throw new LlFormatError(`${dir}: no ${RUN_FILE}; give a curve or surface run directory`);
   const names = config.kind === 'curve' ? ['direction'] : config.kind === 'surface' ? ['direction-x', 'direction-y'] : undefined;
   if (!names) throw new LlFormatError(`${dir}: a '${config.kind}' run has no plotting directions; give a curve or surface run directory`);
