@@ -105,7 +105,7 @@ test('layers: one panel of per-block curves (legend by block) and the table of b
     const data = view(curves!, 'loss');
     assert.deepEqual(data.map((d) => d['name']), LAYER_BLOCKS.map((b) => `${b.block} — v-basin`));
     LAYER_BLOCKS.forEach((b, k) => assert.deepEqual(data[k]!['y'], LAYERS_LAMBDAS.map((x) => 0.35 + b.curvature * x * x)));
-    assert.deepEqual(rows(table!, 'table').map((r) => [r[0], r[2], r[3], r[4]]), LAYER_BLOCKS.map((b) => [b.block, String(b.parameters), String(b.curvature), `${b.lambdaMax} ± ${b.residual}`]));
+    assert.deepEqual(rows(table!, 'table').map((r) => [r[0], r[1], r[2], r[3]]), LAYER_BLOCKS.map((b) => [b.block, String(b.parameters), String(b.curvature), `${b.lambdaMax} ± ${b.residual}`]));
     // The sharpest block is the largest λ_max among the blocks, never the whole model's row.
     assert.match(table!.note!, /sharpest block by λ_max: fc \(5\)/);
     assert.deepEqual(view(table!, 'λ_max')[0]!['x'], ['layers', 'fc']);

@@ -70,13 +70,18 @@ export function connectPanels(r: Obj, ctx: { id: string; title: string }): { pan
   for (const p of paths.filter((x) => x.barrier)) {
     const b = p.barrier!;
     lossTraces.push({
-      type: 'scatter', mode: 'lines+markers+text', x: [b.t, b.t], y: [b.ends, b.max], name: `barrier · ${p.label}`, legendgroup: p.label, showlegend: false,
-      line: { color: color(p), width: 3, dash: 'dot' }, marker: { size: [0, 9], symbol: 'triangle-down', color: color(p) },
-      text: ['', `${formatNumber(b.height)} @ t=${formatNumber(b.t)}`], textposition: 'top center', textfont: { size: 10, color: color(p) },
+      type: 'scatter', mode: 'lines+markers', x: [b.t, b.t], y: [b.ends, b.max], name: `barrier · ${p.label}`, legendgroup: p.label, showlegend: false,
+      line: { color: color(p), width: 1.5 }, marker: { size: [0, 10], symbol: 'triangle-down', color: color(p) },
       hovertemplate: `barrier ${formatNumber(b.height)} at t=${formatNumber(b.t)} (max ${formatNumber(b.max)}, end points ${formatNumber(b.ends)})<extra>${p.label}</extra>`,
     });
   }
-  const layout = (y: string, extra: Obj = {}): Obj => baseLayout(`${ctx.title} · curve vs line`, { xaxis: axis('t (A at 0, B at 1)', { range: [-0.03, 1.03] }), yaxis: axis(y, extra), showlegend: true });
+  // Stated on the figure too (every barrier often sits at the same t, so labels beside the marks would overlap).
+  const stated = paths.filter((p) => p.barrier).map((p) => `<span style="color:${color(p)}">${p.label}: barrier ${formatNumber(p.barrier!.height)} at t=${formatNumber(p.barrier!.t)}</span>`);
+  const annotations = stated.length ? [{
+    xref: 'paper', yref: 'paper', x: 0.01, y: 0.99, xanchor: 'left', yanchor: 'top', align: 'left', showarrow: false, text: stated.join('<br>'),
+    font: { size: 10 }, bgcolor: 'rgba(255,255,255,0.8)', bordercolor: '#ccc', borderwidth: 1,
+  }] : [];
+  const layout = (y: string, extra: Obj = {}): Obj => baseLayout(`${ctx.title} · curve vs line`, { xaxis: axis('t (A at 0, B at 1)', { range: [-0.03, 1.03] }), yaxis: axis(y, extra), showlegend: true, ...(y === 'loss' ? { annotations } : {}) });
   const views: Panel['views'] = [{ label: 'loss', figure: figure(lossTraces, layout('loss')) }];
   const withAcc = paths.filter((p) => p.accuracy?.some((v) => finite(v) !== null));
   if (withAcc.length) {

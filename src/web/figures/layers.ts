@@ -65,8 +65,8 @@ export function layersPanels(r: Obj, ctx: { id: string; title: string }): { pane
   const direction = typeof r['direction'] === 'string' ? r['direction'] : 'the same Gaussian direction';
   const panels: Panel[] = [{ id: `${ctx.id}:layers:curves`, title: `${ctx.title} · per-block curves`, kind: '2d', views, note: `each curve moves only its block along ${direction}, normalised inside the block` }];
   const rows = blocks.map((b) => [
-    b.block, cell(b.tensors), cell(b.parameters), cell(b.curvature), withError(b.lambdaMax?.value, b.lambdaMax?.residual),
-    b.lambdaMax?.converged === false ? 'no' : b.lambdaMax ? 'yes' : '–', b.skipped ? `skipped: ${b.skipped}` : (b.type ?? '–'),
+    b.block, cell(b.parameters), cell(b.curvature),
+    `${withError(b.lambdaMax?.value, b.lambdaMax?.residual)}${b.lambdaMax?.converged === false ? ' (not converged)' : ''}`, b.skipped ? `skipped: ${b.skipped}` : (b.type ?? '–'),
   ]);
   const withLambda = blocks.filter((b) => b.lambdaMax && b.block !== '(all)');
   const bar = figure([{
@@ -77,7 +77,7 @@ export function layersPanels(r: Obj, ctx: { id: string; title: string }): { pane
   panels.push({
     id: `${ctx.id}:layers:table`, title: `${ctx.title} · block curvature`, kind: '2d',
     views: [
-      { label: 'table', figure: tableFigure(`${ctx.title} · block curvature`, ['block', 'tensors', 'parameters', 'εᵀHε/‖ε‖²', 'λ_max ± residual', 'converged', 'type'], rows) },
+      { label: 'table', figure: tableFigure(`${ctx.title} · block curvature`, ['block', 'parameters', 'εᵀHε/‖ε‖²', 'λ_max ± residual', 'type'], rows, [1.3, 1, 1, 1.6, 1]) },
       ...(withLambda.length ? [{ label: 'λ_max', figure: bar }] : []),
     ],
     note: sharp ? `sharpest block by λ_max: ${sharp.block} (${cell(sharp.lambdaMax!.value)}); a block's λ_max is that of a principal sub-matrix of H, never above (all)'s` : undefined,

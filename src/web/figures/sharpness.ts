@@ -60,12 +60,12 @@ export function sharpnessPanels(r: Obj, ctx: { id: string; title: string }): { p
     n, cell(loss[i]), ...measures.map((m, k) => (k === 4 && censored[i]! > 0 ? withError(m.values[i], m.errors[i], '≥ ') : withError(m.values[i], m.errors[i]))),
     cell(keskar[i]),
   ]);
-  const header = ['model', 'loss', ...measures.map((m) => m.label), 'Keskar (100·ΔL/(1+L))'];
+  const header = ['model', 'loss', ...measures.map((m) => m.label.replace('loss increase at r', 'ΔL at r')), 'Keskar %'];
   const orders = isObj(r['orderings']) ? Object.entries(r['orderings']).filter(([, v]) => Array.isArray(v)) as [string, unknown[]][] : [];
   const agree = typeof r['orderingsAgree'] === 'boolean' ? r['orderingsAgree'] : undefined;
-  const tableViews: Panel['views'] = [{ label: 'table', figure: tableFigure(`${ctx.title} · sharpness`, header, rows) }];
-  if (orders.length) tableViews.push({ label: 'orderings', figure: tableFigure(`${ctx.title} · orderings`, ['measure', 'flattest → sharpest'], orders.map(([k, v]) => [k, v.map(String).join(' < ')])) });
-  const notes = ['± : λ_max the Lanczos residual, the others one standard error over probes or directions; ε-sharpness has none (a lower bound on the box maximum)'];
+  const tableViews: Panel['views'] = [{ label: 'table', figure: tableFigure(`${ctx.title} · sharpness`, header, rows, [1.4, 0.9, 1.2, 1.2, 1, 1.2, 1.2, 0.9]) }];
+  if (orders.length) tableViews.push({ label: 'orderings', figure: tableFigure(`${ctx.title} · orderings`, ['measure', 'flattest → sharpest'], orders.map(([k, v]) => [k, v.map(String).join(' < ')]), [1, 2]) });
+  const notes = ['Keskar %: 100·ε-sharpness/(1 + L); ± : λ_max the Lanczos residual, the others one standard error over probes or directions; ε-sharpness has none (a lower bound on the box maximum)'];
   if (censored.some((c) => c > 0)) notes.push('≥: some basin edges were not reached within the range (censored)');
   if (agree !== undefined) notes.push(`the measures' orderings ${agree ? 'agree' : 'do not all agree'}`);
   return {

@@ -6,7 +6,7 @@ import { baseLayout, FONT, formatNumber } from './theme.js';
 export function withError(value: unknown, error?: unknown, prefix = ''): string {
   if (typeof value !== 'number' || !Number.isFinite(value)) return '–';
   const e = typeof error === 'number' && Number.isFinite(error) ? ` ± ${Number(error.toPrecision(2))}` : '';
-  return `${prefix}${formatNumber(value)}${e}`;
+  return `${prefix}${formatNumber(Number(value.toPrecision(4)))}${e}`;
 }
 
 export function cell(v: unknown): string {
@@ -16,13 +16,15 @@ export function cell(v: unknown): string {
 }
 
 /** One row per entry of `rows`, columns in the order of `header`. */
-export function tableFigure(title: string, header: readonly string[], rows: readonly (readonly string[])[]): Figure {
+export function tableFigure(title: string, header: readonly string[], rows: readonly (readonly string[])[], columnWidths?: readonly number[]): Figure {
   const columns = header.map((_, c) => rows.map((r) => r[c] ?? ''));
   return {
     data: [{
-      type: 'table', header: { values: header.map((h) => `<b>${h}</b>`), align: 'left', fill: { color: '#eef1f5' }, font: { family: FONT, size: 12 } },
-      cells: { values: columns, align: 'left', font: { family: FONT, size: 12 }, height: 24 }, name: title,
+      type: 'table', header: { values: header.map((h) => `<b>${h}</b>`), align: 'left', fill: { color: '#eef1f5' }, font: { family: FONT, size: 11 } },
+      cells: { values: columns, align: 'left', font: { family: FONT, size: 11 }, height: 22 }, name: title,
+      ...(columnWidths ? { columnwidth: [...columnWidths] } : {}),
     }],
-    layout: baseLayout(title, { margin: { l: 10, r: 10, t: 10, b: 10 }, height: Math.min(640, 80 + 26 * rows.length) }),
+    // The panel's plot box sets the height; longer tables scroll inside it.
+    layout: baseLayout(title, { margin: { l: 8, r: 8, t: 8, b: 8 } }),
   };
 }
