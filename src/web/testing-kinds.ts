@@ -3,6 +3,8 @@
 // compare what is drawn with what was written. Not used by the CLI.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { PathRecord } from '../core/connect/evaluate.js';
+import type { ConnectResult } from '../core/connect/run.js';
 import { grid } from './testing.js';
 
 async function put(dir: string, name: string, value: unknown): Promise<void> {
@@ -18,7 +20,7 @@ export const CONNECT_T = grid(0, 1, 7);
 export const lineLoss = (t: number, split: number): number => 0.3 + 0.02 * split + 0.5 * Math.sin(Math.PI * t);
 export const curveLossT = (t: number, split: number): number => 0.3 + 0.02 * split + 0.05 * Math.sin(Math.PI * t);
 
-function connectPath(split: string, path: 'curve' | 'line', k: number): Record<string, unknown> {
+function connectPath(split: string, path: 'curve' | 'line', k: number): PathRecord {
   const f = path === 'line' ? lineLoss : curveLossT;
   const loss = CONNECT_T.map((t) => f(t, k));
   const i = loss.indexOf(Math.max(...loss));
@@ -51,13 +53,15 @@ export async function writeKindRuns(root: string): Promise<void> {
   const c = join(root, 'connect');
   await put(c, 'run.json', { kind: 'connect', identity: { from: { path: 'a.safetensors' }, to: { path: 'b.safetensors' }, data: DATA, curve: 'bezier', bends: 1, points: 7 }, info: INFO });
   const paths = [connectPath('train', 'curve', 0), connectPath('train', 'line', 0), connectPath('test', 'curve', 1), connectPath('test', 'line', 1)];
-  const height = (k: number): number => (paths[k]!['barrier'] as { height: number }).height;
-  await put(c, 'result.json', {
+  const height = (k: number): number => paths[k]!.barrier.height;
+  // Typed as the command's own result, so the fixture follows any change of its fields.
+  const result: ConnectResult = {
     kind: 'connect', curve: 'bezier', bends: 1, from: 'a.safetensors', to: 'b.safetensors', paths,
     barriers: { 'train curve': height(0), 'train line': height(1), 'test curve': height(2), 'test line': height(3) },
     barrierReduction: { train: 1 - height(0) / height(1), test: 1 - height(2) / height(3) }, bn: 'none',
     history: [{ epoch: 1, loss: 0.5, accuracy: 0.84, lr: 0.04, seconds: 0.05 }, { epoch: 2, loss: 0.4, accuracy: 0.86, lr: 0.007, seconds: 0.02 }], checkpoints: [join(c, 'bend-1.safetensors')],
-  });
+  };
+  await put(c, 'result.json', result);
 
   const p = join(root, 'plane');
   const grids = [`${PLANE_X[0]}:${PLANE_X.at(-1)}:${PLANE_X.length}`, `${PLANE_Y[0]}:${PLANE_Y.at(-1)}:${PLANE_Y.length}`];
