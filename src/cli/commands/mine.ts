@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { checkJudgeRange, isNamedShape, loadTemplate, MINE_BIAS_BN, MINE_NORMS, NAMED_SHAPES, namedObjective, prepareMiningData, runMining, shapeOptions, DEFAULT_ADAM, type ConstraintOptions, type MineBiasBn, type MineNorm, type Objective, type SeedOutcome } from '../../core/mine/index.js';
 import { parseRange, type Range } from '../../core/runs/grid.js';
+import { readResult } from '../../core/runs/results.js';
 import type { SplitName } from '../../core/data/index.js';
 import { curvesPlot, writePlot } from '../../plot/index.js';
 import { addModelOptions, addRuntimeOptions, announceNormalization, checkCompatible, choiceOption, commandLine, intOption, loadModel, NORMALIZE_HELP, numberOption, outputShape } from '../common.js';
@@ -170,7 +171,7 @@ async function writeMinePlots(dir: string, seeds: readonly SeedOutcome[], object
     const series = [];
     for (const [sub, label] of [['heldout', 'held-out'], ['insample', 'mining data']] as const) {
       try {
-        const c = JSON.parse(readFileSync(join(sd, sub, 'result.json'), 'utf8')) as { lambdas: number[]; loss: number[]; accuracy: number[]; type: string };
+        const c = readResult(join(sd, sub)).json as { lambdas: number[]; loss: number[]; accuracy: number[]; type: string };
         series.push({ label: `${label}`, lambdas: c.lambdas, loss: c.loss, accuracy: c.accuracy, type: c.type });
       } catch {
         // no in-sample curve in this run
