@@ -3,12 +3,13 @@
 // block and model tables cell by cell).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planeInfo, planeMarkers } from './figures/plane.js';
+import { sharpnessPanels } from './figures/sharpness.js';
 import { buildReportData, collectRuns, loadAll } from './report.js';
-import { CONNECT_T, curveLossT, LAYER_BLOCKS, LAYERS_LAMBDAS, lineLoss, PLANE_MODELS, SHARP_MODELS, writeKindRuns } from './testing-kinds.js';
+import { CONNECT_T, curveLossT, LAYER_BLOCKS, LAYERS_LAMBDAS, lineLoss, PLANE_MODELS, SHARP_MODELS, SKIPPED_BLOCK, writeKindRuns } from './testing-kinds.js';
 import type { Panel, RunView } from './types.js';
 import { runView } from './view.js';
 
@@ -105,7 +106,10 @@ test('layers: one panel of per-block curves (legend by block) and the table of b
     const data = view(curves!, 'loss');
     assert.deepEqual(data.map((d) => d['name']), LAYER_BLOCKS.map((b) => `${b.block} — v-basin`));
     LAYER_BLOCKS.forEach((b, k) => assert.deepEqual(data[k]!['y'], LAYERS_LAMBDAS.map((x) => 0.35 + b.curvature * x * x)));
-    assert.deepEqual(rows(table!, 'table').map((r) => [r[0], r[1], r[2], r[3]]), LAYER_BLOCKS.map((b) => [b.block, String(b.parameters), String(b.curvature), `${b.lambdaMax} ± ${b.residual}`]));
+    const cells = rows(table!, 'table');
+    assert.deepEqual(cells.slice(0, 3).map((r) => [r[0], r[1], r[2], r[3]]), LAYER_BLOCKS.map((b) => [b.block, String(b.parameters), String(b.curvature), `${b.lambdaMax} ± ${b.residual}`]));
+    // A skipped block has no curve; its row says why.
+    assert.deepEqual(cells[3], [SKIPPED_BLOCK.block, '16', '–', '–', `skipped: ${SKIPPED_BLOCK.skipped}`]);
     // The sharpest block is the largest λ_max among the blocks, never the whole model's row.
     assert.match(table!.note!, /sharpest block by λ_max: fc \(5\)/);
     assert.deepEqual(view(table!, 'λ_max')[0]!['x'], ['layers', 'fc']);
@@ -131,6 +135,9 @@ test('sharpness: the table with errors, one error-bar view per measure, the orde
     assert.equal(view(measures!, 'ε-sharpness')[0]!['error_y'], undefined);
     assert.deepEqual(rows(table!, 'orderings')[2], ['ε-sharpness', 'large/final < small/final']);
     assert.match(table!.note!, /do not all agree/);
+    assert.doesNotMatch(table!.note!, /parameters matching/);
+    const subset = JSON.parse(await readFile(join(f.root, 'sharpness', 'result.json'), 'utf8')) as Record<string, unknown>;
+    assert.match(sharpnessPanels({ ...subset, params: '^fc\\.' }, { id: 's', title: 's' })!.panels[0]!.note!, /parameters matching \/\^fc\\\.\/ only/);
   } finally { await f.done(); }
 });
 

@@ -5,6 +5,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PathRecord } from '../core/connect/evaluate.js';
 import type { ConnectResult } from '../core/connect/run.js';
+import type { BlockResult } from '../core/sharpness/blocks.js';
+import type { SharpnessMeasures } from '../core/sharpness/measures.js';
 import { grid } from './testing.js';
 
 async function put(dir: string, name: string, value: unknown): Promise<void> {
@@ -43,6 +45,9 @@ export const LAYER_BLOCKS = [
   { block: 'fc', parameters: 170, curvature: 0.22, lambdaMax: 5.0, residual: 1.9e-5 },
 ];
 
+/** A block whose direction is 0 (1-D tensors with bias-bn=zero): no curve, no λ_max, a reason. */
+export const SKIPPED_BLOCK: BlockResult = { block: 'norm', pattern: '^(?:norm\\.bias)$', tensors: ['norm.bias'], parameters: 16, skipped: 'its direction is 0 (only 1-D tensors or zero weights, with bias-bn=zero); use --bias-bn norm to move them' };
+
 export const SHARP_MODELS = [
   { name: 'small/final', loss: 2.2e-4, lambdaMax: 0.0371, residual: 2e-7, trace: 1.57e-5, traceSe: 0.07e-5, eps: 8.6e-5, inc: 0.028, incSe: 0.005, width: 1.38, widthSe: 0.03, censored: 0 },
   { name: 'large/final', loss: 8.0e-5, lambdaMax: 0.0733, residual: 8e-7, trace: 1.70e-5, traceSe: 0.11e-5, eps: 5.9e-5, inc: 2.45, incSe: 0.31, width: 0.47, widthSe: 0.01, censored: 1 },
@@ -79,11 +84,11 @@ export async function writeKindRuns(root: string): Promise<void> {
   await put(l, 'run.json', { kind: 'layers', identity: { model: { path: 'a.safetensors' }, data: DATA, groupDepth: 1, direction: dir, range: '-1:1:5' }, info: INFO });
   await put(l, 'result.json', {
     kind: 'layers', lambdas: LAYERS_LAMBDAS, groupDepth: 1, direction: dir, samples: 200,
-    blocks: LAYER_BLOCKS.map((b) => ({
+    blocks: [...LAYER_BLOCKS.map((b): BlockResult & { label: string } => ({
       label: b.block, block: b.block, pattern: b.block === '(all)' ? '' : `^(?:${b.block}\\.weight)$`, tensors: [`${b.block}.weight`, `${b.block}.bias`], parameters: b.parameters,
       loss: LAYERS_LAMBDAS.map((x) => 0.35 + b.curvature * x * x), type: 'v-basin', slope: 0.1, curvature: b.curvature, directionNorm: 5,
       lambdaMax: { value: b.lambdaMax, residual: b.residual, converged: true },
-    })),
+    })), { label: SKIPPED_BLOCK.block, ...SKIPPED_BLOCK }],
   });
 
   const s = join(root, 'sharpness');
@@ -92,7 +97,7 @@ export async function writeKindRuns(root: string): Promise<void> {
   await put(s, 'result.json', {
     kind: 'sharpness',
     table: SHARP_MODELS.map((m) => ({ model: m.name, epoch: null, loss: m.loss, lambdaMax: m.lambdaMax, traceOverP: m.trace, epsilonSharpness: m.eps, lossIncrease: m.inc, basinWidth: m.width, lambdaMaxResidual: m.residual, traceOverPStderr: m.traceSe, lossIncreaseStderr: m.incSe, basinWidthStderr: m.widthSe })),
-    models: SHARP_MODELS.map((m) => ({
+    models: SHARP_MODELS.map((m): SharpnessMeasures & Record<string, unknown> => ({
       name: m.name, path: `${m.name}.safetensors`, epoch: null, loss: m.loss, parameters: 1210,
       lambdaMax: { value: m.lambdaMax, residual: m.residual, converged: true, matvecs: 27 }, trace: { mean: m.trace * 1210, stderr: m.traceSe * 1210, samples: 3 },
       traceOverP: { mean: m.trace, stderr: m.traceSe },

@@ -67,6 +67,7 @@ export function sharpnessPanels(r: Obj, ctx: { id: string; title: string }): { p
   if (orders.length) tableViews.push({ label: 'orderings', figure: tableFigure(`${ctx.title} · orderings`, ['measure', 'flattest → sharpest'], orders.map(([k, v]) => [k, v.map(String).join(' < ')]), [1, 2]) });
   const notes = ['Keskar %: 100·ε-sharpness/(1 + L); ± : λ_max the Lanczos residual, the others one standard error over probes or directions; ε-sharpness has none (a lower bound on the box maximum)'];
   if (censored.some((c) => c > 0)) notes.push('≥: some basin edges were not reached within the range (censored)');
+  if (typeof r['params'] === 'string') notes.push(`measures of the parameters matching /${r['params']}/ only (P = their count)`);
   if (agree !== undefined) notes.push(`the measures' orderings ${agree ? 'agree' : 'do not all agree'}`);
   return {
     panels: [
