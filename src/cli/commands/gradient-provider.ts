@@ -1,13 +1,3 @@
-// ∇L at θ for the `gradient` direction: the mean-loss gradient over the command's data (batches weighted by size),
-// with BN running statistics (eval mode), computed once per command.
-import type { LabeledBatch } from '../../core/evaluate/point.js';
-import { fullGradient } from '../../core/hessian/model-gradient.js';
-import type { LoadedModel } from '../../core/model-file.js';
-import type { ParamVector } from '../../core/params.js';
-import type { LossChoice } from '../../core/loss/choice.js';
-
-/** `loss`: the command's --loss (default cross-entropy). */
-export function gradientProvider(m: LoadedModel, batches: readonly LabeledBatch[], threads = 0, loss?: LossChoice): () => Promise<ParamVector> {
-  let cached: Promise<ParamVector> | undefined;
-  return () => (cached ??= fullGradient(m, batches, { bn: 'eval', threads, loss }).then((g) => g.gradient));
-}
+// The `gradient` direction's provider now lives in core (core/jobs/providers.ts); re-exported for the commands
+// that still assemble their own direction context (explain).
+export { gradientProvider } from '../../core/jobs/providers.js';

@@ -1,25 +1,22 @@
-// terrain curve / terrain surface: thin wrappers around core/landscape.
+// terrain curve / terrain surface: flags → LandscapeOptions → core's prepareLandscape → the runner → printed lines.
 import type { Command } from 'commander';
-import { join } from 'node:path';
-import { resolveDirections, saveDirection, type DirectionContext } from '../../core/directions/index.js';
 import type { CurveResult, SurfaceResult } from '../../core/landscape/job.js';
-import { BN_MODES, bufferDelta, type BnMode } from '../../core/landscape/bn.js';
-import { loadMinedDirection } from '../../core/mine/load.js';
-import { loadModelFile, type LoadedModel } from '../../core/model-file.js';
+import { BN_MODES, type BnMode } from '../../core/landscape/bn.js';
+import { adaptiveDefaults, DEFAULT_BN_BATCHES, DEFAULT_MIN_SAMPLES, prepareLandscape, saveStatesDirections, type LandscapeOptions } from '../../core/jobs/landscape.js';
 import { checkGridSize, parseRange } from '../../core/runs/grid.js';
-import { makeBatches } from '../../core/data/index.js';
-import { orthogonalize } from '../../core/directions/plane.js';
 import { SESSION_MODES, type SessionMode } from '../../core/evaluate/sessions.js';
 import { addDataOptions, addModelOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, prepareData, type DataOptions } from '../common.js';
 import { makeOutput } from '../output.js';
 import { UsageError } from '../errors.js';
 import { parseTolerance, type AdaptiveOptions, type Tolerance } from '../../core/landscape/adaptive.js';
 import { VERSION } from '../version.js';
-import { eigenvectorProvider } from './eigen-provider.js';
-import { gradientProvider } from './gradient-provider.js';
+import { stderrLine } from './eigen-provider.js';
 import { addQueueOptions, landscapeRunner, type QueueFlags } from './queue-options.js';
 import { writeLandscapePlots } from './landscape-plots.js';
-import { PARAMS_HELP, paramsSelection } from './params-option.js';
+import { PARAMS_HELP } from './params-option.js';
+
+// gmi and explain build their direction context from the same core helper.
+export { directionContext } from '../../core/jobs/providers.js';
 
 interface LandscapeFlags extends DataOptions, QueueFlags {
   weights?: string;
@@ -53,8 +50,6 @@ function targetOption(value: string, flag: string): Tolerance {
   }
 }
 
-const DEFAULT_MIN_SAMPLES = 256;
-
 /** The adaptive options of --tolerance; --min-samples and --sample-seed without it are refused rather than ignored. */
 function adaptiveOptions(flags: LandscapeFlags): AdaptiveOptions | undefined {
   if (!flags.tolerance) {
@@ -63,21 +58,7 @@ function adaptiveOptions(flags: LandscapeFlags): AdaptiveOptions | undefined {
     return undefined;
   }
   if (flags.queue) throw new UsageError('--tolerance does not work with --queue yet (queue tasks are whole points); drop one of them');
-  return { tolerance: flags.tolerance, minSamples: flags.minSamples ?? DEFAULT_MIN_SAMPLES, seed: flags.sampleSeed ?? 0 };
-}
-
-export function directionContext(m: LoadedModel, gradient?: () => Promise<import('../../core/params.js').ParamVector>, eigenvector?: (k: number) => Promise<import('../../core/params.js').ParamVector>): DirectionContext {
-  return {
-    theta: m.theta,
-    gradient,
-    eigenvector,
-    mined: async (path) => loadMinedDirection(path, m.theta.layout),
-    loadParams: async (path) => {
-      const other = loadModelFile(path);
-      m.theta.layout.assertSame(other.theta.layout, path);
-      return { layout: m.theta.layout, data: other.theta.data };
-    },
-  };
+  return adaptiveDefaults(flags.tolerance, flags.minSamples, flags.sampleSeed);
 }
 
 function addLandscapeOptions(cmd: Command): Command {
@@ -86,7 +67,7 @@ function addLandscapeOptions(cmd: Command): Command {
   addQueueOptions(cmd);
   return addRuntimeOptions(cmd)
     .option('--bn <mode>', 'BatchNorm statistics: eval (running, default) | perturb (move with the direction) | recompute (re-estimate at every point)', choiceOption('--bn', BN_MODES), 'eval')
-    .option('--bn-batches <n>', 'training batches used by --bn recompute', intOption('--bn-batches', 1), 10)
+    .option('--bn-batches <n>', 'training batches used by --bn recompute', intOption('--bn-batches', 1), DEFAULT_BN_BATCHES)
     .option('--session <mode>', 'how points reach ONNX Runtime: per-point (a session per point, weights folded in), reused (one session per thread fed each point\'s weights) or auto (time both on θ, keep the faster; recorded in run.json)', choiceOption('--session', ['auto', ...SESSION_MODES] as const), 'auto')
     .option('--workers <n>', 'points evaluated at once, each on its own thread with --threads ORT threads (default: cores ÷ threads; --threads 0 means 1 per point here)', intOption('--workers', 1))
     .option('--tolerance <T|P%>', 'adaptive samples: grow each point until the standard error of its loss is T (loss units) or P% of the loss range (first pass); results gain samples, lossSampleStderr, accuracyStderr', toleranceOption)
@@ -99,30 +80,20 @@ function addLandscapeOptions(cmd: Command): Command {
     .requiredOption('--out <dir>', 'run directory (created, or resumed when it holds the same run)');
 }
 
-async function prepare(flags: LandscapeFlags, specs: string[], orthogonal = false) {
-  const m = loadModelFile(flags.model, { weights: flags.weights });
-  const data = prepareData(flags, m);
-  checkCompatible(m, data);
-  // Cross-entropy keeps the logits path (bit-identical runs); another loss rides along in the job.
-  const loss = data.loss && data.loss.name !== 'cross-entropy' ? data.loss : undefined;
-  if (loss && flags.queue) throw new UsageError(`--loss ${loss.name} does not work with --queue yet (queue workers evaluate cross-entropy); drop one of them`);
-  if (loss && flags.tolerance) throw new UsageError(`--loss ${loss.name} does not work with --tolerance yet; drop one of them`);
-  const ctx: DirectionContext = {
-    ...directionContext(m, gradientProvider(m, data.batches, flags.threads, loss), eigenvectorProvider(m, data.batches, flags.hessian, flags.threads, loss)),
-    buffers: m.buffers, loadBuffers: async (path) => loadModelFile(path).buffers,
-    params: paramsSelection(m.theta.layout, flags.params),
+/** The job's options from the flags: core reads the model, then the data through the shell's data options. */
+function landscapeOptions(kind: 'curve' | 'surface', flags: LandscapeFlags, specs: string[], ranges: LandscapeOptions['ranges'], orthogonal: boolean, adaptive: AdaptiveOptions | undefined): LandscapeOptions {
+  return {
+    kind, model: flags.model, ...(flags.weights !== undefined ? { weights: flags.weights } : {}),
+    data: (m) => {
+      const data = prepareData(flags, m);
+      checkCompatible(m, data);
+      return data;
+    },
+    specs, orthogonalize: orthogonal, ranges, outDir: flags.out, bn: flags.bn, bnBatches: flags.bnBatches, batch: flags.batch,
+    threads: flags.threads, session: flags.session, queued: !!flags.queue, notice: stderrLine,
+    ...(flags.workers !== undefined ? { workers: flags.workers } : {}), ...(adaptive ? { adaptive } : {}), ...(flags.refine ? { refine: flags.refine } : {}),
+    ...(flags.hessian !== undefined ? { hessianDir: flags.hessian } : {}), ...(flags.params !== undefined ? { params: flags.params } : {}),
   };
-  const dirs = await resolveDirections(specs, ctx);
-  if (orthogonal && dirs.length === 2) dirs[1] = { ...dirs[1]!, vector: orthogonalize(dirs[0]!.vector, dirs[1]!.vector), spec: `${dirs[1]!.spec} (orthogonalized to x)` };
-  const bufferDeltas = specs.map((_, k) => {
-    const d = dirs[k]!;
-    if (d.buffers && flags.bn !== 'perturb') throw new UsageError(`direction '${d.spec}' is a states direction (it moves the BN running statistics); add --bn perturb, or drop ':type=states'`);
-    if (d.buffers) return d.buffers;
-    if (flags.bn !== 'perturb' || d.info.kind !== 'to' || !d.info.path) return undefined;
-    return bufferDelta(m.buffers, loadModelFile(d.info.path).buffers);
-  });
-  const recomputeBatches = flags.bn === 'recompute' ? makeBatches(data.train, flags.batch).slice(0, flags.bnBatches) : undefined;
-  return { m, data, dirs, bufferDeltas, recomputeBatches, loss };
 }
 
 async function run(kind: 'curve' | 'surface', flags: LandscapeFlags, specs: string[], ranges: string[], orthogonal: boolean): Promise<void> {
@@ -131,7 +102,7 @@ async function run(kind: 'curve' | 'surface', flags: LandscapeFlags, specs: stri
   checkGridSize(grid, kind === 'curve' ? ['--range'] : ['--x-range', '--y-range']);
   const adaptive = adaptiveOptions(flags);
   if (flags.refine && flags.queue) throw new UsageError('--refine does not work with --queue yet; drop one of them');
-  const p = await prepare(flags, specs, orthogonal);
+  const job = await prepareLandscape(landscapeOptions(kind, flags, specs, grid, orthogonal, adaptive));
   const total = grid.reduce((n, r) => n * r.count, 1);
   const bar = out.progress(kind, total);
   const ac = new AbortController();
@@ -141,9 +112,7 @@ async function run(kind: 'curve' | 'surface', flags: LandscapeFlags, specs: stri
   let res;
   try {
     res = await landscapeRunner(flags)({
-      kind, model: p.m, data: p.data.selection, batches: p.data.batches, batchSize: flags.batch, directions: p.dirs,
-      bufferDeltas: p.bufferDeltas, bn: flags.bn, recomputeBatches: p.recomputeBatches, ranges: grid, outDir: flags.out,
-      threads: flags.threads, workers: flags.workers, session: flags.session, adaptive, ...(flags.refine ? { refine: flags.refine } : {}), ...(p.loss ? { loss: p.loss } : {}), info: { command: ['terrain', ...commandLine()], cwd: process.cwd(), version: VERSION, started: new Date().toISOString() },
+      ...job, info: { command: ['terrain', ...commandLine()], cwd: process.cwd(), version: VERSION, started: new Date().toISOString() },
       onProgress: (pr) => bar.update(pr.done, pr.etaMs), signal: ac.signal,
     });
   } finally {
@@ -151,9 +120,8 @@ async function run(kind: 'curve' | 'surface', flags: LandscapeFlags, specs: stri
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  const title = { model: p.m.path, data: `${p.data.selection.source} (${p.data.selection.split}, ${p.data.selection.count} samples)`, bn: flags.bn };
-  // A states direction's file also holds its buffer part, so that file:…:type=states and export --format ll-directions reuse it.
-  p.dirs.forEach((d, k) => d.buffers && saveDirection(join(res.run.dir, `${kind === 'curve' ? 'direction' : ['direction-x', 'direction-y'][k]}.safetensors`), d.vector, { spec: d.spec }, d.buffers));
+  const title = { model: job.model.path, data: `${job.data.source} (${job.data.split}, ${job.data.count} samples)`, bn: flags.bn };
+  saveStatesDirections(job, res.run.dir);
   const plots = flags.plots ? await writeLandscapePlots(res.run.dir, res.result, title) : [];
   if (res.result.kind === 'curve') {
     const r = res.result as CurveResult;
