@@ -85,6 +85,8 @@ test('plane: the contour with A, B, C at their plane coordinates, the bend shari
     assert.match(p.note!, /A \(0, 0\), B \(8, 0\), C = bend 1 \(4, 3\)/);
     // The generic contour gives way to this one; the 3-D view stays; plane.json gets no generic panels.
     assert.deepEqual(v.panels.map((x) => x.id), ['plane:plane', 'plane:.:surface3d']);
+    const scene = v.panels[1]!.views[0]!.figure.layout['scene'] as Record<string, { title: { text: string } }>;
+    assert.deepEqual([scene['xaxis']!.title.text, scene['yaxis']!.title.text], ['x: along B − A (parameter distance)', 'y: towards C, ⊥ to x']);
   } finally { await f.done(); }
 });
 

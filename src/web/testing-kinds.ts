@@ -35,7 +35,8 @@ function connectPath(split: string, path: 'curve' | 'line', k: number): PathReco
 
 export const PLANE_X = grid(-2, 10, 9);
 export const PLANE_Y = grid(-1, 5, 7);
-export const PLANE_MODELS = [{ label: 'A', x: 0, y: 0 }, { label: 'B', x: 8, y: 0 }, { label: 'C', x: 4, y: 3 }];
+/** B's y as Gram–Schmidt leaves it in a real run: rounding, not 0 (the note prints it as 0). */
+export const PLANE_MODELS = [{ label: 'A', x: 0, y: 0 }, { label: 'B', x: 8, y: 5.3e-14 }, { label: 'C', x: 4, y: 3 }];
 export const planeLoss = (x: number, y: number): number => 0.2 + 0.01 * (x - 4) ** 2 + 0.1 * (y - 2) ** 2;
 
 export const LAYERS_LAMBDAS = grid(-1, 1, 5);

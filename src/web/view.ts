@@ -5,7 +5,7 @@ import { curvesOverlayPanel } from './figures/curve.js';
 import { curveData, isCurve, isObject, isSurface, panelsFromJson } from './figures/detect.js';
 import { hessianBadges } from './figures/hessian.js';
 import { historyPanel, recordsOf, trainPanel } from './figures/series.js';
-import { planeInfo, planePanel } from './figures/plane.js';
+import { PLANE_X_LABEL, PLANE_Y_LABEL, planeInfo, planePanel } from './figures/plane.js';
 import { pcaTrajectory, surface3dPanel } from './figures/surface.js';
 import { axis, baseLayout, figure, formatNumber, shortSpec, TYPE_COLORS } from './figures/theme.js';
 import { isDownsampled, samplingNote } from './downsample.js';
@@ -66,7 +66,9 @@ export function runView(run: LoadedRun): RunView {
     ? (run.config!.identity['directions'] as unknown[]).map((d) => (isObject(d) ? String(d['spec'] ?? '').replace(/ \(orthogonalized to x\)$/, '') : ''))
     : [];
   const trajectory = pcaTrajectory(info['directionInfo'], specs);
-  const axisLabels: [string, string] | undefined = specs.length === 2 ? [shortSpec(specs[0]!), shortSpec(specs[1]!)] : undefined;
+  // A plane run's axes are its orthonormal basis (file: directions it wrote), named by what they span.
+  const onPlane = run.extras.some((e) => e.name === 'plane.json' && planeInfo(e.value));
+  const axisLabels: [string, string] | undefined = onPlane ? [PLANE_X_LABEL, PLANE_Y_LABEL] : specs.length === 2 ? [shortSpec(specs[0]!), shortSpec(specs[1]!)] : undefined;
   if (run.result) {
     const own = panelsFromJson(run.result, { id: run.found.id, title: name, trajectory, axisLabels });
     // What a page receives is capped: every figure of a downsampled grid says which points it shows.

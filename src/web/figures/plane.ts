@@ -15,6 +15,9 @@ export interface PlaneInfo {
   curveDir?: string;
 }
 
+export const PLANE_X_LABEL = 'x: along B − A (parameter distance)';
+export const PLANE_Y_LABEL = 'y: towards C, ⊥ to x';
+
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 const point = (v: unknown, i: number, prefix: string): PlanePoint | undefined => {
   if (!isObj(v) || typeof v['x'] !== 'number' || typeof v['y'] !== 'number') return undefined;
@@ -51,7 +54,7 @@ const hover = (m: PlanePoint): string =>
   `${m.label}${m.path ? ` (${m.path})` : ''}<br>x=${formatNumber(m.x)}, y=${formatNumber(m.y)}${m.offPlane !== undefined ? `<br>${formatNumber(m.offPlane)} off the plane` : ''}`;
 
 export function planePanel(s: SurfaceData, p: PlaneInfo, o: { id: string; title: string; measured?: readonly (readonly boolean[])[] }): Panel {
-  const panel = contourPanel(s, { id: o.id, title: o.title, xLabel: 'x: along B − A (parameter distance)', yLabel: 'y: towards C, ⊥ to x', measured: o.measured });
+  const panel = contourPanel(s, { id: o.id, title: o.title, xLabel: PLANE_X_LABEL, yLabel: PLANE_Y_LABEL, measured: o.measured });
   const { models, bends } = planeMarkers(p);
   const traces: Record<string, unknown>[] = [];
   if (p.curve.length >= 2) {
@@ -74,7 +77,9 @@ export function planePanel(s: SurfaceData, p: PlaneInfo, o: { id: string; title:
     v.figure.layout['showlegend'] = true;
   }
   const off = p.bends.filter((b) => (b.offPlane ?? 0) > 0).map((b) => `${b.label} ${formatNumber(b.offPlane!)} off the plane`);
-  const where = models.map((m) => `${m.label} (${formatNumber(m.x)}, ${formatNumber(m.y)})`).join(', ');
+  const span = Math.max(1e-12, ...models.map((m) => Math.hypot(m.x, m.y)));
+  const coord = (v: number): string => formatNumber(Math.abs(v) < 1e-9 * span ? 0 : v); // Gram–Schmidt's rounding, not a distance
+  const where = models.map((m) => `${m.label} (${coord(m.x)}, ${coord(m.y)})`).join(', ');
   panel.note = [panel.note, `orthonormal plane coordinates (A at the origin, B on the x axis): ${where}`, ...(p.curveDir ? [`dashed: the curve of ${p.curveDir}, projected`] : []), ...off]
     .filter((n): n is string => !!n).join('; ');
   return panel;
