@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { exportRun } from './exports/index.js';
 import { planeInfo, planeMarkers } from './figures/plane.js';
 import { sharpnessPanels } from './figures/sharpness.js';
 import { buildReportData, collectRuns, loadAll } from './report.js';
@@ -141,6 +142,19 @@ test('sharpness: the table with errors, one error-bar view per measure, the orde
     const subset = JSON.parse(await readFile(join(f.root, 'sharpness', 'result.json'), 'utf8')) as Record<string, unknown>;
     assert.match(sharpnessPanels({ ...subset, params: '^fc\\.' }, { id: 's', title: 's' })!.panels[0]!.note!, /parameters matching \/\^fc\\\.\/ only/);
   } finally { await f.done(); }
+});
+
+test('connect CSV download: one row per (split, path, t) with the written numbers', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'terrain-web-kinds-'));
+  try {
+    await writeKindRuns(root);
+    const [run] = await loadAll(await collectRuns([join(root, 'connect')]));
+    const lines = (await exportRun(run!, 'csv', 'c')).body.toString().trim().split('\n');
+    assert.equal(lines[0], 'split,path,label,t,loss,accuracy,lossStderr');
+    assert.equal(lines.length, 1 + 4 * CONNECT_T.length);
+    const row = lines.find((l) => l.startsWith('test,line,line · test,0.5,'))!.split(',');
+    assert.equal(Number(row[4]), lineLoss(0.5, 1));
+  } finally { await rm(root, { recursive: true, force: true }); }
 });
 
 test('report: the new kinds are embedded with their own panels', async () => {

@@ -5,6 +5,7 @@ import { ExportError, h5OptionsOf, isLandscapeFormat, LANDSCAPE_FORMAT_NAMES, LA
 import { contourPlot, curvesPlot, densityPlot, svgToPng } from '../../plot/index.js';
 import { curveData, isCurve, isObject, isSurface } from '../figures/detect.js';
 import { stringifyWithNonFinite } from '../../core/runs/non-finite.js';
+import { connectPaths } from '../figures/connect.js';
 import { flattenRow, recordsOf } from '../figures/series.js';
 import type { Json, LoadedRun } from '../load.js';
 import { downloadFormats } from '../view.js';
@@ -64,6 +65,12 @@ export async function exportRun(run: LoadedRun, format: string, name: string): P
       const svg = await densityPlot({ grid: grid.map((v) => v ?? NaN), values: values.map((v) => v ?? NaN) }, { title: `${name}: Hessian spectral density`, logY: true });
       return file(svgToPng(svg), 'image/png', 'png');
     }
+  }
+  // A connect run: one row per (split, path, t), the numbers along the curves (its barriers are in the JSON).
+  const paths = format === 'csv' ? connectPaths(r) : undefined;
+  if (paths) {
+    const rows = paths.flatMap((p) => p.lambdas.map((t, i): Cell[] => [p.split, p.path, p.label, t, p.loss[i] ?? null, p.accuracy?.[i] ?? null, p.lossStderr?.[i] ?? null]));
+    return file(toCsv(['split', 'path', 'label', 't', 'loss', 'accuracy', 'lossStderr'], rows), 'text/csv', 'csv');
   }
   const records = recordsOf(r);
   if (format === 'csv' && records) {
