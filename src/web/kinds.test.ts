@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportRun } from './exports/index.js';
-import { planeInfo, planeMarkers } from './figures/plane.js';
+import { planeInfo, planeMarkers, planePanel } from './figures/plane.js';
 import { sharpnessPanels } from './figures/sharpness.js';
 import { buildReportData, collectRuns, loadAll } from './report.js';
 import { CONNECT_T, curveLossT, LAYER_BLOCKS, LAYERS_LAMBDAS, lineLoss, PLANE_MODELS, SHARP_MODELS, SKIPPED_BLOCK, writeKindRuns } from './testing-kinds.js';
@@ -84,6 +84,7 @@ test('plane: the contour with A, B, C at their plane coordinates, the bend shari
       assert.deepEqual([xs[0], ys[0], xs.at(-1), ys.at(-1)], [0, 0, 8, 0]);
     }
     assert.match(p.note!, /A \(0, 0\), B \(8, 0\), C = bend 1 \(4, 3\)/);
+    assert.doesNotMatch(p.note!, /off the plane/);
     // The generic contour gives way to this one; the 3-D view stays; plane.json gets no generic panels.
     assert.deepEqual(v.panels.map((x) => x.id), ['plane:plane', 'plane:.:surface3d']);
     const scene = v.panels[1]!.views[0]!.figure.layout['scene'] as Record<string, { title: { text: string } }>;
@@ -96,6 +97,10 @@ test('plane markers: a bend off the three models gets its own marker; an unknown
   const m = planeMarkers(info);
   assert.deepEqual(m.models.map((x) => x.label), ['A', 'B', 'C']);
   assert.deepEqual(m.bends, [{ label: 'bend 1', x: 4, y: 2.5, offPlane: 0.3 }]);
+  const panel = planePanel({ x: [-1, 9], y: [-1, 4], loss: [[1, 1], [1, 1]] }, info, { id: 'p', title: 'p' });
+  const bends = panel.views[0]!.figure.data.find((d) => d['name'] === 'bends (projected)')!;
+  assert.deepEqual([bends['x'], bends['y'], bends['text']], [[4], [2.5], ['bend 1']]);
+  assert.match(panel.note!, /bend 1 0\.3 off the plane/);
   assert.equal(planeInfo({ kind: 'plane', models: PLANE_MODELS.slice(0, 2) }), undefined);
   assert.equal(planeInfo({ kind: 'surface', models: PLANE_MODELS }), undefined);
 });

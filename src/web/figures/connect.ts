@@ -3,7 +3,7 @@
 import type { Panel } from '../types.js';
 import { errorBars } from './curve.js';
 import { cell, tableFigure } from './table.js';
-import { axis, baseLayout, figure, finite, formatNumber, isNumberArray, PALETTE } from './theme.js';
+import { axis, baseLayout, figure, finite, finiteRange, formatNumber, isNumberArray, PALETTE } from './theme.js';
 
 type Obj = Record<string, unknown>;
 
@@ -82,7 +82,10 @@ export function connectPanels(r: Obj, ctx: { id: string; title: string }): { pan
     font: { size: 10 }, bgcolor: 'rgba(255,255,255,0.8)', bordercolor: '#ccc', borderwidth: 1,
   }] : [];
   const layout = (y: string, extra: Obj = {}): Obj => baseLayout(`${ctx.title} · curve vs line`, { xaxis: axis('t (A at 0, B at 1)', { range: [-0.03, 1.03] }), yaxis: axis(y, extra), showlegend: true, ...(y === 'loss' ? { annotations } : {}) });
-  const views: Panel['views'] = [{ label: 'loss', figure: figure(lossTraces, layout('loss')) }];
+  // Head room above the highest point for the box of barriers (one line per path).
+  const range = finiteRange(paths.flatMap((p) => p.loss.map((v, i) => (v === null ? null : v + (finite(p.lossStderr?.[i]) ?? 0)))));
+  const head = range && annotations.length ? { range: [range.min - 0.05 * (range.max - range.min), range.max + (0.12 + 0.09 * stated.length) * (range.max - range.min || 1)] } : {};
+  const views: Panel['views'] = [{ label: 'loss', figure: figure(lossTraces, layout('loss', head)) }];
   const withAcc = paths.filter((p) => p.accuracy?.some((v) => finite(v) !== null));
   if (withAcc.length) {
     views.push({ label: 'accuracy', figure: figure(withAcc.map((p) => ({

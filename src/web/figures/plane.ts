@@ -76,8 +76,9 @@ export function planePanel(s: SurfaceData, p: PlaneInfo, o: { id: string; title:
     v.figure.data.push(...traces);
     v.figure.layout['showlegend'] = true;
   }
-  const off = p.bends.filter((b) => (b.offPlane ?? 0) > 0).map((b) => `${b.label} ${formatNumber(b.offPlane!)} off the plane`);
   const span = Math.max(1e-12, ...models.map((m) => Math.hypot(m.x, m.y)));
+  // float32 weights leave ~1e-7 of a bend that lies in the plane off it: only a real distance is stated.
+  const off = p.bends.filter((b) => (b.offPlane ?? 0) > 1e-6 * span).map((b) => `${b.label} ${formatNumber(b.offPlane!)} off the plane`);
   const coord = (v: number): string => formatNumber(Math.abs(v) < 1e-9 * span ? 0 : v); // Gram–Schmidt's rounding, not a distance
   const where = models.map((m) => `${m.label} (${coord(m.x)}, ${coord(m.y)})`).join(', ');
   panel.note = [panel.note, `orthonormal plane coordinates (A at the origin, B on the x axis): ${where}`, ...(p.curveDir ? [`dashed: the curve of ${p.curveDir}, projected`] : []), ...off]
