@@ -7,21 +7,16 @@ import type { Model } from '../../ir/model.js';
 import { shuffledBatches, type Dataset } from '../data/index.js';
 import type { ParamVector } from '../params.js';
 import { createRng } from '../rng.js';
-import { stepInPlace, type OptimizerOptions, type OptimizerState } from '../train/optimizer.js';
-import { learningRate, type ScheduleName } from '../train/schedule.js';
+import { stepInPlace, type OptimizerState } from '../train/optimizer.js';
+import { learningRate } from '../train/schedule.js';
+import type { TrainConfig } from '../train/train.js';
 import type { CurveKind } from './geometry.js';
 import { CurveObjective } from './objective.js';
 
-export interface CurveTrainConfig {
+/** The settings of `terrain train` that a curve's training shares, plus the curve's own. */
+export interface CurveTrainConfig extends Pick<TrainConfig, 'epochs' | 'batch' | 'lr' | 'optimizer' | 'schedule' | 'seed' | 'threads'> {
   curve: CurveKind;
   bends: number;
-  epochs: number;
-  batch: number;
-  lr: number;
-  optimizer: OptimizerOptions;
-  schedule: ScheduleName;
-  seed: number;
-  threads?: number;
 }
 
 export interface CurveEpoch {
