@@ -1,5 +1,5 @@
 // Points per second through the BullMQ queue with 1 and 2 local workers, and the per-job overhead.
-import { distributedBench } from '../distributed/bench.js';
+import { distributedBench } from './distributed-run.js';
 import { addMetric, type MetricInput } from './metrics.js';
 import type { BenchContext } from './suites.js';
 

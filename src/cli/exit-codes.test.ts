@@ -43,7 +43,7 @@ import { decodeWeights } from '../ir/weights/index.js';
 import { deepJson as deep, fineGraph, HOSTILE_GRAPHS, mapProtoPt, rawSafetensors } from '../testing/hostile/files.js';
 import { loadDirection, saveDirection } from '../core/directions/io.js';
 import { gaussianNoise } from '../core/directions/gaussian.js';
-import { testLayout } from '../core/directions/fixture.js';
+import { testLayout } from '../testing/directions-fixture.js';
 
 test('every bad-input class of every layer is an InputError (exit 2) and keeps its name; other errors exit 1', () => {
   // The name each class reports (some share 'DirectionError'; those without their own name report 'Error').

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { FASHION, FASHION_MISSING, MAIN, trainedFashionResnet20 } from './fashion-fixture.js';
+import { FASHION, FASHION_MISSING, MAIN, trainedFashionResnet20 } from '../testing/fashion.js';
 
 const work = mkdtempSync(join(tmpdir(), 'terrain-fashion-hessian-'));
 let trained = '';

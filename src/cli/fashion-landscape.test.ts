@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mliMetrics } from '../core/explain/mli.js';
-import { FASHION, FASHION_MISSING, MAIN, trainedFashionResnet20 } from './fashion-fixture.js';
+import { FASHION, FASHION_MISSING, MAIN, trainedFashionResnet20 } from '../testing/fashion.js';
 
 const work = mkdtempSync(join(tmpdir(), 'terrain-fashion-landscape-'));
 let seed0 = '';

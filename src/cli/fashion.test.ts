@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCheckpoint } from '../ir/checkpoint.js';
-import { trainedFashionResnet20 } from './fashion-fixture.js';
+import { trainedFashionResnet20 } from '../testing/fashion.js';
 
 const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
 const FASHION = '/usr/share/datasets/fashion-mnist';

@@ -4,9 +4,9 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exportedLikeGraph } from '../ir/import/fixtures.js';
+import { exportedLikeGraph } from '../testing/import-fixtures.js';
 import { toOnnxBytes } from '../ir/onnx.js';
-import { sequentialFixture, writeFixture } from '../ir/tfjs/fixtures.js';
+import { sequentialFixture, writeFixture } from '../testing/tfjs-fixtures.js';
 import { loadModelFile, ModelFileError, modelFromGraph } from './model-file.js';
 import { createRng } from './rng.js';
 

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPython, torchAvailable } from '../testing/pytorch.js';
 import { crossCheckSkip } from '../testing/python.js';
-import { CASES, checkCase, cliFlags, type CaseResult, type Refusal } from './user-models.fixture.js';
+import { CASES, checkCase, cliFlags, type CaseResult, type Refusal } from '../testing/user-models.js';
 
 /**
  * What terrain refuses today. The entry whose `cases` matches `model@opset/variant` for the stage being run decides:

@@ -9,8 +9,8 @@ import { loadModelFile } from '../core/model-file.js';
 import { toOnnxBytes } from '../ir/onnx.js';
 import { blobPath, readBlob, shipBlobs } from './blobs.js';
 import { loadBundle, writeBundle } from './bundle.js';
-import { makeTestJob, writeTestModel } from './fixture.js';
-import { NO_REDIS, localRedis } from './local-redis.js';
+import { makeTestJob, writeTestModel } from '../testing/distributed-fixture.js';
+import { NO_REDIS, localRedis } from '../testing/local-redis.js';
 
 const work = mkdtempSync(join(tmpdir(), 'terrain-bundle-'));
 const model = writeTestModel(work, 'cnn-small', 1);

@@ -9,7 +9,7 @@ import { connect } from './connect.js';
 import { driveRun } from './drive.js';
 import { encodeRecord, type ChunkJobData, type QueueRecord } from './protocol.js';
 import { connectionOptions } from './queue-url.js';
-import { NO_REDIS, localRedis, uniqueQueue } from './local-redis.js';
+import { NO_REDIS, localRedis, uniqueQueue } from '../testing/local-redis.js';
 
 const work = mkdtempSync(join(tmpdir(), 'terrain-drive-'));
 after(async () => (await localRedis())?.close());

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { writeTestModel } from './fixture.js';
-import { MAIN, startTerrain, type TerrainProcess } from './processes.js';
+import { writeTestModel } from '../testing/distributed-fixture.js';
+import { MAIN, startTerrain, type TerrainProcess } from '../testing/processes.js';
 import { connectionOptions, type QueueUrl } from './queue-url.js';
-import { hasRedisServerBinary, NO_REDIS, PrivateRedis, localRedis, uniqueQueue } from './local-redis.js';
+import { hasRedisServerBinary, NO_REDIS, PrivateRedis, localRedis, uniqueQueue } from '../testing/local-redis.js';
 
 const work = mkdtempSync(join(tmpdir(), 'terrain-queue-'));
 const model = writeTestModel(work, 'mlp', 5);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { contourPlot, contourSpec, contourThresholds, resolveLevelScale } from './contour.js';
 import { svgToPng } from './render.js';
-import { decodePng, inkFraction, assertWellFormedXml, svgTexts, saveArtifact, runSpec } from './testing.js';
+import { decodePng, inkFraction, assertWellFormedXml, svgTexts, saveArtifact, runSpec } from '../testing/plot.js';
 import { linspace } from '../core/classify/analyticCurves.js';
 
 // A bowl centred off the origin on a non-square 51 × 41 grid: every level set is a circle about (0.3, -0.2).

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { curvesPlot, curvesSpec, type CurveSeries } from './curves.js';
 import { titleBlock } from './theme.js';
 import { svgToPng } from './render.js';
-import { decodePng, inkFraction, assertWellFormedXml, svgTexts, saveArtifact, runSpec, markItems } from './testing.js';
+import { decodePng, inkFraction, assertWellFormedXml, svgTexts, saveArtifact, runSpec, markItems } from '../testing/plot.js';
 import { classifyCurve } from '../core/classify/index.js';
 import { bowl, wells, evenWells, sample } from '../core/classify/analyticCurves.js';
 import { createRng } from '../core/rng.js';

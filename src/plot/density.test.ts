@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { densityPlot } from './density.js';
 import { svgToPng } from './render.js';
-import { decodePng, inkFraction, assertWellFormedXml, svgTexts, saveArtifact } from './testing.js';
+import { decodePng, inkFraction, assertWellFormedXml, svgTexts, saveArtifact } from '../testing/plot.js';
 import { linspace } from '../core/classify/analyticCurves.js';
 
 const grid = linspace(-2, 30, 300);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { heatmapPlot, heatmapSpec, cellEdges } from './heatmap.js';
 import { svgToPng } from './render.js';
-import { decodePng, inkFraction, assertWellFormedXml, svgTexts, saveArtifact, runSpec, markItems } from './testing.js';
+import { decodePng, inkFraction, assertWellFormedXml, svgTexts, saveArtifact, runSpec, markItems } from '../testing/plot.js';
 import { linspace } from '../core/classify/analyticCurves.js';
 
 const x = linspace(-1, 1, 51), y = linspace(-0.8, 0.8, 41);

@@ -6,7 +6,7 @@ import { contourPlot, contourSpec } from './contour.js';
 import { curvesPlot, curvesSpec } from './curves.js';
 import { heatmapSpec } from './heatmap.js';
 import { svgToPng } from './render.js';
-import { assertWellFormedXml, decodePng, markItems, runSpec, saveArtifact, svgTexts } from './testing.js';
+import { assertWellFormedXml, decodePng, markItems, runSpec, saveArtifact, svgTexts } from '../testing/plot.js';
 
 const x = [0, 1, 2, 3, 4], y = [0, 1, 2, 3];
 const loss = y.map((b) => x.map((a) => 1 + (a - 2) ** 2 + b));

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { svgToPng } from './render.js';
 import { writePlot } from './write.js';
-import { decodePng, inkFraction, assertWellFormedXml, systemFontsPresent } from './testing.js';
+import { decodePng, inkFraction, assertWellFormedXml, systemFontsPresent } from '../testing/plot.js';
 
 const pixel = (img: ReturnType<typeof decodePng>, x: number, y: number) => [...img.rgba.subarray((y * img.width + x) * 4, (y * img.width + x) * 4 + 3)];
 

@@ -10,9 +10,9 @@ import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { writeReport } from './report.js';
 import { startServer, type RunningServer } from './server.js';
-import { CURVE_LAMBDAS, curveLoss, runningCurvePoints, writeFixtureRuns } from './testing.js';
-import { blockLine, TOL_LAMBDAS, tolStderr, writePrecisionRuns } from './testing-precision.js';
-import { browserUnavailable, changedFraction, colouredFraction, launch, saveScreenshot, waitReady, type Browser } from './testing-browser.js';
+import { CURVE_LAMBDAS, curveLoss, runningCurvePoints, writeFixtureRuns } from '../testing/web.js';
+import { blockLine, TOL_LAMBDAS, tolStderr, writePrecisionRuns } from '../testing/web-precision.js';
+import { browserUnavailable, changedFraction, colouredFraction, launch, saveScreenshot, waitReady, type Browser } from '../testing/web-browser.js';
 
 const unavailable = await browserUnavailable();
 if (unavailable) console.log(`# browser tests skipped: ${unavailable}`);

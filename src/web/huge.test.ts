@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { resultParseCount } from './result-cache.js';
 import { buildReportData, ReportTooLargeError, writeReport } from './report.js';
 import { startServer } from './server.js';
-import { writeFixtureRuns } from './testing.js';
+import { writeFixtureRuns } from '../testing/web.js';
 import type { RunSummary, RunView } from './types.js';
 
 const BIG = 10_000;

@@ -10,7 +10,7 @@ import { exportRun } from './exports/index.js';
 import { planeInfo, planeMarkers, planePanel } from './figures/plane.js';
 import { sharpnessPanels } from './figures/sharpness.js';
 import { buildReportData, collectRuns, loadAll } from './report.js';
-import { CONNECT_T, curveLossT, LAYER_BLOCKS, LAYERS_LAMBDAS, lineLoss, PLANE_MODELS, SHARP_MODELS, SKIPPED_BLOCK, writeKindRuns } from './testing-kinds.js';
+import { CONNECT_T, curveLossT, LAYER_BLOCKS, LAYERS_LAMBDAS, lineLoss, PLANE_MODELS, SHARP_MODELS, SKIPPED_BLOCK, writeKindRuns } from '../testing/web-kinds.js';
 import type { Panel, RunView } from './types.js';
 import { runView } from './view.js';
 

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from './server.js';
-import { writeFixtureRuns } from './testing.js';
+import { writeFixtureRuns } from '../testing/web.js';
 import type { RunSummary, RunView } from './types.js';
 
 function get(port: number, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {

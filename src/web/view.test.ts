@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { loadRun } from './load.js';
 import { collectRuns, loadAll } from './report.js';
 import { scanRuns } from './scan.js';
-import { CURVE_LAMBDAS, curveLoss, GMI_CURVATURES, GMI_TRACE_OVER_P, mineObjective, PCA_COORDINATES, PCA_SCALE, SURFACE_X, SURFACE_Y, surfaceLoss, writeFixtureRuns } from './testing.js';
+import { CURVE_LAMBDAS, curveLoss, GMI_CURVATURES, GMI_TRACE_OVER_P, mineObjective, PCA_COORDINATES, PCA_SCALE, SURFACE_X, SURFACE_Y, surfaceLoss, writeFixtureRuns } from '../testing/web.js';
 import type { Panel, RunView } from './types.js';
 import { shortSpec } from './figures/theme.js';
 import { overviewPanels, runView } from './view.js';

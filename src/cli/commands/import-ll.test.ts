@@ -14,7 +14,7 @@ import { checkpointOf, saveCheckpoint } from '../../ir/checkpoint.js';
 import { writeSafetensors } from '../../ir/safetensors.js';
 import type { Tensor } from '../../ir/tensor.js';
 import { buildModel } from '../../ir/zoo/index.js';
-import { npyBytes } from '../../core/data/fixtures.js';
+import { npyBytes } from '../../testing/data-fixtures.js';
 import { landscapeFromResult } from '../../core/export/index.js';
 import { createRng } from '../../core/rng.js';
 import { crossCheckSkip, pythonPath, pythonHas } from '../../testing/python.js';

@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFixtureRuns } from '../../web/testing.js';
+import { writeFixtureRuns } from '../../testing/web.js';
 
 const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildModel } from '../../ir/zoo/index.js';
-import { randomBatches } from '../landscape/testing.js';
+import { randomBatches } from '../../testing/landscape.js';
 import { evaluateWeights } from '../evaluate/point.js';
 import { paramsOf, toTensors, type ParamVector } from '../params.js';
 import { createRng } from '../rng.js';

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CIFAR10_CLASSES, CIFAR10_LAYOUT, loadCifar10, loadCifar100, parseCifarRecords } from './cifar.js';
 import { DataError } from './errors.js';
-import { cifarBytes, tempDir } from './fixtures.js';
+import { cifarBytes, tempDir } from '../../testing/data-fixtures.js';
 
 const isDataError = (pattern: RegExp) => (e: unknown) => e instanceof DataError && pattern.test(e.message);
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DataError } from './errors.js';
 import { findFile, gunzip, readDataFile } from './files.js';
-import { tempDir } from './fixtures.js';
+import { tempDir } from '../../testing/data-fixtures.js';
 
 const isDataError = (pattern: RegExp) => (e: unknown) => e instanceof DataError && pattern.test(e.message);
 

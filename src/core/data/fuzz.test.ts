@@ -12,7 +12,7 @@ import { CIFAR10_LAYOUT, cifar100Layout, loadCifar10, loadCifar100, parseCifarRe
 import { loadDigits, parseDigitsCsv } from './digits.js';
 import { DataError } from './errors.js';
 import { gunzip } from './files.js';
-import { cifarBytes, fromBase64, idxBytes, npyBytes, NUMPY_FIXTURES, tempDir } from './fixtures.js';
+import { cifarBytes, fromBase64, idxBytes, npyBytes, NUMPY_FIXTURES, tempDir } from '../../testing/data-fixtures.js';
 import { parseIdx } from './idx.js';
 import { loadMnistLike } from './mnist.js';
 import { loadNpy, loadNpz } from './numpy.js';

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DataError } from './errors.js';
-import { idxBytes, tempDir } from './fixtures.js';
+import { idxBytes, tempDir } from '../../testing/data-fixtures.js';
 import { parseIdx } from './idx.js';
 import { loadMnistLike } from './mnist.js';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError } from './errors.js';
-import { npyBytes, tempDir } from './fixtures.js';
+import { npyBytes, tempDir } from '../../testing/data-fixtures.js';
 import { formatNormalization, parseNormalization } from './normalize.js';
 import { resolveData } from './resolve.js';
 

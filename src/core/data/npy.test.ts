@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DataError } from './errors.js';
-import { fromBase64, npyBytes, NUMPY_FIXTURES } from './fixtures.js';
+import { fromBase64, npyBytes, NUMPY_FIXTURES } from '../../testing/data-fixtures.js';
 import { npyToFloat32, npyToLabels, parseNpy, NPY_DTYPES, type NpyDtype } from './npy.js';
 
 const isDataError = (pattern: RegExp) => (e: unknown) => e instanceof DataError && pattern.test(e.message);

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { DataError } from './errors.js';
-import { fromBase64, npyBytes, NUMPY_FIXTURES, tempDir } from './fixtures.js';
+import { fromBase64, npyBytes, NUMPY_FIXTURES, tempDir } from '../../testing/data-fixtures.js';
 import { loadNpy, loadNpz, NO_SPLIT_NOTE } from './numpy.js';
 import { parseNpz } from './npz.js';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
-import { npyBytes, tempDir } from './fixtures.js';
+import { npyBytes, tempDir } from '../../testing/data-fixtures.js';
 import { loadPackedNpz, type PackedInput } from './packed.js';
 import { resolveData } from './resolve.js';
 

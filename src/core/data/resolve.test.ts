@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { classCounts, type Dataset } from './dataset.js';
 import { DataError } from './errors.js';
-import { cifarBytes, npyBytes, tempDir } from './fixtures.js';
+import { cifarBytes, npyBytes, tempDir } from '../../testing/data-fixtures.js';
 import { resolveData } from './resolve.js';
 
 /** Mean and population std of channel c, in float64, straight from the definition. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ParamLayout, cosine, view } from '../params.js';
 import { createRng } from '../rng.js';
 import { gaussianNoise } from './gaussian.js';
-import { testLayout } from './fixture.js';
+import { testLayout } from '../../testing/directions-fixture.js';
 
 function moments(x: ArrayLike<number>): { mean: number; variance: number; kurtosis: number } {
   let m = 0;

@@ -8,7 +8,7 @@ import { float32 } from '../../ir/tensor.js';
 import { ParamLayout } from '../params.js';
 import { gaussianNoise } from './gaussian.js';
 import { loadDirection, saveDirection } from './io.js';
-import { testLayout } from './fixture.js';
+import { testLayout } from '../../testing/directions-fixture.js';
 
 function withDir(body: (dir: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'terrain-directions-'));

@@ -4,7 +4,7 @@ import { ParamLayout, filterNorms, rangeNorm, tensorNorms, view, type ParamVecto
 import { gaussianNoise } from './gaussian.js';
 import { normalizeDirection } from './normalize.js';
 import type { BiasBnMode, NormMode } from './spec.js';
-import { testLayout, testTheta } from './fixture.js';
+import { testLayout, testTheta } from '../../testing/directions-fixture.js';
 
 const theta = testTheta();
 const noise = gaussianNoise(testLayout, 11);

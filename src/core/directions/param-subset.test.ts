@@ -5,7 +5,7 @@ import { filterNorms, norm, rangeNorm, view, type ParamVector } from '../params.
 import { gaussianNoise } from './gaussian.js';
 import { groupByPrefix, patternFor, ParamsPatternError, restrictToParams, selectParams } from './param-subset.js';
 import { resolveDirection, type DirectionContext } from './resolve.js';
-import { testLayout, testTheta } from './fixture.js';
+import { testLayout, testTheta } from '../../testing/directions-fixture.js';
 
 const theta = testTheta();
 const ctx = (pattern?: string): DirectionContext => ({

@@ -15,7 +15,7 @@ import { gaussianNoise } from './gaussian.js';
 import { normalizeDirection } from './normalize.js';
 import { trajectoryPca } from './pca.js';
 import { BIAS_BN_MODES, NORM_MODES } from './spec.js';
-import { testLayout, testTheta } from './fixture.js';
+import { testLayout, testTheta } from '../../testing/directions-fixture.js';
 import { crossCheckSkip, pythonPath, pythonHas } from '../../testing/python.js';
 
 const PYTHON = pythonPath();

@@ -9,7 +9,7 @@ import { createRng } from '../rng.js';
 import { gaussianNoise } from './gaussian.js';
 import { saveDirection } from './io.js';
 import { resolveDirection, resolveDirections, type DirectionContext } from './resolve.js';
-import { testLayout, testTheta } from './fixture.js';
+import { testLayout, testTheta } from '../../testing/directions-fixture.js';
 
 const theta = testTheta();
 const rng = createRng(21);

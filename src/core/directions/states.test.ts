@@ -11,7 +11,7 @@ import { gaussianNoise } from './gaussian.js';
 import { loadDirection, saveDirection } from './io.js';
 import { resolveDirection, type DirectionContext } from './resolve.js';
 import { stateDictOrder } from './states.js';
-import { testLayout, testTheta } from './fixture.js';
+import { testLayout, testTheta } from '../../testing/directions-fixture.js';
 
 const f32 = (dims: number[], f: (i: number) => number): Tensor => ({ dtype: 'float32', dims, data: Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => f(i)) });
 const buffers = new Map<string, Tensor>([

@@ -9,7 +9,7 @@ import { resolveDirections } from '../directions/index.js';
 import { modelHessian } from '../hessian/model-operator.js';
 import { gmiAnalysis, summarise } from './gmi.js';
 import { curvatureOverTraining, trainingCheckpoints } from './training-curvature.js';
-import { trainedDigits } from './fixture.js';
+import { trainedDigits } from '../../testing/explain-fixture.js';
 
 test('summarise: mean, standard error, range and positive fraction', () => {
   const s = summarise([1, 2, 3, -2]);

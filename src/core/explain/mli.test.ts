@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { modelHessian } from '../hessian/model-operator.js';
 import { mliAnalysis, mliMetrics } from './mli.js';
-import { trainedDigits } from './fixture.js';
+import { trainedDigits } from '../../testing/explain-fixture.js';
 
 const alphas = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
 

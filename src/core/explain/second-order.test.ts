@@ -10,7 +10,7 @@ import type { ModelPoint } from '../hessian/model-point.js';
 import type { LabeledBatch } from '../evaluate/point.js';
 import { combine, toTensors, type ParamVector } from '../params.js';
 import { comparePrediction, maxRelativeErrorWithin, predictCurve, secondOrderTerms } from './second-order.js';
-import { trainedDigits } from './fixture.js';
+import { trainedDigits } from '../../testing/explain-fixture.js';
 
 async function lossAt(p: ModelPoint, d: ParamVector, l: number, batches: readonly LabeledBatch[]): Promise<number> {
   const w = toTensors(combine(p.theta, [[l, d]]));

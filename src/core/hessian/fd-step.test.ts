@@ -3,7 +3,7 @@
 // The exact product is the reference (it equals PyTorch double backprop to ~1e-7, model-operator.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { trainedDigits } from '../explain/fixture.js';
+import { trainedDigits } from '../../testing/explain-fixture.js';
 import { createRng } from '../rng.js';
 import { FD_RELATIVE_STEP } from './hvp-backends.js';
 import { lanczos } from './lanczos.js';

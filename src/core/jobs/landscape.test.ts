@@ -9,7 +9,7 @@ import { checkpointOf, saveCheckpoint } from '../../ir/checkpoint.js';
 import { InputError } from '../../ir/errors.js';
 import { buildModel } from '../../ir/zoo/index.js';
 import { runLandscape } from '../landscape/job.js';
-import { randomBatches } from '../landscape/testing.js';
+import { randomBatches } from '../../testing/landscape.js';
 import { cosine, dot, norm } from '../params.js';
 import { LandscapeOptionsError, prepareLandscape, type LandscapeOptions } from './landscape.js';
 import { gradientProvider } from './providers.js';

@@ -7,7 +7,7 @@ import { permutedBatches, type AdaptiveOptions } from './adaptive.js';
 import { blockEvaluator, runLandscape, type CurveResult, type LandscapeJob, type SurfaceResult } from './job.js';
 import { startPointWorkers } from './point-pool.js';
 import { SAMPLES_FILE } from './sample-log.js';
-import { smallLandscapeJob } from './testing.js';
+import { smallLandscapeJob } from '../../testing/landscape.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'terrain-adaptive-'));
 const adaptive = (tolerance: AdaptiveOptions['tolerance'], minSamples = 32, seed = 3): AdaptiveOptions => ({ tolerance, minSamples, seed });

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLandscape, type CurveResult, type LandscapeJob, type SurfaceResult } from './job.js';
-import { smallLandscapeJob } from './testing.js';
+import { smallLandscapeJob } from '../../testing/landscape.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'terrain-refine-tol-'));
 const readResult = (dir: string): string => readFileSync(join(dir, 'result.json'), 'utf8');

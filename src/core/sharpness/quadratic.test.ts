@@ -7,7 +7,7 @@ import { dot } from '../linalg/vector.js';
 import { restrict } from '../hessian/operator.js';
 import { createRng } from '../rng.js';
 import { boxHalfWidths, epsilonSharpness } from './epsilon-sharpness.js';
-import { diagonal, quadratic } from './fixture.js';
+import { diagonal, quadratic } from '../../testing/sharpness-fixture.js';
 import { gaussianDirections, sharpnessMeasures } from './measures.js';
 import { basinWidth, lossIncreaseAtRadius } from './random-directions.js';
 

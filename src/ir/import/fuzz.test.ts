@@ -14,7 +14,7 @@ import { toOnnxBytes } from '../onnx.js';
 import { float32, int64, type Tensor } from '../tensor.js';
 import { buildGradientGraph } from '../training-graph.js';
 import type { Model } from '../model.js';
-import { exportedLikeGraph } from './fixtures.js';
+import { exportedLikeGraph } from '../../testing/import-fixtures.js';
 import { importOnnx, ImportError } from './index.js';
 
 const TIME_LIMIT_MS = 2000;

@@ -7,7 +7,7 @@ import type { Graph } from '../graph.js';
 import { toOnnxBytes } from '../onnx.js';
 import { float32, int64, sizeOf, type Tensor } from '../tensor.js';
 import { buildModel, zooNames } from '../zoo/index.js';
-import { exportedLikeGraph } from './fixtures.js';
+import { exportedLikeGraph } from '../../testing/import-fixtures.js';
 import { importGraph, importOnnx, ImportError } from './index.js';
 import { requireDifferentiable, UnsupportedOpError } from '../model.js';
 import { readFileSync } from 'node:fs';

@@ -10,7 +10,7 @@ import { float32, sizeOf } from '../tensor.js';
 import { buildGradientGraph } from '../training-graph.js';
 import { npyBytes, runPython } from '../../testing/pytorch.js';
 import { pythonHas } from '../../testing/python.js';
-import { functionalFixture, sequentialFixture, writeFixture, type TfjsFixture } from './fixtures.js';
+import { functionalFixture, sequentialFixture, writeFixture, type TfjsFixture } from '../../testing/tfjs-fixtures.js';
 import { loadTfjsModel, TfjsError, tfjsToModel } from './index.js';
 
 const numpyAvailable = () => pythonHas('numpy');

@@ -6,9 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodePng, inkFraction } from '../../plot/testing.js';
+import { decodePng, inkFraction } from '../../testing/plot.js';
 import { loadRun, type LoadedRun } from '../load.js';
-import { CURVE_LAMBDAS, curveLoss, mineObjective, SURFACE_X, SURFACE_Y, surfaceLoss, writeFixtureRuns } from '../testing.js';
+import { CURVE_LAMBDAS, curveLoss, mineObjective, SURFACE_X, SURFACE_Y, surfaceLoss, writeFixtureRuns } from '../../testing/web.js';
 import { exportRun } from './index.js';
 import { crossCheckSkip, pythonPath, pythonHas } from '../../testing/python.js';
 

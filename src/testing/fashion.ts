@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
+export const MAIN = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 export const FASHION = '/usr/share/datasets/fashion-mnist';
 export const FASHION_MISSING = `${FASHION} missing (apt-get install dataset-fashion-mnist)`;
 

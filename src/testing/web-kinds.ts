@@ -7,7 +7,7 @@ import type { PathRecord } from '../core/connect/evaluate.js';
 import type { ConnectResult } from '../core/connect/run.js';
 import type { BlockResult } from '../core/sharpness/blocks.js';
 import type { SharpnessMeasures } from '../core/sharpness/measures.js';
-import { grid } from './testing.js';
+import { grid } from './web.js';
 
 async function put(dir: string, name: string, value: unknown): Promise<void> {
   await mkdir(dir, { recursive: true });

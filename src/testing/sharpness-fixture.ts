@@ -1,9 +1,9 @@
 // Test support: the quadratic L(p) = c + gᵀ(p − θ) + ½ (p − θ)ᵀ H (p − θ), where λ_max, tr(H), ε-sharpness (for a
 // diagonal H) and the basin width along a direction have closed forms. Float64 throughout, p read from float32.
-import { denseMatvec, denseMatrix, type DenseMatrix } from '../linalg/dense.js';
-import { denseOperator, type LinearOperator } from '../hessian/operator.js';
-import { ParamLayout, type ParamVector } from '../params.js';
-import type { LossSurface } from './loss-surface.js';
+import { denseMatvec, denseMatrix, type DenseMatrix } from '../core/linalg/dense.js';
+import { denseOperator, type LinearOperator } from '../core/hessian/operator.js';
+import { ParamLayout, type ParamVector } from '../core/params.js';
+import type { LossSurface } from '../core/sharpness/loss-surface.js';
 
 export interface Quadratic {
   surface: LossSurface & { evaluations: number };

@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { parseQueueUrl, type QueueUrl } from './queue-url.js';
+import { parseQueueUrl, type QueueUrl } from '../distributed/queue-url.js';
 
 export const NO_REDIS = 'no Redis server on 127.0.0.1 (set TERRAIN_TEST_REDIS=redis://127.0.0.1:PORT or install redis-server)';
 

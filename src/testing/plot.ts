@@ -139,7 +139,7 @@ export function systemFontsPresent(): boolean {
 
 /** Saves a plot under test-artifacts/plots/ (git-ignored) so a person can look at what the tests drew. */
 export async function saveArtifact(name: string, svg: string): Promise<string> {
-  const { writePlot } = await import('./write.js');
+  const { writePlot } = await import('../plot/write.js');
   const { fileURLToPath } = await import('node:url');
   const root = fileURLToPath(new URL('../../test-artifacts/plots/', import.meta.url));
   return (await writePlot(root + name, svg)).png;

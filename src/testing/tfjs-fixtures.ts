@@ -2,7 +2,7 @@
 // (and, for the functional one, tensorflowjs_converter's Keras layout with "model_config"), with seeded weights.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sizeOf } from '../tensor.js';
+import { sizeOf } from '../ir/tensor.js';
 
 interface Normal {
   normal(): number;

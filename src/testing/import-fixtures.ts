@@ -1,7 +1,7 @@
 // Test fixtures for ONNX import: graphs written the way PyTorch's exporter writes them.
-import { attr, GraphBuilder } from '../builder.js';
-import type { Graph } from '../graph.js';
-import { float32, int64, sizeOf, type Tensor } from '../tensor.js';
+import { attr, GraphBuilder } from '../ir/builder.js';
+import type { Graph } from '../ir/graph.js';
+import { float32, int64, sizeOf, type Tensor } from '../ir/tensor.js';
 
 interface Normal {
   normal(): number;

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NPY_DTYPES, type NpyDtype } from './npy.js';
+import { NPY_DTYPES, type NpyDtype } from '../core/data/npy.js';
 
 /** An unsigned-byte IDX file: magic 0x0000080R, big-endian uint32 dims, the bytes. */
 export function idxBytes(dims: number[], values: ArrayLike<number>): Uint8Array {

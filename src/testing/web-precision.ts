@@ -2,7 +2,7 @@
 // the viewer's tests. Numbers come from closed forms so tests can compare what is drawn with what was written.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { grid } from './testing.js';
+import { grid } from './web.js';
 
 export const TOL_LAMBDAS = grid(-1, 1, 11);
 export const tolLoss = (l: number): number => 0.3 + l * l;

@@ -1,14 +1,14 @@
 // A small landscape job for tests: an untrained cnn-small on 8×8 random inputs with random labels (per-sample losses
 // spread widely, so sample counts and errors are far from trivial), two filter-normalised Gaussian directions.
-import { buildModel } from '../../ir/zoo/index.js';
-import type { Tensor } from '../../ir/tensor.js';
-import { gaussianNoise } from '../directions/gaussian.js';
-import { normalizeDirection } from '../directions/normalize.js';
-import type { LabeledBatch } from '../evaluate/point.js';
-import type { LoadedModel } from '../model-file.js';
-import { paramsOf } from '../params.js';
-import { createRng } from '../rng.js';
-import type { LandscapeJob } from './job.js';
+import { buildModel } from '../ir/zoo/index.js';
+import type { Tensor } from '../ir/tensor.js';
+import { gaussianNoise } from '../core/directions/gaussian.js';
+import { normalizeDirection } from '../core/directions/normalize.js';
+import type { LabeledBatch } from '../core/evaluate/point.js';
+import type { LoadedModel } from '../core/model-file.js';
+import { paramsOf } from '../core/params.js';
+import { createRng } from '../core/rng.js';
+import type { LandscapeJob } from '../core/landscape/job.js';
 
 export function randomBatches(seed: number, sizes: readonly number[]): LabeledBatch[] {
   const rng = createRng(seed);

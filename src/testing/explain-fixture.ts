@@ -3,11 +3,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildModel } from '../../ir/zoo/index.js';
-import { makeBatches, resolveData } from '../data/index.js';
-import type { LabeledBatch } from '../evaluate/point.js';
-import { loadModelFile, type LoadedModel } from '../model-file.js';
-import { train } from '../train/train.js';
+import { buildModel } from '../ir/zoo/index.js';
+import { makeBatches, resolveData } from '../core/data/index.js';
+import type { LabeledBatch } from '../core/evaluate/point.js';
+import { loadModelFile, type LoadedModel } from '../core/model-file.js';
+import { train } from '../core/train/train.js';
 
 export interface TrainedDigits {
   dir: string;

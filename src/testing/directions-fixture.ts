@@ -1,7 +1,7 @@
 // A small model layout for the direction tests: conv + BN + dense, with a dead (all-zero) conv filter and an
 // all-zero bias tensor so that the ‖θ_f‖ = 0 paths are exercised.
-import { ParamLayout, view, zeros, type ParamVector } from '../params.js';
-import { createRng } from '../rng.js';
+import { ParamLayout, view, zeros, type ParamVector } from '../core/params.js';
+import { createRng } from '../core/rng.js';
 
 export const testLayout = new ParamLayout([
   { name: 'conv1.weight', shape: [4, 3, 3, 3] },

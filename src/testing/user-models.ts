@@ -7,7 +7,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readSafetensors } from '../ir/safetensors.js';
-import { parseNpy } from './data/npy.js';
+import { parseNpy } from '../core/data/npy.js';
 
 export type Stage = 'eval' | 'gradient' | 'hessian' | 'surface';
 export const STAGES: Stage[] = ['eval', 'gradient', 'hessian', 'surface'];

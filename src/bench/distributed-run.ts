@@ -4,11 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLandscape } from '../core/landscape/job.js';
-import { runLandscapeOnQueue } from './coordinator.js';
-import { makeTestJob, writeTestModel } from './fixture.js';
-import { localRedis, NO_REDIS } from './local-redis.js';
-import { startTerrain, type TerrainProcess } from './processes.js';
-import type { QueueUrl } from './queue-url.js';
+import { runLandscapeOnQueue } from '../distributed/coordinator.js';
+import { makeTestJob, writeTestModel } from '../testing/distributed-fixture.js';
+import { localRedis, NO_REDIS } from '../testing/local-redis.js';
+import { startTerrain, type TerrainProcess } from '../testing/processes.js';
+import type { QueueUrl } from '../distributed/queue-url.js';
 
 /** Same fields as the harness's MetricInput (src/bench/metrics.ts), without importing it. */
 export interface DistributedMetric {
