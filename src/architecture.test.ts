@@ -53,6 +53,11 @@ test('imports point down the layers, and product code never imports test or benc
   assert.deepEqual(layeringViolations(SRC), []);
 });
 
+test('test and bench support lives in src/testing and src/bench only', () => {
+  const misplaced = sources(SRC).filter((f) => !SUPPORT.has(layerOf(f)) && /(^|[-.])(fixtures?|testing)([-.]|$)/.test(f.split('/').pop()!));
+  assert.deepEqual(misplaced.map((f) => relative(SRC, f)), []);
+});
+
 test('the check reports upward, sideways and support imports (it can fail)', () => {
   const root = mkdtempSync(join(tmpdir(), 'terrain-layers-'));
   try {
