@@ -1,14 +1,14 @@
 // terrain curve / terrain surface: flags → LandscapeOptions → core's prepareLandscape → the runner → printed lines.
-import type { Command } from 'commander';
+import { Command } from 'commander';
 import type { CurveResult, SurfaceResult } from '../../core/landscape/job.js';
 import { BN_MODES, type BnMode } from '../../core/landscape/bn.js';
 import { adaptiveDefaults, DEFAULT_BN_BATCHES, DEFAULT_MIN_SAMPLES, prepareLandscape, saveStatesDirections, type LandscapeOptions } from '../../core/jobs/landscape.js';
 import { checkGridSize, parseRange } from '../../core/runs/grid.js';
 import { SESSION_MODES, type SessionMode } from '../../core/evaluate/sessions.js';
 import { addDataOptions, addModelOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, prepareData, type DataOptions } from '../common.js';
-import { makeOutput } from '../output.js';
+import { makeOutput, type Output } from '../output.js';
 import { UsageError } from '../errors.js';
-import { parseTolerance, type AdaptiveOptions, type Tolerance } from '../../core/landscape/adaptive.js';
+import { formatTolerance, parseTolerance, type AdaptiveOptions, type Tolerance } from '../../core/landscape/adaptive.js';
 import { VERSION } from '../version.js';
 import { stderrLine } from './eigen-provider.js';
 import { addQueueOptions, landscapeRunner, type QueueFlags } from './queue-options.js';
@@ -96,8 +96,8 @@ function landscapeOptions(kind: 'curve' | 'surface', flags: LandscapeFlags, spec
   };
 }
 
-async function run(kind: 'curve' | 'surface', flags: LandscapeFlags, specs: string[], ranges: string[], orthogonal: boolean): Promise<void> {
-  const out = makeOutput(!!flags.json);
+/** Prepares and runs the job of the flags, then writes its files (states directions, figures); prints only progress. */
+async function runJob(kind: 'curve' | 'surface', flags: LandscapeFlags, specs: string[], ranges: string[], orthogonal: boolean, out: Output) {
   const grid = ranges.map((r, k) => parseRange(r, kind === 'curve' ? '--range' : k === 0 ? '--x-range' : '--y-range'));
   checkGridSize(grid, kind === 'curve' ? ['--range'] : ['--x-range', '--y-range']);
   const adaptive = adaptiveOptions(flags);
@@ -123,6 +123,12 @@ async function run(kind: 'curve' | 'surface', flags: LandscapeFlags, specs: stri
   const title = { model: job.model.path, data: `${job.data.source} (${job.data.split}, ${job.data.count} samples)`, bn: flags.bn };
   saveStatesDirections(job, res.run.dir);
   const plots = flags.plots ? await writeLandscapePlots(res.run.dir, res.result, title) : [];
+  return { res, plots };
+}
+
+async function run(kind: 'curve' | 'surface', flags: LandscapeFlags, specs: string[], ranges: string[], orthogonal: boolean): Promise<void> {
+  const out = makeOutput(!!flags.json);
+  const { res, plots } = await runJob(kind, flags, specs, ranges, orthogonal, out);
   if (res.result.kind === 'curve') {
     const r = res.result as CurveResult;
     const i0 = nearestZero(r.lambdas);
@@ -144,6 +150,36 @@ export function nearestZero(v: readonly number[]): number {
   let best = 0;
   v.forEach((x, i) => { if (Math.abs(x) < Math.abs(v[best]!)) best = i; });
   return best;
+}
+
+/** A curve or surface of another command (reproduce's steps): flags as given, the rest at the command's defaults. */
+export interface LandscapeStep {
+  model: string;
+  data: string;
+  samples?: number;
+  /** The direction spec of a curve; x and y of a surface. */
+  specs: string[];
+  /** A:B:N of a curve; x and y ranges of a surface. */
+  ranges: string[];
+  bn?: BnMode;
+  adaptive?: AdaptiveOptions;
+  out: string;
+}
+
+/** Runs a step as `terrain curve|surface … --json` would (same run directory, files and identity), printing nothing. */
+export async function runLandscapeStep(kind: 'curve' | 'surface', step: LandscapeStep): Promise<void> {
+  const program = new Command();
+  registerLandscape(program);
+  // The defaults come from the command's own option table, so that a step and the command line cannot drift apart.
+  const defaults = program.commands.find((c) => c.name() === kind)!.opts() as LandscapeFlags;
+  const a = step.adaptive;
+  const flags: LandscapeFlags = {
+    ...defaults, model: step.model, data: step.data, out: step.out, json: true,
+    ...(step.samples !== undefined ? { samples: step.samples } : {}), ...(step.bn ? { bn: step.bn } : {}),
+    // As the flags' parser would read them: --tolerance from its printed form.
+    ...(a ? { tolerance: parseTolerance(formatTolerance(a.tolerance), '--tolerance'), minSamples: a.minSamples, sampleSeed: a.seed } : {}),
+  };
+  await runJob(kind, flags, step.specs, step.ranges, false, makeOutput(true));
 }
 
 export function registerLandscape(program: Command): void {

@@ -15,7 +15,8 @@ import { choiceOption } from '../common.js';
 import { UsageError } from '../errors.js';
 import { makeOutput, type Output } from '../output.js';
 import { VERSION } from '../version.js';
-import { formatTolerance } from '../../core/landscape/adaptive.js';
+import { formatTolerance, type AdaptiveOptions } from '../../core/landscape/adaptive.js';
+import { runLandscapeStep, type LandscapeStep } from './landscape.js';
 import { addToleranceOptions, toleranceOptions, type ToleranceFlags } from './tolerance-options.js';
 
 interface ReproduceFlags extends ToleranceFlags { out: string; quick?: boolean; budget?: BudgetName; settings?: string; report: boolean; json?: boolean }
@@ -29,7 +30,11 @@ async function commandNames(): Promise<string[]> {
   return buildProgram().commands.map((c) => c.name());
 }
 
-/** Runs one terrain command in-process with --json, its stdout swallowed (only reproduce's own lines are shown). */
+/**
+ * Runs one terrain command in-process with --json, its stdout swallowed (only reproduce's own lines are shown): the
+ * steps whose commands (train, gmi, hessian, explain, mine, report) do not yet have a job in core; curves and
+ * surfaces call theirs directly.
+ */
 async function sub(args: string[]): Promise<void> {
   const { buildProgram } = await import('../main-program.js');
   const write = process.stdout.write.bind(process.stdout);
@@ -45,15 +50,20 @@ class Steps {
   readonly times: StepTime[] = [];
   constructor(private readonly out: Output) {}
 
-  /** Runs `args` unless `done` exists already; logs and records the wall time. */
-  async run(setting: string, step: string, done: string, args: string[]): Promise<void> {
+  /** Runs `work` (terrain arguments, or a job called directly) unless `done` exists already; logs and records the wall time. */
+  async run(setting: string, step: string, done: string, work: string[] | (() => Promise<void>)): Promise<void> {
     const skipped = existsSync(done);
     const t0 = Date.now();
-    if (!skipped) await sub(args);
+    if (!skipped) await (Array.isArray(work) ? sub(work) : work());
     const seconds = (Date.now() - t0) / 1000;
     this.times.push({ step, setting, seconds, skipped });
     this.out.say(`  ${setting} ${step}: ${skipped ? 'done earlier' : `${seconds.toFixed(1)} s`}`);
   }
+}
+
+/** A curve or surface step, run as the job itself (same run directory and identity as `terrain curve|surface`). */
+function landscape(kind: 'curve' | 'surface', s: Setting, model: string, specs: string[], ranges: string[], out: string, extra: Partial<LandscapeStep> = {}): () => Promise<void> {
+  return () => runLandscapeStep(kind, { model, data: s.data, ...(s.evalSamples ? { samples: s.evalSamples } : {}), specs, ranges, out, ...extra });
 }
 
 function dataArgs(s: Setting): string[] {
@@ -63,7 +73,8 @@ function dataArgs(s: Setting): string[] {
 const epochFile = (e: number): string => `epoch-${String(e).padStart(3, '0')}.safetensors`;
 
 /** Every experiment of one setting, its claim rows; `tolArgs` (--tolerance …) go to the steps whose verdict is a curve type. */
-async function runSetting(s: Setting, b: Budget, root: string, steps: Steps, mining: boolean, tolArgs: readonly string[]): Promise<ClaimRow[]> {
+async function runSetting(s: Setting, b: Budget, root: string, steps: Steps, mining: boolean, tolArgs: readonly string[], adaptive?: AdaptiveOptions): Promise<ClaimRow[]> {
+  const tol = adaptive ? { adaptive } : {};
   const dir = join(root, s.id);
   const trainDir = (seed: number): string => join(dir, `train-seed${seed}`);
   const final = (seed: number): string => join(trainDir(seed), 'final.safetensors');
@@ -103,9 +114,7 @@ async function runSetting(s: Setting, b: Budget, root: string, steps: Steps, min
     // MLI: init → final, BN statistics interpolated with the weights; expansion at θ_final along θ_init − θ_final.
     const init = join(trainDir(seed), 'init.safetensors');
     const mliDir = join(dir, `mli-seed${seed}`);
-    await steps.run(s.id, `MLI curve seed ${seed}`, join(mliDir, 'result.json'), [
-      'curve', '--model', init, ...dataArgs(s), '--direction', `to:${final(seed)}`, '--range', `0:1:${b.points}`, '--bn', 'perturb', '--out', mliDir,
-    ]);
+    await steps.run(s.id, `MLI curve seed ${seed}`, join(mliDir, 'result.json'), landscape('curve', s, init, [`to:${final(seed)}`], [`0:1:${b.points}`], mliDir, { bn: 'perturb' }));
     const whyDir = join(dir, `mli-explain-seed${seed}`);
     await steps.run(s.id, `MLI expansion seed ${seed}`, join(whyDir, 'result.json'), [
       'explain', '--model', final(seed), ...dataArgs(s), '--direction', `to:${init}`, '--range', '-0.1:0.1:5', '--out', whyDir,
@@ -125,9 +134,7 @@ async function runSetting(s: Setting, b: Budget, root: string, steps: Steps, min
     const gradientCurve = async (name: string, h: number): Promise<Curve> => {
       const curveDir = join(dir, `${name}-seed${seed}`);
       const curveRange = `${-h}:${h}:${b.points}`;
-      await steps.run(s.id, `negative gradient at epoch ${s.earlyEpoch}, λ ${curveRange} seed ${seed}`, join(curveDir, 'result.json'), [
-        'curve', '--model', early, ...dataArgs(s), '--direction', 'gradient', '--range', curveRange, ...tolArgs, '--out', curveDir,
-      ]);
+      await steps.run(s.id, `negative gradient at epoch ${s.earlyEpoch}, λ ${curveRange} seed ${seed}`, join(curveDir, 'result.json'), landscape('curve', s, early, ['gradient'], [curveRange], curveDir, tol));
       return readJson<Curve>(join(curveDir, 'result.json'));
     };
     const wide = await gradientCurve('neg-gradient', 1);
@@ -151,9 +158,7 @@ async function runSetting(s: Setting, b: Budget, root: string, steps: Steps, min
     // BN statistics recomputed at every point: the only mode whose λ = 1 is the second model and whose extrapolation
     // stays a network (with perturb, ResNet-20's extrapolated running variances collapse; docs/fashion-mnist.md).
     const twoDir = join(dir, `two-solutions-bn-recompute-seed${a}-seed${z}`);
-    await steps.run(s.id, `seed ${a} → seed ${z} curve`, join(twoDir, 'result.json'), [
-      'curve', '--model', final(a), ...dataArgs(s), '--direction', `to:${final(z)}`, '--range', `-0.5:1.5:${b.points}`, '--bn', 'recompute', ...tolArgs, '--out', twoDir,
-    ]);
+    await steps.run(s.id, `seed ${a} → seed ${z} curve`, join(twoDir, 'result.json'), landscape('curve', s, final(a), [`to:${final(z)}`], [`-0.5:1.5:${b.points}`], twoDir, { bn: 'recompute', ...tol }));
     const tc = readJson<Curve>(join(twoDir, 'result.json'));
     const inside = tc.lambdas.map((l, i) => [l, tc.loss[i]!] as const).filter(([l]) => l >= 0 && l <= 1).map(([, v]) => v);
     const at = (x: number): number => tc.loss[tc.lambdas.reduce((bi, l, i) => (Math.abs(l - x) < Math.abs(tc.lambdas[bi]! - x) ? i : bi), 0)]!;
@@ -194,9 +199,7 @@ async function mineSetting(s: Setting, b: Budget, dir: string, model: string, st
   const span = 2 * (s.mine?.lambda0['w-peak'] ?? 1); // the w-peak's walls: ±2λ₀ (default λ₀ = 1)
   const surface = async (name: string, x: string, y: string, axes: string, want: SurfaceMeasure['want']): Promise<SurfaceMeasure> => {
     const out = join(dir, name);
-    await steps.run(s.id, `surface ${axes}`, join(out, 'result.json'), [
-      'surface', '--model', model, ...dataArgs(s), '--x', x, '--y', y, '--x-range', `${-span}:${span}:${n}`, '--y-range', `${-span}:${span}:${n}`, '--out', out,
-    ]);
+    await steps.run(s.id, `surface ${axes}`, join(out, 'result.json'), landscape('surface', s, model, [x, y], [`${-span}:${span}:${n}`, `${-span}:${span}:${n}`], out));
     const shape = surfaceShape(readJson<SurfaceGrid>(join(out, 'result.json')));
     return { axes, want, shape: shape.shape, rays: shape.rays };
   };
@@ -253,7 +256,7 @@ async function reproduce(flags: ReproduceFlags): Promise<void> {
   const steps = new Steps(out);
   const rows: ClaimRow[] = [];
   out.say(`== terrain reproduce, budget ${b.name}: ${b.settings.map((s) => s.id).join(', ')}, seeds ${b.seeds.join(', ')} → ${flags.out}`);
-  for (const s of b.settings) rows.push(...await runSetting(s, b, flags.out, steps, names.includes('mine'), tolArgs));
+  for (const s of b.settings) rows.push(...await runSetting(s, b, flags.out, steps, names.includes('mine'), tolArgs, adaptive));
   const wall = (Date.now() - t0) / 1000;
   const md = markdown(b, rows, steps.times, wall, started, tolerance?.tolerance);
   writeFileSync(join(flags.out, 'REPRODUCTION.md'), md);
