@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { resolveDirections } from '../../core/directions/index.js';
+import { DIRECTION_SYNTAX } from '../../core/directions/kinds/index.js';
 import { comparePrediction, maxRelativeErrorWithin, secondOrderTerms } from '../../core/explain/second-order.js';
 import { HVP_METHODS, type HvpMethod } from '../../core/hessian/hvp-backends.js';
 import { modelHessian } from '../../core/hessian/model-operator.js';
@@ -38,7 +39,7 @@ export function registerExplain(program: Command): void {
   addModelOptions(cmd);
   addDataOptions(cmd, 'train');
   addRuntimeOptions(cmd)
-    .requiredOption('--direction <spec>', 'direction spec, as for terrain curve (gaussian:norm=filter:seed=N, gradient, eigen:K, to:CKPT, …)')
+    .requiredOption('--direction <spec>', `direction spec, as for terrain curve: ${DIRECTION_SYNTAX}`)
     .option('--range <A:B:N>', 'λ from A to B in N points (must include 0 for the error at θ)', '-0.1:0.1:21')
     .option('--hvp <method>', 'exact (default) | fd', choiceOption('--hvp', HVP_METHODS), 'exact')
     .option('--hessian <dir>', 'a terrain hessian output directory for eigen:K directions')

@@ -5,6 +5,7 @@ import { BN_MODES, type BnMode } from '../../core/landscape/bn.js';
 import { adaptiveDefaults, DEFAULT_BN_BATCHES, DEFAULT_MIN_SAMPLES, prepareLandscape, saveStatesDirections, type LandscapeOptions } from '../../core/jobs/landscape.js';
 import { checkGridSize, parseRange } from '../../core/runs/grid.js';
 import { SESSION_MODES, type SessionMode } from '../../core/evaluate/sessions.js';
+import { DIRECTION_KINDS, DIRECTION_SYNTAX } from '../../core/directions/kinds/index.js';
 import { addDataOptions, addModelOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, prepareData, type DataOptions } from '../common.js';
 import { makeOutput, type Output } from '../output.js';
 import { UsageError } from '../errors.js';
@@ -185,14 +186,14 @@ export async function runLandscapeStep(kind: 'curve' | 'surface', step: Landscap
 export function registerLandscape(program: Command): void {
   const curve = program.command('curve').description('1-D loss curve f(λ) = L(θ + λε) along a direction');
   addLandscapeOptions(curve)
-    .requiredOption('--direction <spec>', 'gaussian[:norm=filter|layer|norm|none|weight|dfilter|dlayer][:seed=N][:bias-bn=zero|keep|norm|copy][:scale=S][:type=states] | gradient | to:CKPT | file:PATH | pca:DIR | …')
+    .requiredOption('--direction <spec>', `one of: ${DIRECTION_SYNTAX}`)
     .option('--range <A:B:N>', 'λ from A to B in N points', '-1:1:51')
     .action(async (flags: LandscapeFlags & { direction: string; range: string }) => run('curve', flags, [flags.direction], [flags.range], false));
 
   const surface = program.command('surface').description('2-D loss surface L(θ + αx + βy)');
   addLandscapeOptions(surface)
-    .requiredOption('--x <spec>', 'direction spec of the x axis')
-    .requiredOption('--y <spec>', 'direction spec of the y axis')
+    .requiredOption('--x <spec>', `direction spec of the x axis, as --direction of curve (${DIRECTION_KINDS.join(', ')})`)
+    .requiredOption('--y <spec>', `direction spec of the y axis, as --direction of curve (${DIRECTION_KINDS.join(', ')})`)
     .option('--x-range <A:B:N>', 'α range', '-1:1:21')
     .option('--y-range <A:B:N>', 'β range', '-1:1:21')
     .option('--orthogonalize', 'make y orthogonal to x (Gram–Schmidt, keeping its norm)')
