@@ -1,7 +1,7 @@
 // ONNX ModelProto <-> terrain Graph, through the onnx-proto (protobufjs) bindings.
 import onnxProto from 'onnx-proto';
 import type { Attribute, Dim, Graph, Node, ValueInfo } from './graph.js';
-import { sizeOf, type DType, type Tensor, type TensorData } from './tensor.js';
+import { allocateData, sizeOf, viewData, type DType, type Tensor, type TensorData } from './tensor.js';
 import { InputError } from './errors.js';
 
 const { onnx } = onnxProto;
@@ -104,7 +104,7 @@ export function tensorFromProto(p: onnxProto.onnx.ITensorProto, where: string): 
     const expected = n * BYTES[dtype];
     if (raw.length !== expected) throw new OnnxFormatError(`${where}: raw_data holds ${raw.length} bytes, shape [${dims}] of ${dtype} needs ${expected}`);
     const copy = new Uint8Array(raw).buffer; // aligned copy
-    return { dtype, dims, data: viewAs(dtype, copy) };
+    return { dtype, dims, data: viewData(dtype, copy) };
   }
   const src: ArrayLike<unknown> =
     dtype === 'float32' ? p.floatData ?? [] :
@@ -113,32 +113,10 @@ export function tensorFromProto(p: onnxProto.onnx.ITensorProto, where: string): 
     p.int32Data ?? [];
   // Checked before allocating: a forged shape must not reserve gigabytes for values the file does not hold.
   if (src.length !== n) throw new OnnxFormatError(`${where}: holds ${src.length} values, shape [${dims}] needs ${n}`);
-  const data = allocate(dtype, n);
+  const data = allocateData(dtype, n);
   if (data instanceof BigInt64Array) for (let i = 0; i < n; i++) data[i] = toBigInt(src[i]);
   else for (let i = 0; i < n; i++) (data as Float32Array)[i] = toNumber(src[i]);
   return { dtype, dims, data };
-}
-
-function allocate(dtype: DType, n: number): TensorData {
-  switch (dtype) {
-    case 'float32': return new Float32Array(n);
-    case 'float64': return new Float64Array(n);
-    case 'int64': return new BigInt64Array(n);
-    case 'int32': return new Int32Array(n);
-    case 'int8': return new Int8Array(n);
-    case 'uint8': case 'bool': return new Uint8Array(n);
-  }
-}
-
-function viewAs(dtype: DType, buf: ArrayBuffer): TensorData {
-  switch (dtype) {
-    case 'float32': return new Float32Array(buf);
-    case 'float64': return new Float64Array(buf);
-    case 'int64': return new BigInt64Array(buf);
-    case 'int32': return new Int32Array(buf);
-    case 'int8': return new Int8Array(buf);
-    case 'uint8': case 'bool': return new Uint8Array(buf);
-  }
 }
 
 function valueInfoFromProto(v: onnxProto.onnx.IValueInfoProto): ValueInfo {

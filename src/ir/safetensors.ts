@@ -9,7 +9,7 @@ import { readRegularFile } from './read-file.js';
 import { jsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
 import { jsonCounts } from './json-counts.js';
 import { basename, dirname, join } from 'node:path';
-import type { DType, Tensor, TensorData } from './tensor.js';
+import { viewData, type DType, type Tensor, type TensorData } from './tensor.js';
 import { InputError } from './errors.js';
 
 export class SafetensorsError extends InputError {}
@@ -155,7 +155,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = '<bytes>'): Safete
   const tensors = new Map<string, Tensor>();
   spans.forEach((s, k) => {
     all.set(bytes.subarray(dataStart + s.begin, dataStart + s.end), at[k]!);
-    tensors.set(s.name, { dtype: s.dtype, dims: s.dims, data: typedView(s.dtype, all.buffer, at[k]!, (s.end - s.begin) / BYTES[s.dtype]) });
+    tensors.set(s.name, { dtype: s.dtype, dims: s.dims, data: viewData(s.dtype, all.buffer, at[k]!, (s.end - s.begin) / BYTES[s.dtype]) });
   });
   return { tensors, metadata };
 }
@@ -212,13 +212,3 @@ function parseEntry(name: string, raw: unknown, dataLen: number, fail: (what: st
   return { dtype, dims: [...(shape as number[])], begin, end };
 }
 
-function typedView(dtype: DType, buf: ArrayBuffer, offset: number, length: number): TensorData {
-  switch (dtype) {
-    case 'float32': return new Float32Array(buf, offset, length);
-    case 'float64': return new Float64Array(buf, offset, length);
-    case 'int64': return new BigInt64Array(buf, offset, length);
-    case 'int32': return new Int32Array(buf, offset, length);
-    case 'int8': return new Int8Array(buf, offset, length);
-    case 'uint8': case 'bool': return new Uint8Array(buf, offset, length);
-  }
-}

@@ -16,6 +16,30 @@ export interface Tensor {
   data: TensorData;
 }
 
+/** A zeroed array of `n` elements of `dtype` (bool is one byte per element, as ONNX stores it). */
+export function allocateData(dtype: DType, n: number): TensorData {
+  switch (dtype) {
+    case 'float32': return new Float32Array(n);
+    case 'float64': return new Float64Array(n);
+    case 'int64': return new BigInt64Array(n);
+    case 'int32': return new Int32Array(n);
+    case 'int8': return new Int8Array(n);
+    case 'uint8': case 'bool': return new Uint8Array(n);
+  }
+}
+
+/** `length` elements of `dtype` on `buf` from byte `offset`, without a copy (offset aligned to the element size). */
+export function viewData(dtype: DType, buf: ArrayBuffer, offset = 0, length?: number): TensorData {
+  switch (dtype) {
+    case 'float32': return new Float32Array(buf, offset, length);
+    case 'float64': return new Float64Array(buf, offset, length);
+    case 'int64': return new BigInt64Array(buf, offset, length);
+    case 'int32': return new Int32Array(buf, offset, length);
+    case 'int8': return new Int8Array(buf, offset, length);
+    case 'uint8': case 'bool': return new Uint8Array(buf, offset, length);
+  }
+}
+
 export function sizeOf(dims: readonly number[]): number {
   let n = 1;
   for (const d of dims) n *= d;

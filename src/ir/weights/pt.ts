@@ -3,7 +3,7 @@
 // (views and transposes come out as they look in PyTorch), half and bfloat16 widened to float32.
 // Hostile input: every size, stride and offset is checked against the storage bytes actually present, and the
 // total a file may make us allocate is bounded by a small multiple of its own size.
-import type { DType, Tensor, TensorData } from '../tensor.js';
+import { allocateData, type DType, type Tensor, type TensorData } from '../tensor.js';
 import { isMap, isPlaceholder, isTensorRef, parseTorchPickle, PickleError, type TensorRef } from './torch-pickle.js';
 import { listZip, readZip, ZipError } from './zip.js';
 import { InputError } from '../errors.js';
@@ -98,17 +98,6 @@ function findStateDict(root: unknown, fail: (w: string) => never): { refs: Map<s
     : `no state_dict found: the top-level dict has keys [${keys}] and none holds tensors`);
 }
 
-function allocate(dtype: DType, n: number): TensorData {
-  switch (dtype) {
-    case 'float32': return new Float32Array(n);
-    case 'float64': return new Float64Array(n);
-    case 'int64': return new BigInt64Array(n);
-    case 'int32': return new Int32Array(n);
-    case 'int8': return new Int8Array(n);
-    case 'uint8': case 'bool': return new Uint8Array(n);
-  }
-}
-
 /** Copies a (possibly strided) tensor out of its storage bytes. */
 function materialize(name: string, ref: TensorRef, raw: Uint8Array, fail: (w: string) => never): Tensor {
   const { storage, offset, size, stride } = ref;
@@ -123,7 +112,7 @@ function materialize(name: string, ref: TensorRef, raw: Uint8Array, fail: (w: st
   if (numel > storage.numel) fail(`tensor '${name}' has ${numel} elements viewing a storage of ${storage.numel} (an expanded tensor); save a contiguous copy`);
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const read = reader(kind.torch, view);
-  const data = allocate(kind.dtype, numel);
+  const data = allocateData(kind.dtype, numel);
   const idx = new Array<number>(size.length).fill(0);
   let at = offset;
   for (let k = 0; k < numel; k++) {
