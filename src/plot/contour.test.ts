@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { contourPlot, contourSpec, contourThresholds, resolveLevelScale } from './contour.js';
 import { svgToPng } from './render.js';
 import { decodePng, inkFraction, assertWellFormedXml, svgTexts, saveArtifact, runSpec } from '../testing/plot.js';
-import { linspace } from '../core/classify/analyticCurves.js';
+import { linspace } from '../testing/analytic-curves.js';
 
 // A bowl centred off the origin on a non-square 51 × 41 grid: every level set is a circle about (0.3, -0.2).
 const CX = 0.3, CY = -0.2;

@@ -5,7 +5,7 @@ import { titleBlock } from './theme.js';
 import { svgToPng } from './render.js';
 import { decodePng, inkFraction, assertWellFormedXml, svgTexts, saveArtifact, runSpec, markItems } from '../testing/plot.js';
 import { classifyCurve } from '../core/classify/index.js';
-import { bowl, wells, evenWells, sample } from '../core/classify/analyticCurves.js';
+import { bowl, wells, evenWells, sample } from '../testing/analytic-curves.js';
 import { createRng } from '../core/rng.js';
 
 function directions(withAccuracy: boolean): CurveSeries[] {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { densityPlot } from './density.js';
 import { svgToPng } from './render.js';
 import { decodePng, inkFraction, assertWellFormedXml, svgTexts, saveArtifact } from '../testing/plot.js';
-import { linspace } from '../core/classify/analyticCurves.js';
+import { linspace } from '../testing/analytic-curves.js';
 
 const grid = linspace(-2, 30, 300);
 const gauss = (x: number, m: number, s: number, w: number) => (w * Math.exp(-((x - m) ** 2) / (2 * s * s))) / (s * Math.sqrt(2 * Math.PI));

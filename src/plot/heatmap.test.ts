@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { heatmapPlot, heatmapSpec, cellEdges } from './heatmap.js';
 import { svgToPng } from './render.js';
 import { decodePng, inkFraction, assertWellFormedXml, svgTexts, saveArtifact, runSpec, markItems } from '../testing/plot.js';
-import { linspace } from '../core/classify/analyticCurves.js';
+import { linspace } from '../testing/analytic-curves.js';
 
 const x = linspace(-1, 1, 51), y = linspace(-0.8, 0.8, 41);
 

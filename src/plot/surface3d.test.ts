@@ -4,7 +4,7 @@ import { surface3dPlot } from './surface3d.js';
 import { project, sortedQuads, niceTicks } from './projection.js';
 import { svgToPng } from './render.js';
 import { decodePng, inkFraction, assertWellFormedXml, svgTexts, saveArtifact } from '../testing/plot.js';
-import { linspace } from '../core/classify/analyticCurves.js';
+import { linspace } from '../testing/analytic-curves.js';
 
 const close = (a: number, b: number) => Math.abs(a - b) < 1e-12;
 

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyCurve, type CurveType } from './classify.js';
-import { bowl, wells, evenWells, sample, noiseCurve, type CurveFn } from './analyticCurves.js';
+import { bowl, wells, evenWells, sample, noiseCurve, type CurveFn } from '../../testing/analytic-curves.js';
 import { createRng } from '../rng.js';
 
 type Interval = [number, number];

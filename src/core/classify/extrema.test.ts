@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findExtrema } from './extrema.js';
-import { linspace } from './analyticCurves.js';
+import { linspace } from '../../testing/analytic-curves.js';
 import { createRng } from '../rng.js';
 
 const grid = (n: number): number[] => linspace(0, 1, n);

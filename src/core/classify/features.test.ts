@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyCurve } from './classify.js';
-import { bowl, wells, sample, linspace, sum, type CurveFn } from './analyticCurves.js';
+import { bowl, wells, sample, linspace, sum, type CurveFn } from '../../testing/analytic-curves.js';
 import { createRng } from '../rng.js';
 
 const clean = (f: CurveFn, a: number, b: number, n: number) => {

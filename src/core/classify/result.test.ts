@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyResult } from './result.js';
 import { classifyCurve } from './classify.js';
-import { linspace } from './analyticCurves.js';
+import { linspace } from '../../testing/analytic-curves.js';
 
 const lambdas = linspace(-1, 1, 21);
 const curve = {

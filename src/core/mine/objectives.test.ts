@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { correlationObjective, namedObjective, NAMED_SHAPES, NOT_MINED, orderingObjective, shapeOptions, type Objective } from './objectives.js';
 import { classifyCurve, CURVE_TYPES } from '../classify/index.js';
-import { bowl, sum, wells, type CurveFn } from '../classify/analyticCurves.js';
+import { bowl, sum, wells, type CurveFn } from '../../testing/analytic-curves.js';
 import { createRng } from '../rng.js';
 
 /** Central differences in float64 of a scalar function of a small vector. */

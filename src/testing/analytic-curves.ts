@@ -1,12 +1,14 @@
 // Analytic loss curves with known taxonomy, sampled on a grid with seeded noise: ground truth for the classifier's
 // tests and material for examples. Wells are Gaussian dips so the curve's range stays bounded on any interval.
 
-import type { Rng } from '../rng.js';
+import type { Rng } from '../core/rng.js';
+import { linspace as gridPoints } from '../core/runs/grid.js';
 
 export type CurveFn = (lambda: number) => number;
 
+/** n points from a to b, as a CLI range a:b:n gives them. */
 export function linspace(a: number, b: number, n: number): number[] {
-  return Array.from({ length: n }, (_, i) => (i === n - 1 ? b : a + ((b - a) * i) / (n - 1)));
+  return gridPoints({ from: a, to: b, count: n });
 }
 
 /** k·(λ − c)². */
