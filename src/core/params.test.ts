@@ -33,7 +33,7 @@ test('views and tensors share memory with the vector', () => {
 
 test('vector math matches the formulas', () => {
   const p = filled();
-  const q = axpy(p, -1, p);
+  const q = axpy(-1, p, p);
   assert.equal(norm(q), 0);
   const n2 = Array.from({ length: 16 }, (_, i) => (i + 1) ** 2).reduce((a, b) => a + b);
   assert.equal(dot(p, p), n2);

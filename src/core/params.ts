@@ -140,19 +140,12 @@ export function scale(a: ParamVector, s: number): ParamVector {
   return { layout: a.layout, data: out };
 }
 
-/** y + a·x */
-export function axpy(y: ParamVector, a: number, x: ParamVector): ParamVector {
+/** a·x + y (BLAS order, as core/linalg/vector.ts) */
+export function axpy(a: number, x: ParamVector, y: ParamVector): ParamVector {
   same(x, y);
   const out = new Float32Array(y.data.length);
   for (let i = 0; i < out.length; i++) out[i] = y.data[i]! + a * x.data[i]!;
   return { layout: y.layout, data: out };
-}
-
-/** y ← y + a·x */
-export function axpyInPlace(y: ParamVector, a: number, x: ParamVector): void {
-  same(x, y);
-  const yd = y.data, xd = x.data;
-  for (let i = 0; i < yd.length; i++) yd[i] = yd[i]! + a * xd[i]!;
 }
 
 /** θ + Σ cᵢ·dᵢ, computed in float64 per element then rounded once, so a grid point does not depend on summation order. */

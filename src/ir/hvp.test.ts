@@ -9,7 +9,7 @@ import { createRng, type Rng } from '../core/rng.js';
 import { Session } from '../engine/session.js';
 import { GraphBuilder } from './builder.js';
 import { attr } from './graph.js';
-import { toFloat64 } from './grad/float64.js';
+import { widenGraph } from './grad/float64.js';
 import { buildHvpGraph } from './hvp.js';
 import { LABELS } from './loss.js';
 import type { Model, ModelSpec } from './model.js';
@@ -40,7 +40,7 @@ async function runHvp(model: Model, loss: 'softmax-ce' | 'mse', bn: 'eval' | 'tr
 test('HVP of a tanh MLP equals central differences of its gradient (float64)', async () => {
   const rng = createRng(80);
   const base = buildModel({ arch: 'mlp', options: { widths: [5, 4], activation: 'tanh' }, inputShape: [3], classes: 3 }, 2);
-  const model: Model = { ...base, graph: toFloat64(base.graph) };
+  const model: Model = { ...base, graph: widenGraph(base.graph) };
   const n = 6;
   const feeds = { input: f64([n, 3], () => rng.normal()), [LABELS]: int64([n], Array.from({ length: n }, () => rng.int(3))) };
   const v = new Map(model.params.map((p) => [p, f64(model.graph.initializers.get(p)!.dims, () => rng.normal())]));

@@ -9,7 +9,7 @@ import { attr, cloneGraph, type Graph } from '../ir/graph.js';
 import { inferShapes } from '../ir/shapes.js';
 import type { Tensor } from '../ir/tensor.js';
 import { isFloat } from '../ir/grad/emitter.js';
-import { toFloat64, widenTensor } from '../ir/grad/float64.js';
+import { widenGraph, widenTensor } from '../ir/grad/float64.js';
 import type { RandomSource } from './grad-check.js';
 
 export interface GraphFdOptions {
@@ -28,7 +28,7 @@ export interface GraphFdReport {
 
 async function tryFloat64(graph: Graph): Promise<Session | undefined> {
   try {
-    return await Session.create(toFloat64(graph));
+    return await Session.create(widenGraph(graph));
   } catch {
     return undefined;
   }
@@ -41,7 +41,7 @@ export async function checkGraphGradient(graph: Graph, feeds: Record<string, Ten
   await probe?.dispose();
   const wide = probe !== undefined;
   const dtype = wide ? 'float64' : 'float32';
-  const base = wide ? toFloat64(graph) : cloneGraph(graph);
+  const base = wide ? widenGraph(graph) : cloneGraph(graph);
   const x = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, wide ? widenTensor(t) : t]));
   const env = inferShapes(base);
   const outs = base.outputs.filter((v) => isFloat(env.dtype(v.name)));

@@ -3,7 +3,7 @@
 //   fd     central differences of gradients, (∇L_b(θ + h v) − ∇L_b(θ − h v)) / 2h, in float64.
 // Each builds its session once; products only feed v (exact) or the displaced weights (fd).
 import { buildHvpGraph, type HvpGraph } from '../../ir/hvp.js';
-import { toFloat64, widenTensor } from '../../ir/grad/float64.js';
+import { widenGraph, widenTensor } from '../../ir/grad/float64.js';
 import { buildGradientGraph } from '../../ir/training-graph.js';
 import { CORRECT, LABELS } from '../../ir/loss.js';
 import type { LossChoice } from '../loss/choice.js';
@@ -140,7 +140,7 @@ export async function fdBackend(point: ModelPoint, opts: BackendOptions): Promis
   let precision: FdPrecision = want;
   let session: Session;
   try {
-    session = await Session.create(want === 'float64' ? toFloat64(gg.graph) : gg.graph, { threads: opts.threads });
+    session = await Session.create(want === 'float64' ? widenGraph(gg.graph) : gg.graph, { threads: opts.threads });
   } catch (e) {
     // ORT has no float64 kernels for Conv, pooling, …: such models run the differences in float32.
     if (want !== 'float64' || opts.fdPrecisionStrict) throw e;

@@ -9,7 +9,7 @@ function widen(t: Tensor): Tensor {
   return t.dtype === 'float32' ? { dtype: 'float64', dims: [...t.dims], data: Float64Array.from(t.data as Float32Array) } : t;
 }
 
-export function toFloat64(graph: Graph): Graph {
+export function widenGraph(graph: Graph): Graph {
   const g = cloneGraph(graph);
   g.initializers = new Map([...g.initializers].map(([k, t]) => [k, widen(t)]));
   g.inputs = g.inputs.map((v) => (v.dtype === 'float32' ? { ...v, dtype: 'float64' } : v));
