@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { Session } from '../engine/session.js';
-import { withInitializers } from '../core/params.js';
+import { withInitializers } from '../ir/graph.js';
 import { toTensors } from '../core/params.js';
 import { forwardMacsPerSample } from './flops.js';
 import { CIFAR_SHAPE, randomData, resnet, thetaOf, writeData, writeDirections, writeModelFiles } from './fixtures.js';

@@ -104,16 +104,6 @@ export function toTensors(p: ParamVector): Map<string, Tensor> {
   return m;
 }
 
-/** A copy of `graph` whose initializers are replaced by the given tensors (others untouched). */
-export function withInitializers(graph: Graph, tensors: ReadonlyMap<string, Tensor>): Graph {
-  const init = new Map(graph.initializers);
-  for (const [k, t] of tensors) {
-    if (!init.has(k)) throw new Error(`graph '${graph.name}' has no initializer '${k}'`);
-    init.set(k, t);
-  }
-  return { ...graph, initializers: init };
-}
-
 // ---- vector math (new values unless the name says InPlace) ----
 
 function same(a: ParamVector, b: ParamVector): void {

@@ -89,3 +89,13 @@ export function cloneGraph(g: Graph): Graph {
     initializers: new Map(g.initializers),
   };
 }
+
+/** A copy of `graph` whose initializers are replaced by the given tensors (others untouched). */
+export function withInitializers(graph: Graph, tensors: ReadonlyMap<string, Tensor>): Graph {
+  const init = new Map(graph.initializers);
+  for (const [k, t] of tensors) {
+    if (!init.has(k)) throw new Error(`graph '${graph.name}' has no initializer '${k}'`);
+    init.set(k, t);
+  }
+  return { ...graph, initializers: init };
+}

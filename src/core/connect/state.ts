@@ -7,7 +7,8 @@ import { checkpointOf, saveCheckpoint } from '../../ir/checkpoint.js';
 import type { Model } from '../../ir/model.js';
 import { readSafetensors, writeSafetensors } from '../../ir/safetensors.js';
 import type { Tensor } from '../../ir/tensor.js';
-import { withInitializers, type ParamVector } from '../params.js';
+import { type ParamVector } from '../params.js';
+import { withInitializers } from '../../ir/graph.js';
 import { ConnectError } from './errors.js';
 import { bendViews, type CurveState } from './train.js';
 

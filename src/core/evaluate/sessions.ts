@@ -10,7 +10,7 @@ import { Session } from '../../engine/session.js';
 import type { Model } from '../../ir/model.js';
 import type { Tensor } from '../../ir/tensor.js';
 import { parametersAsInputs } from '../../ir/training-graph.js';
-import { withInitializers } from '../params.js';
+import { withInitializers } from '../../ir/graph.js';
 
 export type SessionMode = 'per-point' | 'reused';
 export const SESSION_MODES: readonly SessionMode[] = ['per-point', 'reused'];

@@ -1,7 +1,8 @@
 // A point of a model's landscape as plain data: the architecture, θ, and the BN running statistics that go with it.
 import type { Model } from '../../ir/model.js';
 import type { Tensor } from '../../ir/tensor.js';
-import { toTensors, withInitializers, type ParamVector } from '../params.js';
+import { toTensors, type ParamVector } from '../params.js';
+import { withInitializers } from '../../ir/graph.js';
 
 export interface ModelPoint {
   model: Model;

@@ -7,7 +7,8 @@ import type { Tensor } from '../../ir/tensor.js';
 import { bnToTrainMode } from '../../ir/bn-train.js';
 import { Session } from '../../engine/session.js';
 import type { LabeledBatch } from '../evaluate/point.js';
-import { toTensors, withInitializers, type ParamVector } from '../params.js';
+import { toTensors, type ParamVector } from '../params.js';
+import { withInitializers } from '../../ir/graph.js';
 
 const trainGraphs = new WeakMap<Model, ReturnType<typeof bnToTrainMode>>();
 

@@ -6,7 +6,7 @@ import { INPUT, type Model } from '../../ir/model.js';
 import type { Tensor } from '../../ir/tensor.js';
 import { combineBatches, type BatchStats, type PointStats } from '../evaluate/metrics.js';
 import { batchStatsFromSamples } from '../evaluate/sample-stats.js';
-import { withInitializers } from '../params.js';
+import { withInitializers } from '../../ir/graph.js';
 import type { LossChoice } from './choice.js';
 
 /** A batch as the data layer makes it: labels [n, …] and, for float-target data, targets. */

@@ -10,7 +10,8 @@ import { Session } from '../../engine/session.js';
 import { makeBatches, sampleSize, selectSamples, type Dataset } from '../data/index.js';
 import type { LossChoice } from '../loss/choice.js';
 import { lossFeeds } from '../loss/evaluate.js';
-import { withInitializers, type ParamLayout } from '../params.js';
+import { type ParamLayout } from '../params.js';
+import { withInitializers } from '../../ir/graph.js';
 import { createRng, permutation } from '../rng.js';
 import type { BatchProbe, Probe } from './optimize.js';
 

@@ -12,7 +12,8 @@ import { dataMean } from '../hessian/data-mean.js';
 import type { ModelPoint } from '../hessian/model-point.js';
 import type { LossChoice } from '../loss/choice.js';
 import { lossFeeds } from '../loss/evaluate.js';
-import { withInitializers, type ParamVector } from '../params.js';
+import { type ParamVector } from '../params.js';
+import { withInitializers } from '../../ir/graph.js';
 
 export interface LossSurface {
   /** The point the measures are taken around. */
