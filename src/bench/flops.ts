@@ -2,7 +2,7 @@
 // only (elementwise ops, BN and pooling are memory-bound and left out, as FLOP counts for CNNs usually do).
 // FLOPs = 2 × MACs.
 import type { Graph } from '../ir/graph.js';
-import { inferShapes } from '../ir/shapes.js';
+import { inferShapes } from '../ir/shapes/index.js';
 
 export function forwardMacsPerSample(graph: Graph): number {
   const env = inferShapes(graph);

@@ -1,7 +1,7 @@
 // Reverse-mode differentiation of an ONNX graph into ONNX: the gradient nodes are appended to a copy of the graph,
 // one rule per op (src/ir/grad/), so the result can be run by ORT and differentiated again.
 import { cloneGraph, type Graph, type Node } from './graph.js';
-import { inferShapes, type ShapeEnv } from './shapes.js';
+import { inferShapes, type ShapeEnv } from './shapes/index.js';
 import { broadcastShapes, eqShape, isStatic, showShape } from './shapes/dims.js';
 import { expandLike } from './grad/helpers.js';
 import { Emitter, floatTensor, isFloat } from './grad/emitter.js';

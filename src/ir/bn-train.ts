@@ -3,7 +3,7 @@
 // unbiased variance) by momentum 0.1; the updated statistics become extra graph outputs.
 import { checkOpset } from './autodiff.js';
 import { attr, cloneGraph, getFloat, type Graph, type Node } from './graph.js';
-import { ShapeEnv } from './shapes.js';
+import { ShapeEnv } from './shapes/index.js';
 import { Emitter } from './grad/emitter.js';
 import { channelVector, countRatio } from './grad/helpers.js';
 

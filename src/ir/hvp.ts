@@ -12,7 +12,7 @@ import type { Graph, Node } from './graph.js';
 import { attr } from './graph.js';
 import { LOSS, type LossKind, type LossOptions } from './loss.js';
 import type { Model } from './model.js';
-import { inferShapes } from './shapes.js';
+import { inferShapes } from './shapes/index.js';
 import { exposeAs, gradName, lossGraph } from './training-graph.js';
 
 export interface HvpGraphOptions {

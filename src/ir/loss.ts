@@ -4,7 +4,7 @@
 import { checkOpset } from './autodiff.js';
 import { attr, cloneGraph, type Dim, type Graph } from './graph.js';
 import { LOGITS } from './model.js';
-import { inferShapes, type ShapeEnv } from './shapes.js';
+import { inferShapes, type ShapeEnv } from './shapes/index.js';
 import { isStatic, showShape } from './shapes/dims.js';
 import { ONNX_TYPE_OF } from './shapes/elementwise.js';
 import { Emitter } from './grad/emitter.js';

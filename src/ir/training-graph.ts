@@ -5,7 +5,7 @@ import { bnToTrainMode } from './bn-train.js';
 import type { Graph } from './graph.js';
 import { CORRECT, LOSS, withLoss, type LossKind, type LossOptions } from './loss.js';
 import { INPUT, requireDifferentiable, type Model } from './model.js';
-import { inferShapes } from './shapes.js';
+import { inferShapes } from './shapes/index.js';
 
 export interface GradientGraphOptions {
   /** A loss kind, or the full options of withLoss (float targets, their shape). */

@@ -8,7 +8,7 @@ import { Session } from '../engine/session.js';
 import { differentiate } from '../ir/autodiff.js';
 import { GraphBuilder } from '../ir/builder.js';
 import { attr, type Attribute, type Dim, type Graph } from '../ir/graph.js';
-import { inferShapes } from '../ir/shapes.js';
+import { inferShapes } from '../ir/shapes/index.js';
 import { sizeOf, type DType, type Tensor } from '../ir/tensor.js';
 import { floatTensor, isFloat } from '../ir/grad/emitter.js';
 

@@ -6,7 +6,7 @@
 import { Session } from '../engine/session.js';
 import { differentiate } from '../ir/autodiff.js';
 import { attr, cloneGraph, type Graph } from '../ir/graph.js';
-import { inferShapes } from '../ir/shapes.js';
+import { inferShapes } from '../ir/shapes/index.js';
 import type { Tensor } from '../ir/tensor.js';
 import { isFloat } from '../ir/grad/emitter.js';
 import { widenGraph, widenTensor } from '../ir/grad/float64.js';

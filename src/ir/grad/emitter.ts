@@ -4,7 +4,7 @@
 // integer constants are shared. Rules rely on this, e.g. the BatchNormalization rule finds the centred input that
 // the train-mode rewrite already computes.
 import type { Attribute, Dim, Graph, Node } from '../graph.js';
-import type { ShapeEnv } from '../shapes.js';
+import type { ShapeEnv } from '../shapes/index.js';
 import type { DType, Tensor } from '../tensor.js';
 
 export interface EmitterOptions {

@@ -2,7 +2,7 @@
 // as float64-capable primitives with the same output names, for check.ts's `lower` option, so that their rules are
 // also checked against float64 finite differences at tight tolerances.
 import { attr, cloneGraph, getFloat, type Attribute, type Graph, type Node } from '../graph.js';
-import { inferShapes } from '../shapes.js';
+import { inferShapes } from '../shapes/index.js';
 import { floatTensor } from './emitter.js';
 
 export function lowerForFloat64(graph: Graph): Graph {

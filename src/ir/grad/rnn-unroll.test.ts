@@ -4,7 +4,7 @@ import { createRng } from '../../core/rng.js';
 import { Session } from '../../engine/session.js';
 import { GraphBuilder } from '../builder.js';
 import { attr } from '../graph.js';
-import { inferShapes } from '../shapes.js';
+import { inferShapes } from '../shapes/index.js';
 import type { Tensor } from '../tensor.js';
 import { lowerRnns } from './rnn-unroll.js';
 import { RNN_CASES, rnnCase, type RnnCase } from './rnn-cases.js';

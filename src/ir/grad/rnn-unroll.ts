@@ -3,7 +3,7 @@
 // rule (rnn.ts) emits this forward and differentiates it, so second derivatives come from the same primitives.
 // Equations as in the ONNX operator spec; the fused node stays in the forward graph, where ORT runs it fast.
 import { attr, type Graph, type Node } from '../graph.js';
-import { ShapeEnv } from '../shapes.js';
+import { ShapeEnv } from '../shapes/index.js';
 import { isStatic, showShape } from '../shapes/dims.js';
 import { rnnAttrs, type RnnAttrs } from '../shapes/rnn.js';
 import { Emitter, floatTensor } from './emitter.js';

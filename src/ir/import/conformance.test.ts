@@ -10,7 +10,7 @@ import type { Graph } from '../graph.js';
 import { GRAD_RULES } from '../grad/index.js';
 import { lowerRnns } from '../grad/rnn-unroll.js';
 import { noGradient } from '../grad/no-gradient.js';
-import { inferShapes } from '../shapes.js';
+import { inferShapes } from '../shapes/index.js';
 import type { Tensor } from '../tensor.js';
 import { constOf, evaluate, FOLDABLE_OPS, MAX_FOLD_ELEMENTS } from './const-eval.js';
 import { checkGraphGradient } from '../../testing/graph-fd.js';

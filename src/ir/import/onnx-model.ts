@@ -7,7 +7,7 @@ import { int64 } from '../tensor.js';
 import { ONNX_TYPE_OF } from '../shapes/elementwise.js';
 import { fromOnnxBytes, OnnxFormatError } from '../onnx.js';
 import { checkGraph } from '../graph-check.js';
-import { inferShapes, type ShapeEnv } from '../shapes.js';
+import { inferShapes, type ShapeEnv } from '../shapes/index.js';
 import { isStatic, showShape } from '../shapes/dims.js';
 import { classifyInitializers } from './roles.js';
 import { IMPORT_MAX_OPSET, IMPORT_MIN_OPSET, OpsetError, toInternalOpset } from './opset.js';

@@ -4,7 +4,7 @@
 // X·tanh(softplus(X)), Gelu-20 as ½X(1 + erf(X/√2)) or, with approximate='tanh', ½X(1 + tanh(√(2/π)(X + 0.044715X³))).
 // The last node of each lowering writes the original output name.
 import { attr, getFloat, getInt, getString, type Attribute, type Node } from '../graph.js';
-import type { ShapeEnv } from '../shapes.js';
+import type { ShapeEnv } from '../shapes/index.js';
 import type { Tensor } from '../tensor.js';
 
 export interface Rewriter {

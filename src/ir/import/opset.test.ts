@@ -4,7 +4,7 @@ import { createRng } from '../../core/rng.js';
 import { Session } from '../../engine/session.js';
 import { GraphBuilder } from '../builder.js';
 import { attr, type Attribute, type Dim, type Graph } from '../graph.js';
-import { inferShapes } from '../shapes.js';
+import { inferShapes } from '../shapes/index.js';
 import { sizeOf, type Tensor } from '../tensor.js';
 import { checkGrad } from '../../testing/grad-check.js';
 import { lowerForFloat64 } from '../grad/float64-lowering.js';

@@ -14,7 +14,7 @@
 //      'cubic' → 'bicubic'); DFT (axis as an input), AffineGrid, ImageDecoder and string ops refused; ReduceMax/Min,
 //      ConstantOfShape, IsInf/IsNaN only add types.
 import { attr, cloneGraph, getInt, getInts, getString, type Attribute, type Graph, type Node } from '../graph.js';
-import { ShapeEnv } from '../shapes.js';
+import { ShapeEnv } from '../shapes/index.js';
 import type { Tensor } from '../tensor.js';
 import { LOWERINGS, type Rewriter } from './opset-lowering.js';
 import { InputError } from '../errors.js';

@@ -12,7 +12,7 @@
 //  4. Dead nodes and initializers removed.
 // Float initializers from the file are parameters or buffers: never folded, so their names survive.
 import { cloneGraph, type Dim, type Graph, type Node } from '../graph.js';
-import { ShapeEnv } from '../shapes.js';
+import { ShapeEnv } from '../shapes/index.js';
 import { eqDim, isStatic } from '../shapes/dims.js';
 import { isFloat } from '../grad/emitter.js';
 import { sizeOf, type Tensor } from '../tensor.js';

@@ -6,7 +6,7 @@ import { GRAD_RULES } from '../grad/index.js';
 import { noGradient } from '../grad/no-gradient.js';
 import { rnnRefusal } from '../grad/rnn-unroll.js';
 import { isFloat } from '../grad/emitter.js';
-import type { ShapeEnv } from '../shapes.js';
+import type { ShapeEnv } from '../shapes/index.js';
 import { SHAPE_RULES } from '../shapes/table.js';
 import { RNN_GATES } from '../shapes/rnn.js';
 import { FOLDABLE_OPS } from './const-eval.js';

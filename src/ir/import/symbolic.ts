@@ -6,7 +6,7 @@
 // symbol with a negative number is false; other symbol comparisons stay unknown. Attention reshapes to
 // [L, N·heads, d] through Mul(Gather(Shape(x), 1), heads): products of symbols are followed as monomials.
 import type { Dim, Node } from '../graph.js';
-import type { ShapeEnv } from '../shapes.js';
+import type { ShapeEnv } from '../shapes/index.js';
 import { addDim, divDim, mulDim } from '../shapes/dims.js';
 
 const MAX_LENGTH = 64;

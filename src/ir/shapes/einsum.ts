@@ -2,7 +2,7 @@
 // use, right-aligned as ONNX broadcasts it), shared by the shape rule and the gradient rule.
 import type { Dim } from '../graph.js';
 import { getString } from '../graph.js';
-import type { ShapeRule } from '../shapes.js';
+import type { ShapeRule } from './index.js';
 import { eqDim, isStatic, showShape } from './dims.js';
 
 export interface Einsum {

@@ -1,7 +1,7 @@
 // Shape rules of elementwise ops: unary (same type), broadcasting binary/variadic, comparisons, Where, Cast.
 import type { Node } from '../graph.js';
 import { getInt } from '../graph.js';
-import type { ShapeEnv, ShapeRule } from '../shapes.js';
+import type { ShapeEnv, ShapeRule } from './index.js';
 import type { DType } from '../tensor.js';
 import { broadcastShapes } from './dims.js';
 

@@ -1,7 +1,7 @@
 // Shape rules of network layers: Conv, ConvTranspose, Gemm, MatMul, BatchNormalization, pooling.
 import type { Dim } from '../graph.js';
 import { getInt } from '../graph.js';
-import type { ShapeRule } from '../shapes.js';
+import type { ShapeRule } from './index.js';
 import { broadcastShapes, eqDim, mulDim, showShape } from './dims.js';
 import { convTransposeWindow, convWindow, poolWindow } from './geometry.js';
 

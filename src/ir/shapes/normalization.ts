@@ -1,7 +1,7 @@
 // Shape rules of the normalisation layers that modern exports contain: LayerNormalization (opset 17),
 // InstanceNormalization, GroupNormalization (opset 18; lowered at import, ../import/opset.ts).
 import { getInt } from '../graph.js';
-import type { ShapeRule } from '../shapes.js';
+import type { ShapeRule } from './index.js';
 import { broadcastShapes, eqDim, eqShape, normAxis, showShape } from './dims.js';
 
 /** The normalised axes of a LayerNormalization node: `axis` to the last. */

@@ -1,7 +1,7 @@
 // Shape rules of reductions (axes as attribute or, for ReduceSum from opset 13, as input) and ArgMax/ArgMin.
 import type { Node } from '../graph.js';
 import { getInt } from '../graph.js';
-import type { ShapeEnv, ShapeRule } from '../shapes.js';
+import type { ShapeEnv, ShapeRule } from './index.js';
 import { normAxis } from './dims.js';
 import { axesOf } from './tensor-ops.js';
 

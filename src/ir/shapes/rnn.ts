@@ -2,7 +2,7 @@
 // and the reading of their attributes, shared with the gradient rule (src/ir/grad/rnn.ts).
 import type { Dim, Node } from '../graph.js';
 import { getInt, getString } from '../graph.js';
-import type { ShapeRule } from '../shapes.js';
+import type { ShapeRule } from './index.js';
 import { eqDim, isStatic, showShape } from './dims.js';
 
 /** Gate blocks stacked in W and R, per op (LSTM: i, o, f, c; GRU: z, r, h; RNN: one). */

@@ -1,5 +1,5 @@
 // The one table of shape rules, by ONNX op type.
-import type { ShapeRule } from '../shapes.js';
+import type { ShapeRule } from './index.js';
 import { binary, cast, comparison, dropout, sameAsInput, variadic, where } from './elementwise.js';
 import { batchNorm, conv, convTranspose, flatten, gemm, globalPool, matmul, oneHot, pool } from './nn.js';
 import { argReduce, reduce } from './reduce.js';

@@ -1,7 +1,7 @@
 // Shape rules of data-movement ops, tracking small int64 contents (shape vectors) through them.
 import type { Dim, Node } from '../graph.js';
 import { getInt, getInts } from '../graph.js';
-import type { ShapeEnv, ShapeRule } from '../shapes.js';
+import type { ShapeEnv, ShapeRule } from './index.js';
 import type { Tensor } from '../tensor.js';
 import { addDim, broadcastShapes, divDim, isStatic, normAxis, productDims, showShape } from './dims.js';
 

@@ -1,10 +1,10 @@
 // Shape and dtype inference with symbolic dims ("N"), plus the contents of small int64 tensors (shape vectors, axes)
 // so that Reshape/Expand/ReduceSum targets built from Shape(x) or constants stay known. Autodiff rules rely on it to
 // decide broadcast reductions without hard-coding the batch size.
-import type { Dim, Graph, Node } from './graph.js';
-import type { DType, Tensor } from './tensor.js';
-import { SHAPE_RULES } from './shapes/table.js';
-import { showShape } from './shapes/dims.js';
+import type { Dim, Graph, Node } from '../graph.js';
+import type { DType, Tensor } from '../tensor.js';
+import { SHAPE_RULES } from './table.js';
+import { showShape } from './dims.js';
 
 export interface ValueType {
   dtype: DType;

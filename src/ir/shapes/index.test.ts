@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Session } from '../engine/session.js';
-import { GraphBuilder } from './builder.js';
-import { attr } from './graph.js';
-import { inferShapes } from './shapes.js';
-import { broadcastShapes, divDim, eqDim, mulDim, productDims } from './shapes/dims.js';
-import { float32 } from './tensor.js';
+import { Session } from '../../engine/session.js';
+import { GraphBuilder } from '../builder.js';
+import { attr } from '../graph.js';
+import { inferShapes } from './index.js';
+import { broadcastShapes, divDim, eqDim, mulDim, productDims } from './dims.js';
+import { float32 } from '../tensor.js';
 
 test('symbolic dims multiply, divide exactly and compare canonically', () => {
   assert.equal(mulDim('N', 4), '4*N');
