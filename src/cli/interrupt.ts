@@ -23,6 +23,23 @@ export function installInterruptHandlers(): void {
   }
 }
 
+/**
+ * Runs a long job that stops cleanly: the first SIGINT/SIGTERM aborts `signal` (the job finishes the points in hand
+ * and fails with "interrupted", which main() turns into 130/143 and the resume line); the listeners go when it ends.
+ */
+export async function untilInterrupted<T>(job: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const ac = new AbortController();
+  const onSignal = (): void => ac.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await job(ac.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
 /** The first SIGINT/SIGTERM this process received, if any. */
 export function interruptedBy(): Handled | undefined {
   return received;

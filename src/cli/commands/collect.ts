@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import type { CurveResult, DataSelection, SurfaceResult } from '../../core/landscape/job.js';
 import { makeOutput } from '../output.js';
+import { untilInterrupted } from '../interrupt.js';
 import { queueUrlOption, redisWaitOption } from './queue-options.js';
 import { writeLandscapePlots } from './landscape-plots.js';
 
@@ -22,22 +23,16 @@ export function registerCollect(program: Command): void {
   redisWaitOption(cmd).action(async (dir: string, flags: CollectFlags) => {
       const { collectRun } = await import('../../distributed/coordinator.js');
       const out = makeOutput(!!flags.json);
-      const ac = new AbortController();
-      const onSignal = (): void => ac.abort();
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
       let bar: ReturnType<typeof out.progress> | undefined;
       let res;
       try {
-        res = await collectRun(dir, {
-          url: flags.queue, signal: ac.signal, redisWaitMs: flags.redisWait * 1000,
+        res = await untilInterrupted((signal) => collectRun(dir, {
+          url: flags.queue, signal, redisWaitMs: flags.redisWait * 1000,
           log: (line) => process.stderr.write(`terrain: ${line}\n`),
           onProgress: (p) => { bar ??= out.progress('collect', p.total); bar.update(p.done, p.etaMs); },
-        });
+        }));
       } finally {
         bar?.stop();
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
       }
       const identity = res.run.config.identity as { model: { path: string }; data: DataSelection; bn: string };
       const title = { model: identity.model.path, data: `${identity.data.source} (${identity.data.split}, ${identity.data.count} samples)`, bn: identity.bn };

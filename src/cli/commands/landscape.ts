@@ -9,6 +9,7 @@ import { DIRECTION_KINDS, DIRECTION_SYNTAX } from '../../core/directions/kinds/i
 import { addDataOptions, addModelOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, prepareData, type DataOptions } from '../common.js';
 import { makeOutput, type Output } from '../output.js';
 import { UsageError } from '../errors.js';
+import { untilInterrupted } from '../interrupt.js';
 import { formatTolerance, parseTolerance, type AdaptiveOptions, type Tolerance } from '../../core/landscape/adaptive.js';
 import { VERSION } from '../version.js';
 import { stderrLine } from './eigen-provider.js';
@@ -106,20 +107,14 @@ async function runJob(kind: 'curve' | 'surface', flags: LandscapeFlags, specs: s
   const job = await prepareLandscape(landscapeOptions(kind, flags, specs, grid, orthogonal, adaptive));
   const total = grid.reduce((n, r) => n * r.count, 1);
   const bar = out.progress(kind, total);
-  const ac = new AbortController();
-  const onSignal = (): void => ac.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
   let res;
   try {
-    res = await landscapeRunner(flags)({
+    res = await untilInterrupted((signal) => landscapeRunner(flags)({
       ...job, info: { command: ['terrain', ...commandLine()], cwd: process.cwd(), version: VERSION, started: new Date().toISOString() },
-      onProgress: (pr) => bar.update(pr.done, pr.etaMs), signal: ac.signal,
-    });
+      onProgress: (pr) => bar.update(pr.done, pr.etaMs), signal,
+    }));
   } finally {
     bar.stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
   const title = { model: job.model.path, data: `${job.data.source} (${job.data.split}, ${job.data.count} samples)`, bn: flags.bn };
   saveStatesDirections(job, res.run.dir);

@@ -11,6 +11,7 @@ import { addModelOptions, addRuntimeOptions, announceNormalization, checkCompati
 import { chooseLoss, DEFAULT_LOSS, LOSS_NAMES } from '../../core/loss/choice.js';
 import type { DataSelection } from '../../core/landscape/job.js';
 import { UsageError } from '../errors.js';
+import { untilInterrupted } from '../interrupt.js';
 import { makeOutput } from '../output.js';
 import { VERSION } from '../version.js';
 import { PARAMS_HELP, paramsSelection } from './params-option.js';
@@ -116,13 +117,9 @@ export async function mineCommand(flags: MineFlags): Promise<void> {
   const done = new Map<number, number>();
   const t0 = Date.now();
   let computed = 0;
-  const ac = new AbortController();
-  const onSignal = (): void => ac.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
   let res;
   try {
-    res = await runMining({
+    res = await untilInterrupted((signal) => runMining({
       model: m, objective, objectiveIdentity: identity, constraint,
       mining: withLoss(data.mining), heldOut: withLoss(data.heldOut), inSample: data.inSample && withLoss(data.inSample), seeds, ...(loss ? { loss } : {}),
       ...(adaptive ? { adaptive } : {}), ...(flags.refine ? { refine: flags.refine } : {}),
@@ -140,12 +137,10 @@ export async function mineCommand(flags: MineFlags): Promise<void> {
         bar.stop();
         out.say(describe(o, objective.target));
       },
-      signal: ac.signal,
-    });
+      signal,
+    }));
   } finally {
     bar.stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
   const r = res.result;
   if (res.resumed > 0) out.say(`resumed: ${res.resumed} seed(s) were already finished in ${flags.out}`);
