@@ -60,126 +60,159 @@ function bounded<T>(work: Promise<T>, ms: number, signal: AbortSignal | undefine
 
 /** Returns when every point of the run is in the run directory; throws when a chunk failed on all attempts. */
 export async function driveRun(o: DriveOptions): Promise<{ computedNow: number }> {
-  const { queue, run, record } = o;
-  const { total, chunk, runKey } = record;
-  const log = o.log ?? (() => undefined);
-  const pollMs = o.pollMs ?? 2000;
-  const redisWaitMs = o.redisWaitMs ?? DEFAULT_REDIS_WAIT_MS;
-  const start = Date.now();
-  let computedNow = 0;
-  const report = (): void => {
-    const elapsedMs = Date.now() - start;
-    const left = total - run.finished.size;
-    o.onProgress?.({ done: run.finished.size, total, computedNow, elapsedMs, etaMs: computedNow > 0 ? (elapsedMs / computedNow) * left : undefined });
-  };
+  return new RunDriver(o).run();
+}
 
-  // One writer: points reach points.jsonl in a single sequence, so no index is ever appended twice.
-  let tail: Promise<unknown> = Promise.resolve();
-  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
-    const r = tail.then(fn);
-    tail = r.catch(() => undefined);
-    return r;
-  };
-  const collect = (job: Job): Promise<void> => serial(async () => {
-    const data = job.data as ChunkJobData;
-    const { points, dropped } = chunkPoints(job.returnvalue, data.indices);
-    if (dropped > 0) log(`job ${job.id}: ${dropped} returned record(s) outside the chunk or malformed, ignored`);
-    for (const p of points) {
-      if (run.finished.has(p.index)) continue;
-      await run.append(p);
-      computedNow++;
+/** The coordinator's state for one run: the point writer, the wake-ups from queue events, and Redis's health. */
+class RunDriver {
+  private readonly log: (line: string) => void;
+  private readonly pollMs: number;
+  private readonly redisWaitMs: number;
+  private readonly start = Date.now();
+  private computedNow = 0;
+  /** One writer: points reach points.jsonl in a single sequence, so no index is ever appended twice. */
+  private tail: Promise<unknown> = Promise.resolve();
+  /** Job ids whose completion or failure was announced since the last look. */
+  private readonly woken = new Set<string>();
+  private wake: (() => void) | undefined;
+  private first = true;
+  private lastFull = 0;
+  private down: string | undefined;
+  private downSince: number | undefined;
+
+  constructor(private readonly o: DriveOptions) {
+    this.log = o.log ?? (() => undefined);
+    this.pollMs = o.pollMs ?? 2000;
+    this.redisWaitMs = o.redisWaitMs ?? DEFAULT_REDIS_WAIT_MS;
+  }
+
+  async run(): Promise<{ computedNow: number }> {
+    const { events, signal, run, record } = this.o;
+    const prefix = `${record.runKey}-`;
+    const onEvent = ({ jobId: id }: { jobId: string }): void => {
+      if (!id.startsWith(prefix)) return;
+      this.woken.add(id);
+      this.wake?.();
+    };
+    const onAbort = (): void => this.wake?.();
+    events.on('completed', onEvent);
+    events.on('failed', onEvent);
+    signal?.addEventListener('abort', onAbort);
+    this.report();
+    try {
+      while (run.finished.size < record.total) {
+        if (signal?.aborted) throw new Error('interrupted');
+        await this.stepOrWaitForRedis();
+        if (run.finished.size >= record.total) break;
+        await this.untilWoken();
+      }
+    } finally {
+      events.off('completed', onEvent);
+      events.off('failed', onEvent);
+      signal?.removeEventListener('abort', onAbort);
+      // Points are appended before a collected job is removed from Redis, so only that removal can be cut short here.
+      await bounded(this.tail, 5000, undefined).catch(() => undefined);
     }
-    report();
-    // After the points are on disk; a failure here only leaves a completed job that the next pass collects again.
-    await job.remove().catch(() => undefined);
-  });
-  const submit = (c: number, indices: number[]): Promise<unknown> =>
-    queue.add(JOB_NAME, { manifest: record.manifest, dir: o.dir, runKey, chunk: c, indices } satisfies ChunkJobData, { ...JOB_OPTIONS, jobId: jobId(runKey, c) });
+    return { computedNow: this.computedNow };
+  }
+
+  /** One step, bounded in time; Redis failures are waited out up to redisWaitMs, then the run stops (points kept). */
+  private async stepOrWaitForRedis(): Promise<void> {
+    const { signal, record, run, dir } = this.o;
+    try {
+      await bounded(this.step(), this.redisWaitMs, signal);
+      if (this.down) this.log(`Redis is reachable again at ${record.url}`);
+      this.down = undefined;
+      this.downSince = undefined;
+    } catch (e) {
+      if (e instanceof ChunkFailedError) throw e;
+      if (e instanceof Interrupted || signal?.aborted) throw new Error('interrupted');
+      if (this.down === undefined) this.log(`waiting for Redis at ${record.url}: ${(e as Error).message}`);
+      this.down = (e as Error).message;
+      this.downSince ??= Date.now();
+      if (Date.now() - this.downSince >= this.redisWaitMs || /no answer within/.test(this.down)) {
+        throw new QueueError(`Redis at ${record.url} has not answered for ${Math.round(this.redisWaitMs / 1000)} s (${this.down}); the ${run.finished.size} finished points are kept in ${dir}; when Redis is back, finish the run with: terrain collect ${dir}`);
+      }
+    }
+  }
+
+  /** A full reconciliation every pollMs (and first); in between, only the jobs that events announced. */
+  private async step(): Promise<void> {
+    if (this.first || Date.now() - this.lastFull >= this.pollMs) {
+      this.woken.clear();
+      await this.reconcile(this.first);
+      this.first = false;
+      this.lastFull = Date.now();
+      return;
+    }
+    const ids = [...this.woken];
+    this.woken.clear();
+    for (const id of ids) {
+      const job = await this.o.queue.getJob(id);
+      if (!job) continue;
+      const state = await job.getState();
+      if (state === 'completed') await this.collect(job);
+      else if (state === 'failed') this.lastFull = 0; // let the full pass decide
+    }
+  }
 
   /** Every pending chunk: collect it if done, queue it if missing; a final failure is fatal except on the first pass. */
-  const reconcile = async (first: boolean): Promise<void> => {
-    const pending = pendingChunks(total, chunk, run.finished);
+  private async reconcile(first: boolean): Promise<void> {
+    const { total, chunk, runKey } = this.o.record;
+    const pending = pendingChunks(total, chunk, this.o.run.finished);
     await Promise.all([...pending].map(async ([c, indices]) => {
-      const job = await queue.getJob(jobId(runKey, c));
+      const job = await this.o.queue.getJob(jobId(runKey, c));
       const state = job ? await job.getState() : 'missing';
-      if (state === 'completed') return collect(job!);
+      if (state === 'completed') return this.collect(job!);
       if (state === 'failed') {
         // A restarted coordinator gives failed chunks a fresh set of attempts (the cause may have been fixed).
         if (!first) throw new ChunkFailedError(`chunk ${c} (points ${indices[0]}…${indices[indices.length - 1]}) failed on every attempt: ${job!.failedReason}`);
         await job!.remove();
       }
-      if (state === 'missing' || state === 'unknown' || state === 'failed') await submit(c, indices);
+      if (state === 'missing' || state === 'unknown' || state === 'failed') await this.submit(c, indices);
     }));
-  };
-
-  const prefix = `${runKey}-`;
-  const woken = new Set<string>();
-  let wake: (() => void) | undefined;
-  const onEvent = ({ jobId: id }: { jobId: string }): void => {
-    if (!id.startsWith(prefix)) return;
-    woken.add(id);
-    wake?.();
-  };
-  const onAbort = (): void => wake?.();
-  o.events.on('completed', onEvent);
-  o.events.on('failed', onEvent);
-  o.signal?.addEventListener('abort', onAbort);
-  report();
-  let first = true;
-  let lastFull = 0;
-  let down: string | undefined;
-  let downSince: number | undefined;
-  const step = async (): Promise<void> => {
-    if (first || Date.now() - lastFull >= pollMs) {
-      woken.clear();
-      await reconcile(first);
-      first = false;
-      lastFull = Date.now();
-    } else {
-      const ids = [...woken];
-      woken.clear();
-      for (const id of ids) {
-        const job = await queue.getJob(id);
-        if (!job) continue;
-        const state = await job.getState();
-        if (state === 'completed') await collect(job);
-        else if (state === 'failed') lastFull = 0; // let the full pass decide
-      }
-    }
-  };
-  try {
-    while (run.finished.size < total) {
-      if (o.signal?.aborted) throw new Error('interrupted');
-      try {
-        await bounded(step(), redisWaitMs, o.signal);
-        if (down) log(`Redis is reachable again at ${record.url}`);
-        down = undefined;
-        downSince = undefined;
-      } catch (e) {
-        if (e instanceof ChunkFailedError) throw e;
-        if (e instanceof Interrupted || o.signal?.aborted) throw new Error('interrupted');
-        if (down === undefined) log(`waiting for Redis at ${record.url}: ${(e as Error).message}`);
-        down = (e as Error).message;
-        downSince ??= Date.now();
-        if (Date.now() - downSince >= redisWaitMs || /no answer within/.test(down)) {
-          throw new QueueError(`Redis at ${record.url} has not answered for ${Math.round(redisWaitMs / 1000)} s (${down}); the ${run.finished.size} finished points are kept in ${o.dir}; when Redis is back, finish the run with: terrain collect ${o.dir}`);
-        }
-      }
-      if (run.finished.size >= total) break;
-      const waitMs = Math.max(10, pollMs - (Date.now() - lastFull));
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, lastFull === 0 ? 250 : waitMs);
-        wake = () => { clearTimeout(t); resolve(); };
-        if (woken.size > 0 || o.signal?.aborted) wake();
-      });
-      wake = undefined;
-    }
-  } finally {
-    o.events.off('completed', onEvent);
-    o.events.off('failed', onEvent);
-    o.signal?.removeEventListener('abort', onAbort);
-    // Points are appended before a collected job is removed from Redis, so only that removal can be cut short here.
-    await bounded(tail, 5000, undefined).catch(() => undefined);
   }
-  return { computedNow };
+
+  private submit(c: number, indices: number[]): Promise<unknown> {
+    const { record, dir } = this.o;
+    return this.o.queue.add(JOB_NAME, { manifest: record.manifest, dir, runKey: record.runKey, chunk: c, indices } satisfies ChunkJobData, { ...JOB_OPTIONS, jobId: jobId(record.runKey, c) });
+  }
+
+  /** Writes a completed job's points (through the one writer), then removes the job from Redis. */
+  private collect(job: Job): Promise<void> {
+    const r = this.tail.then(async () => {
+      const data = job.data as ChunkJobData;
+      const { points, dropped } = chunkPoints(job.returnvalue, data.indices);
+      if (dropped > 0) this.log(`job ${job.id}: ${dropped} returned record(s) outside the chunk or malformed, ignored`);
+      for (const p of points) {
+        if (this.o.run.finished.has(p.index)) continue;
+        await this.o.run.append(p);
+        this.computedNow++;
+      }
+      this.report();
+      // After the points are on disk; a failure here only leaves a completed job that the next pass collects again.
+      await job.remove().catch(() => undefined);
+    });
+    this.tail = r.catch(() => undefined);
+    return r;
+  }
+
+  /** Sleeps until the next full pass is due, an announced job, or the abort signal. */
+  private untilWoken(): Promise<void> {
+    const waitMs = this.lastFull === 0 ? 250 : Math.max(10, this.pollMs - (Date.now() - this.lastFull));
+    return new Promise<void>((resolve) => {
+      const done = (): void => { this.wake = undefined; resolve(); };
+      const t = setTimeout(done, waitMs);
+      this.wake = () => { clearTimeout(t); done(); };
+      if (this.woken.size > 0 || this.o.signal?.aborted) this.wake();
+    });
+  }
+
+  private report(): void {
+    const { run, record } = this.o;
+    const elapsedMs = Date.now() - this.start;
+    const left = record.total - run.finished.size;
+    const c = this.computedNow;
+    this.o.onProgress?.({ done: run.finished.size, total: record.total, computedNow: c, elapsedMs, etaMs: c > 0 ? (elapsedMs / c) * left : undefined });
+  }
 }
