@@ -6,11 +6,11 @@ import type { Job, JobsOptions, Queue, QueueEvents } from 'bullmq';
 import type { Progress } from '../core/runs/execute.js';
 import type { RunDir } from '../core/runs/run-dir.js';
 import { QueueError } from './errors.js';
+import { DEFAULT_REDIS_WAIT_MS } from './queue-url.js';
 import { chunkPoints, JOB_NAME, jobId, pendingChunks, type ChunkJobData, type QueueRecord } from './protocol.js';
 
 const WEEK_S = 7 * 24 * 3600;
-/** Redis silent this long counts as gone for good: the run stops with its points kept (terrain collect goes on). */
-export const DEFAULT_REDIS_WAIT_MS = 300_000;
+
 
 export const JOB_OPTIONS: JobsOptions = {
   attempts: 3,
@@ -42,12 +42,13 @@ export interface DriveOptions {
 }
 
 class Interrupted extends Error {}
+class NoAnswer extends Error {}
 
 /** `work`, unless the signal aborts or it takes longer than `ms`: ioredis queues commands while Redis is down. */
 function bounded<T>(work: Promise<T>, ms: number, signal: AbortSignal | undefined): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => done(() => reject(new Interrupted('interrupted')));
-    const timer = setTimeout(() => done(() => reject(new Error(`no answer within ${Math.round(ms / 1000)} s`))), ms);
+    const timer = setTimeout(() => done(() => reject(new NoAnswer(`no answer within ${Math.round(ms / 1000)} s`))), ms);
     const done = (settle: () => void): void => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
@@ -79,6 +80,8 @@ class RunDriver {
   private lastFull = 0;
   private down: string | undefined;
   private downSince: number | undefined;
+  /** Set when run() has ended: a step cut off by its time bound must not write into a directory no longer held. */
+  private stopped = false;
 
   constructor(private readonly o: DriveOptions) {
     this.log = o.log ?? (() => undefined);
@@ -112,6 +115,7 @@ class RunDriver {
       signal?.removeEventListener('abort', onAbort);
       // Points are appended before a collected job is removed from Redis, so only that removal can be cut short here.
       await bounded(this.tail, 5000, undefined).catch(() => undefined);
+      this.stopped = true;
     }
     return { computedNow: this.computedNow };
   }
@@ -130,7 +134,7 @@ class RunDriver {
       if (this.down === undefined) this.log(`waiting for Redis at ${record.url}: ${(e as Error).message}`);
       this.down = (e as Error).message;
       this.downSince ??= Date.now();
-      if (Date.now() - this.downSince >= this.redisWaitMs || /no answer within/.test(this.down)) {
+      if (Date.now() - this.downSince >= this.redisWaitMs || e instanceof NoAnswer) {
         throw new QueueError(`Redis at ${record.url} has not answered for ${Math.round(this.redisWaitMs / 1000)} s (${this.down}); the ${run.finished.size} finished points are kept in ${dir}; when Redis is back, finish the run with: terrain collect ${dir}`);
       }
     }
@@ -185,6 +189,7 @@ class RunDriver {
       const { points, dropped } = chunkPoints(job.returnvalue, data.indices);
       if (dropped > 0) this.log(`job ${job.id}: ${dropped} returned record(s) outside the chunk or malformed, ignored`);
       for (const p of points) {
+        if (this.stopped) return;
         if (this.o.run.finished.has(p.index)) continue;
         await this.o.run.append(p);
         this.computedNow++;

@@ -43,3 +43,6 @@ export function parseQueueUrl(text: string, flag = '--queue'): QueueUrl {
 export function connectionOptions(q: QueueUrl): { host: string; port: number; db: number } {
   return { host: q.host, port: q.port, db: q.db };
 }
+
+/** Redis silent this long counts as gone for good: coordinator and workers stop (points kept; terrain collect goes on). */
+export const DEFAULT_REDIS_WAIT_MS = 300_000;

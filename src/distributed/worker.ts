@@ -9,7 +9,7 @@ import type { PointRecord } from '../core/runs/run-dir.js';
 import { loadBundle } from './bundle.js';
 import { checkReachable } from './connect.js';
 import { encodeRecord, parseChunkJobData, type ChunkResult } from './protocol.js';
-import { connectionOptions, type QueueUrl } from './queue-url.js';
+import { connectionOptions, DEFAULT_REDIS_WAIT_MS, type QueueUrl } from './queue-url.js';
 
 export interface WorkerOptions {
   url: QueueUrl;
@@ -38,7 +38,6 @@ export interface TerrainWorker {
 }
 
 export const DEFAULT_LOCK_MS = 30_000;
-export const DEFAULT_REDIS_WAIT_MS = 300_000;
 /** Bundles kept in memory: a worker usually serves one run at a time. */
 const CACHED_RUNS = 2;
 
@@ -113,7 +112,8 @@ export async function startWorker(o: WorkerOptions): Promise<TerrainWorker> {
     async stop(graceMs) {
       clearInterval(watchdog);
       const finished = await within(worker.close(false).then(() => 'finished' as const, () => 'abandoned' as const), graceMs);
-      if (finished !== 'finished') await within(worker.close(true).catch(() => undefined), 1000);
+      // close(true) after close(false) would only return the close in progress: drop the connections instead.
+      if (finished !== 'finished') await within(worker.disconnect().catch(() => undefined), 1000);
       redis.disconnect();
       return finished === 'finished' ? 'finished' : 'abandoned';
     },

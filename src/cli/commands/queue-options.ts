@@ -1,7 +1,7 @@
 // --queue for curve/surface: the same job, its grid evaluated by `terrain worker` processes through BullMQ on Redis.
 import type { Command } from 'commander';
 import { runLandscape, type LandscapeJob } from '../../core/landscape/job.js';
-import { parseQueueUrl } from '../../distributed/queue-url.js';
+import { DEFAULT_REDIS_WAIT_MS, parseQueueUrl } from '../../distributed/queue-url.js';
 import { intOption } from '../common.js';
 import { UsageError } from '../errors.js';
 
@@ -13,7 +13,7 @@ export interface QueueFlags {
 }
 
 /** Seconds a coordinator or worker waits for a Redis that stopped answering before it gives up (points kept). */
-export const DEFAULT_REDIS_WAIT_S = 300;
+export const DEFAULT_REDIS_WAIT_S = DEFAULT_REDIS_WAIT_MS / 1000;
 
 export function redisWaitOption(cmd: Command): Command {
   return cmd.option('--redis-wait <s>', 'with --queue: stop (exit 2, finished points kept) when Redis has not answered for this many seconds', intOption('--redis-wait', 1), DEFAULT_REDIS_WAIT_S);
