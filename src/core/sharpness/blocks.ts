@@ -86,7 +86,7 @@ export async function blockLandscapes(point: ModelPoint, batches: readonly Label
       const h = await analyseHessian(op, { top: 1, bottom: 0, tol: o.lanczosTol, seed: o.seed });
       tick();
       out.push({
-        ...base, loss, type: classifyCurve(o.lambdas, loss).type, slope: t.slope, curvature: t.curvature / t.directionNorm2, directionNorm: dn,
+        ...base, loss, type: curveType(o.lambdas, loss), slope: t.slope, curvature: t.curvature / t.directionNorm2, directionNorm: dn,
         lambdaMax: { value: h.top!.values[0]!, residual: h.top!.residuals[0]!, converged: h.top!.converged },
       });
     } finally {
@@ -94,4 +94,13 @@ export async function blockLandscapes(point: ModelPoint, batches: readonly Label
     }
   }
   return out;
+}
+
+/** A diverged block (NaN/∞ on its curve) stays in the table, unnamed, instead of failing the whole run. */
+function curveType(lambdas: readonly number[], loss: readonly number[]): string {
+  try {
+    return classifyCurve(lambdas as number[], loss as number[]).type;
+  } catch {
+    return 'unclassified';
+  }
 }

@@ -97,11 +97,14 @@ export interface ModelSharpnessOptions extends SharpnessOptions {
 /** The measures of one model on the given batches (BN in eval mode throughout). */
 export async function modelSharpness(point: ModelPoint, batches: readonly LabeledBatch[], o: ModelSharpnessOptions): Promise<SharpnessMeasures> {
   const op = await modelHessian(point, batches, { method: o.hvp, bn: 'eval', threads: o.threads, loss: o.loss, ...(o.params ? { params: o.params.pattern } : {}) });
-  const surface = await modelLossSurface(point, batches, { threads: o.threads, loss: o.loss });
   try {
-    return await sharpnessMeasures(surface, op, o);
+    const surface = await modelLossSurface(point, batches, { threads: o.threads, loss: o.loss });
+    try {
+      return await sharpnessMeasures(surface, op, o);
+    } finally {
+      await surface.dispose();
+    }
   } finally {
-    await surface.dispose();
     await op.dispose();
   }
 }
