@@ -5,6 +5,8 @@ import { errorBars } from './curve.js';
 import { cell, tableFigure } from './table.js';
 import { axis, baseLayout, figure, finite, finiteRange, formatNumber, isNumberArray, PALETTE } from './theme.js';
 
+import { isObject as isObj } from './detect.js';
+
 type Obj = Record<string, unknown>;
 
 export interface ConnectPath {
@@ -18,7 +20,6 @@ export interface ConnectPath {
   barrier?: { height: number; t: number; max: number; ends: number };
 }
 
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** The paths of a connect result (kind 'connect' and a `paths` array of t-curves), or undefined when it is not one. */
 export function connectPaths(r: Obj): ConnectPath[] | undefined {

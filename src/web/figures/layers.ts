@@ -4,6 +4,8 @@ import type { Panel } from '../types.js';
 import { cell, tableFigure, withError } from './table.js';
 import { axis, baseLayout, figure, finite, isNumberArray, PALETTE, TYPE_COLORS, wantsLog } from './theme.js';
 
+import { isObject as isObj } from './detect.js';
+
 type Obj = Record<string, unknown>;
 
 export interface LayerBlock {
@@ -17,7 +19,6 @@ export interface LayerBlock {
   skipped?: string;
 }
 
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** The blocks of a layers result (kind 'layers', a λ grid and a `blocks` array), else undefined. */
 export function layerBlocks(r: Obj): { lambdas: number[]; blocks: LayerBlock[] } | undefined {

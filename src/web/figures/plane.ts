@@ -4,6 +4,8 @@ import type { Panel } from '../types.js';
 import { contourPanel, type SurfaceData } from './surface.js';
 import { formatNumber } from './theme.js';
 
+import { isObject as isObj } from './detect.js';
+
 type Obj = Record<string, unknown>;
 
 export interface PlanePoint { label: string; x: number; y: number; offPlane?: number; path?: string }
@@ -18,7 +20,6 @@ export interface PlaneInfo {
 export const PLANE_X_LABEL = 'x: along B − A (parameter distance)';
 export const PLANE_Y_LABEL = 'y: towards C, ⊥ to x';
 
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 const point = (v: unknown, i: number, prefix: string): PlanePoint | undefined => {
   if (!isObj(v) || typeof v['x'] !== 'number' || typeof v['y'] !== 'number') return undefined;
   return {

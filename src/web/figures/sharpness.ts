@@ -4,9 +4,10 @@ import type { Panel } from '../types.js';
 import { cell, tableFigure, withError } from './table.js';
 import { axis, baseLayout, figure, finite, PALETTE } from './theme.js';
 
+import { isObject as isObj } from './detect.js';
+
 type Obj = Record<string, unknown>;
 
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 const num = (o: unknown, k: string): number | undefined => (isObj(o) && typeof o[k] === 'number' ? o[k] : undefined);
 
 export interface Measure {
