@@ -1,6 +1,7 @@
 // samples.jsonl of a --tolerance run: one line per evaluated block of a point (its per-batch sums), appended and
 // flushed as each block is done, so a resumed run rebuilds every point's sums exactly and recomputes nothing.
 import { appendFile, open, readFile } from 'node:fs/promises';
+import { encodeNumber } from '../runs/non-finite.js';
 import { decodeLosses, encodeLosses, type SampleBatchStats } from './sample-losses.js';
 
 export const SAMPLES_FILE = 'samples.jsonl';
@@ -14,12 +15,11 @@ export interface BlockRecord {
   batches: SampleBatchStats[];
 }
 
-// JSON has no NaN/∞; a diverged point's sums are written as strings so that a resume reads them back exactly.
-const encode = (v: number): number | string => (Number.isFinite(v) ? v : String(v));
+// JSON has no NaN/∞; a diverged point's sums are written as non-finite.ts's tokens so that a resume reads them back exactly.
 const decode = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
 
 export function encodeBlock(r: BlockRecord): string {
-  const batches = r.batches.map((b) => [encode(b.lossSum), encode(b.lossSqSum ?? NaN), b.correct, b.size]);
+  const batches = r.batches.map((b) => [encodeNumber(b.lossSum), encodeNumber(b.lossSqSum ?? NaN), b.correct, b.size]);
   // A curve block's per-sample losses, all its batches' in order, as one base64 float64 string (exact, compact).
   const kept = r.batches.every((b) => b.losses) && r.batches.length > 0;
   const losses = kept ? { losses: encodeLosses(Float64Array.from(r.batches.flatMap((b) => [...b.losses!]))) } : {};

@@ -25,7 +25,7 @@ export function decodeNumber(v: unknown): unknown {
 
 /** JSON.stringify replacer: non-finite numbers become their token (everything else as JSON.stringify writes it). */
 export function nonFiniteReplacer(_key: string, value: unknown): unknown {
-  return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
+  return typeof value === 'number' ? encodeNumber(value) : value;
 }
 
 /** JSON.parse reviver: the three tokens become numbers again. For numeric files only (never run.json's strings). */
