@@ -28,6 +28,17 @@ test('--refine with --tolerance: measured nodes at the stated error, interpolate
     }
   }
   assert.ok(typeof r.typeConfidence === 'number', 'the type is decided with the errors');
+  // The stated bound of an interpolated point covers its interpolation's sampling error too (k = 2 of them), and it
+  // holds against the exhaustive curve of the same grid.
+  const exact = (await runLandscape({ ...smallLandscapeJob('curve', tmp()), ranges: job.ranges })).result as CurveResult;
+  let within = 0, interpolated = 0;
+  for (let i = 0; i < 33; i++) {
+    if (r.measured![i]) { assert.equal(r.interpolationBound![i], 0); continue; }
+    interpolated++;
+    assert.ok(r.interpolationBound![i]! >= 2 * r.lossSampleStderr![i]! - 1e-12, `point ${i}: bound ${r.interpolationBound![i]} < 2 × ${r.lossSampleStderr![i]}`);
+    if (Math.abs(r.loss[i]! - exact.loss[i]!) <= r.interpolationBound![i]!) within++;
+  }
+  assert.ok(interpolated > 0 && within / interpolated >= 0.9, `${within} of ${interpolated} interpolated points within their stated bound`);
 });
 
 test('an interrupted --refine --tolerance surface resumes to the uninterrupted result, byte for byte', async () => {

@@ -30,9 +30,8 @@ export async function refineAtTolerance(
     return REFINE_ERROR_MULTIPLE * combinationStderr([at(node, 1), ...terms.map(([k, w]) => at(k, -w))], last!.summary.population);
   });
   if (job.kind !== 'curve') {
-    // A surface's interpolated point errs by its cell's bound and by its corners' sampling error, Σ w_c · corner_c.
     const sampleStderr = refined.terms.map((t, k) => (t ? combinationStderr(t.map(([c, w]) => ({ ...last!.paired(c), coefficient: w })), last!.summary.population) : last!.paired(k).stderr));
-    return { refined: { ...refined, sampleStderr }, summary: last!.summary };
+    return { refined: withSamplingError(refined, sampleStderr), summary: last!.summary };
   }
   // Measured points' covariance from their shared samples, carried to the interpolated ones through their weights.
   const measured = refined.measured.flatMap((m, k) => (m ? [k] : []));
@@ -41,5 +40,14 @@ export async function refineAtTolerance(
   const slot = new Map(measured.map((k, s) => [k, s]));
   const rows = refined.measured.map((_, k) => (slot.has(k) ? [[slot.get(k)!, 1] as [number, number]] : refined.terms[k]!.map(([c, w]) => [slot.get(c)!, w] as [number, number])));
   const covariance = rows.map((a) => rows.map((b) => a.reduce((s, [p, wp]) => s + b.reduce((t, [q, wq]) => t + wp * wq * cm[p]![q]!, 0), 0)));
-  return { refined, summary: last!.summary, covariance };
+  return { refined: withSamplingError(refined, covariance.map((row, k) => Math.sqrt(Math.max(0, row[k]!)))), summary: last!.summary, covariance };
+}
+
+/**
+ * An interpolated point errs by its cell's interpolation (the disagreement seen, `bound`) and by its corners' sampling
+ * error (Σ w_c · corner_c, `sampleStderr`): its stated bound is the first plus k of the second, the whole error.
+ */
+function withSamplingError(refined: RefineOutcome, sampleStderr: number[]): RefineOutcome {
+  const bound = refined.bound.map((b, k) => (refined.terms[k] ? b + REFINE_ERROR_MULTIPLE * sampleStderr[k]! : b));
+  return { ...refined, bound, sampleStderr };
 }
