@@ -31,7 +31,7 @@ test('bad --tolerance flags exit 2 with the fix, before the model is read', () =
     [['--tolerance', '0%'], /--tolerance '0%'/],
     [['--min-samples', '64'], /--min-samples only applies with --tolerance/],
     [['--sample-seed', '1'], /--sample-seed only applies with --tolerance/],
-    [['--tolerance', '1%', '--queue', 'redis://127.0.0.1:6379'], /--tolerance does not work with --queue yet/],
+    [['--tolerance', '1%', '--refine', '2%', '--queue', 'redis://127.0.0.1:6379'], /--refine does not work with --queue yet/],
   ] as const) {
     const r = terrain(['curve', '--model', '/nonexistent.safetensors', '--data', 'digits', '--direction', 'gaussian', '--out', join(work, 'x'), ...extra]);
     assert.equal(r.status, 2, r.stderr);

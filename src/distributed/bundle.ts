@@ -8,6 +8,7 @@ import type { ResolvedDirection } from '../core/directions/resolve.js';
 import type { LabeledBatch } from '../core/evaluate/point.js';
 import { landscapeThreads, vectorHash, type DataSelection, type LandscapeJob, type PointJob } from '../core/landscape/job.js';
 import type { BnMode } from '../core/landscape/bn.js';
+import type { AdaptiveOptions } from '../core/landscape/adaptive.js';
 import type { LoadedModel } from '../core/model-file.js';
 import { ParamLayout, paramsOf } from '../core/params.js';
 import type { Range } from '../core/runs/grid.js';
@@ -36,6 +37,11 @@ export interface BundleManifest {
   /** Raw little-endian float32 vectors; the blob hash equals the run identity's direction sha256. */
   directions: { blob: string; spec: string; info: ResolvedDirection['info'] }[];
   bufferDeltas: (string | null)[];
+  /**
+   * --tolerance runs only (absent otherwise, so other manifests hash as before): what a worker needs to rebuild the
+   * run's shared permutation (seed; batchSize above) and, for the record, the run's target options.
+   */
+  adaptive?: AdaptiveOptions;
 }
 
 export interface WrittenBundle {
@@ -67,6 +73,7 @@ export async function writeBundle(job: LandscapeJob, dir: string): Promise<Writt
     recomputeBatches: job.recomputeBatches ? await put(encodeBatches(job.recomputeBatches)) : null,
     directions: [],
     bufferDeltas: [],
+    ...(job.adaptive ? { adaptive: { tolerance: job.adaptive.tolerance, minSamples: job.adaptive.minSamples, seed: job.adaptive.seed } } : {}),
   };
   for (const d of job.directions) {
     const v = d.vector.data;

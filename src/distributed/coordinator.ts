@@ -12,6 +12,8 @@ import { driveRun } from './drive.js';
 import { QueueError } from './errors.js';
 import { pendingChunks, QUEUE_FILE, type QueueRecord } from './protocol.js';
 import { parseQueueUrl, type QueueUrl } from './queue-url.js';
+import { runAdaptiveOnQueue } from './adaptive-queue.js';
+import type { AdaptiveOutcome } from '../core/landscape/adaptive-run.js';
 
 /** Grid points per job: small enough to spread a 21×21 surface over many workers, large enough to amortise a job. */
 export const DEFAULT_CHUNK = 4;
@@ -46,8 +48,11 @@ export async function runLandscapeOnQueue(given: LandscapeJob, opts: QueueRunOpt
 }
 
 async function driveAndFinish(job: LandscapeJob, opts: QueueRunOptions, url: QueueUrl, run: RunDir, resumed: number, total: number): Promise<LandscapeOutcome> {
+  let adaptive: AdaptiveOutcome | undefined;
+  const dir = resolve(run.dir);
+  const adaptiveJob = job.adaptive ? { ...job, adaptive: job.adaptive } : undefined;
+  const drive = { signal: job.signal, onProgress: job.onProgress, pollMs: opts.pollMs, redisWaitMs: opts.redisWaitMs, log: opts.log };
   if (run.finished.size < total) {
-    const dir = resolve(run.dir);
     const bundle = await writeBundle(job, dir);
     const runKey = sha256(new TextEncoder().encode(`${bundle.manifest}\n${dir}`)).slice(0, 16);
     // A restarted coordinator keeps the chunking of the jobs already queued, so their ids still match.
@@ -60,10 +65,15 @@ async function driveAndFinish(job: LandscapeJob, opts: QueueRunOptions, url: Que
       const keys = opts.ship ? await shipBlobs(conn.redis, runKey, bundle.blobs) : [];
       const record: QueueRecord = { format: 'terrain-queue/1', url: url.href, runKey, manifest: bundle.manifest, chunk, total, shipped: !!opts.ship, keys };
       await writeJsonAtomic(run.path(QUEUE_FILE), record);
-      const jobs = pendingChunks(total, chunk, run.finished).size;
-      opts.log?.(`${total - run.finished.size} points in ${jobs} jobs on ${url.href}${opts.ship ? ' (model, data and directions shipped through Redis)' : ''}; start workers with: terrain worker --queue ${url.href}`);
+      const shipped = opts.ship ? ' (model, data and directions shipped through Redis)' : '';
+      const left = total - run.finished.size;
+      // --tolerance: a job per point and block of samples, pass by pass (--chunk does not apply).
+      opts.log?.(adaptiveJob
+        ? `${left} points at --tolerance, a job per point and sample block, pass by pass, on ${url.href}${shipped}; start workers with: terrain worker --queue ${url.href}`
+        : `${left} points in ${pendingChunks(total, chunk, run.finished).size} jobs on ${url.href}${shipped}; start workers with: terrain worker --queue ${url.href}`);
       try {
-        await driveRun({ queue: conn.queue, events: conn.events, run, record, dir, onProgress: job.onProgress, signal: job.signal, pollMs: opts.pollMs, redisWaitMs: opts.redisWaitMs, log: opts.log });
+        if (adaptiveJob) adaptive = await runAdaptiveOnQueue(adaptiveJob, run, total, { conn, record, dir, ...drive });
+        else await driveRun({ queue: conn.queue, events: conn.events, run, record, dir, onProgress: job.onProgress, signal: job.signal, pollMs: opts.pollMs, redisWaitMs: opts.redisWaitMs, log: opts.log });
       } catch (e) {
         if (job.signal?.aborted) opts.log?.(`the workers go on with the queued jobs; finish the run later with: terrain collect ${run.dir}`);
         throw e;
@@ -72,8 +82,12 @@ async function driveAndFinish(job: LandscapeJob, opts: QueueRunOptions, url: Que
     } finally {
       await conn.close();
     }
+  } else if (adaptiveJob) {
+    // Every point is written (the result was not): the summary comes from samples.jsonl, nothing is queued.
+    const record = (await readJson(run.path(QUEUE_FILE))) as QueueRecord;
+    adaptive = await runAdaptiveOnQueue(adaptiveJob, run, total, { record, dir, ...drive });
   }
-  const result = await finishLandscape(job, run);
+  const result = await finishLandscape(job, run, adaptive?.summary, undefined, adaptive?.covariance);
   return { result, run, resumed };
 }
 
@@ -104,11 +118,14 @@ export async function collectRun(dirArg: string, opts: CollectOptions = {}): Pro
     const identity = config.identity as { directions?: { sha256: string }[] };
     const same = bundle.manifest.directions.every((d, k) => identity.directions?.[k]?.sha256 === d.blob);
     if (!same) throw new QueueError(`${dir}: ${QUEUE_FILE} names a bundle whose directions differ from run.json; the directory was reused, rerun the original command`);
-    if (conn) {
-      await driveRun({ queue: conn.queue, events: conn.events, run, record, dir, onProgress: opts.onProgress, signal: opts.signal, pollMs: opts.pollMs, redisWaitMs: opts.redisWaitMs, log: opts.log });
-      if (record.keys.length > 0) await conn.redis.del(...record.keys);
-    }
-    const result = await finishLandscape(bundle, run);
+    // --tolerance: this process runs the passes left (the coordinator that started them is gone).
+    const a = bundle.manifest.adaptive;
+    let adaptive: AdaptiveOutcome | undefined;
+    const drive = { signal: opts.signal, onProgress: opts.onProgress, pollMs: opts.pollMs, redisWaitMs: opts.redisWaitMs, log: opts.log };
+    if (a) adaptive = await runAdaptiveOnQueue({ ...bundle, adaptive: a, batchSize: bundle.manifest.batchSize }, run, record.total, { conn, record, dir, ...drive });
+    else if (conn) await driveRun({ queue: conn.queue, events: conn.events, run, record, dir, ...drive });
+    if (conn && record.keys.length > 0) await conn.redis.del(...record.keys);
+    const result = await finishLandscape(bundle, run, adaptive?.summary, undefined, adaptive?.covariance);
     return { result, run, resumed };
   } finally {
     run.close();

@@ -41,11 +41,11 @@ export interface DriveOptions {
   log?: (line: string) => void;
 }
 
-class Interrupted extends Error {}
-class NoAnswer extends Error {}
+export class Interrupted extends Error {}
+export class NoAnswer extends Error {}
 
 /** `work`, unless the signal aborts or it takes longer than `ms`: ioredis queues commands while Redis is down. */
-function bounded<T>(work: Promise<T>, ms: number, signal: AbortSignal | undefined): Promise<T> {
+export function bounded<T>(work: Promise<T>, ms: number, signal: AbortSignal | undefined): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => done(() => reject(new Interrupted('interrupted')));
     const timer = setTimeout(() => done(() => reject(new NoAnswer(`no answer within ${Math.round(ms / 1000)} s`))), ms);

@@ -1,10 +1,14 @@
 // terrain worker: pulls chunk jobs from the queue, rebuilds each run's job from its content-addressed bundle (shared
 // run directory or Redis), evaluates the points with the same code as the in-process run, returns their records.
+// A --tolerance run's jobs are blocks (a point on a run of the shared permutation's batches): their per-batch sums.
 // A killed worker's job is recovered by BullMQ's stalled-job check in the other workers (after lockMs).
 import { hostname } from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { pointEvaluator } from '../core/landscape/job.js';
+import { blockEvaluator, pointEvaluator, type BlockTask } from '../core/landscape/job.js';
+import { permutedBatches } from '../core/landscape/adaptive.js';
+import type { SampleBatchStats } from '../core/landscape/sample-losses.js';
+import { encodeBlockResult, isBlockJobData, parseBlockJobData, type BlockResult } from './blocks.js';
 import type { PointRecord } from '../core/runs/run-dir.js';
 import { loadBundle } from './bundle.js';
 import { checkReachable } from './connect.js';
@@ -42,6 +46,8 @@ export const DEFAULT_LOCK_MS = 30_000;
 const CACHED_RUNS = 2;
 
 type Evaluate = (index: number) => Promise<Omit<PointRecord, 'index'>>;
+/** A run's evaluators: whole points, and (--tolerance runs) blocks of its shared permutation. */
+type Evaluators = { point: Evaluate; block?: (task: BlockTask) => Promise<SampleBatchStats[]> };
 
 export async function startWorker(o: WorkerOptions): Promise<TerrainWorker> {
   await checkReachable(o.url);
@@ -50,11 +56,17 @@ export async function startWorker(o: WorkerOptions): Promise<TerrainWorker> {
   const connection = connectionOptions(o.url);
   const redis = new Redis({ ...connection, maxRetriesPerRequest: null });
   redis.on('error', () => undefined); // the worker's own connection reports outages
-  const runs = new Map<string, Promise<Evaluate>>();
-  const evaluatorFor = (manifest: string, dir: string, runKey: string): Promise<Evaluate> => {
+  const runs = new Map<string, Promise<Evaluators>>();
+  const evaluatorFor = (manifest: string, dir: string, runKey: string): Promise<Evaluators> => {
     let p = runs.get(manifest);
     if (!p) {
-      p = loadBundle(manifest, { dir, runKey, redis }).then((job) => pointEvaluator({ ...job, threads: o.threads ?? job.threads }));
+      p = loadBundle(manifest, { dir, runKey, redis }).then((loaded) => {
+        const job = { ...loaded, threads: o.threads ?? loaded.threads };
+        const a = loaded.manifest.adaptive;
+        // The permutation every point of the run shares, rebuilt from the bundle's batches and seed.
+        const block = a ? blockEvaluator({ ...job, sampleBatches: permutedBatches(job.batches, loaded.manifest.batchSize, a.seed) }) : undefined;
+        return { point: pointEvaluator(job), ...(block ? { block } : {}) };
+      });
       p.catch(() => runs.delete(manifest)); // a failed load is retried with the next job
       runs.set(manifest, p);
       while (runs.size > CACHED_RUNS) runs.delete(runs.keys().next().value!);
@@ -66,7 +78,7 @@ export async function startWorker(o: WorkerOptions): Promise<TerrainWorker> {
     const data = parseChunkJobData(job.data, String(job.id));
     const t0 = performance.now();
     log(`${id}: job ${job.id} started (${data.indices.length} points)`);
-    const evaluate = await evaluatorFor(data.manifest, data.dir, data.runKey);
+    const evaluate = (await evaluatorFor(data.manifest, data.dir, data.runKey)).point;
     const points: PointRecord[] = [];
     for (const index of data.indices) points.push(encodeRecord({ index, ...(await evaluate(index)) }));
     const ms = performance.now() - t0;
@@ -74,8 +86,20 @@ export async function startWorker(o: WorkerOptions): Promise<TerrainWorker> {
     return { points, worker: id, ms };
   };
 
+  const processBlock = async (job: Job): Promise<BlockResult> => {
+    const data = parseBlockJobData(job.data, String(job.id));
+    const t0 = performance.now();
+    log(`${id}: job ${job.id} started (point ${data.task.index}, ${'full' in data.task ? 'whole split' : `${data.task.count} batches`})`);
+    const { block } = await evaluatorFor(data.manifest, data.dir, data.runKey);
+    if (!block) throw new Error(`job ${job.id}: its run's bundle ${data.manifest.slice(0, 12)}… has no --tolerance options, so it has no blocks`);
+    const stats = await block(data.task);
+    const ms = performance.now() - t0;
+    log(`${id}: job ${job.id} done in ${ms.toFixed(0)} ms`);
+    return encodeBlockResult(data.task, stats, id, ms);
+  };
+
   const lockMs = o.lockMs ?? DEFAULT_LOCK_MS;
-  const worker = new Worker(o.url.queue, processChunk, {
+  const worker = new Worker(o.url.queue, (job: Job) => (isBlockJobData(job.data) ? processBlock(job) : processChunk(job)), {
     connection, concurrency: o.concurrency ?? 1, lockDuration: lockMs, stalledInterval: lockMs, maxStalledCount: 2,
   });
   let said = '';

@@ -59,7 +59,6 @@ function adaptiveOptions(flags: LandscapeFlags): AdaptiveOptions | undefined {
     if (stray) throw new UsageError(`${stray} only applies with --tolerance; add --tolerance T (loss units) or P% (of the loss range), or drop ${stray}`);
     return undefined;
   }
-  if (flags.queue) throw new UsageError('--tolerance does not work with --queue yet (queue tasks are whole points); drop one of them');
   return adaptiveDefaults(flags.tolerance, flags.minSamples, flags.sampleSeed);
 }
 

@@ -11,6 +11,7 @@ import { nextSampleCount, permutedBatches, targetOf, formatTolerance, type Adapt
 import { blockEvaluator, type BlockTask, type PointJob } from './job.js';
 import type { PointRunner } from '../evaluate/sessions.js';
 import type { BlockEvaluate } from './point-pool.js';
+import type { SampleBatchStats } from './sample-losses.js';
 import { appendBlock, applyBlock, prefixLosses, readBlocks, SAMPLES_FILE, type PointSums } from './sample-log.js';
 import { lossCovariance, type PairedPoint } from '../classify/paired.js';
 
@@ -43,6 +44,12 @@ export interface AdaptiveRunOptions {
   indices?: readonly number[];
   /** The target standard error decided by an earlier call of the same run (--refine's later levels). */
   target?: number;
+  /**
+   * Evaluates each pass's block tasks elsewhere (the queue's workers, src/distributed) instead of on local threads:
+   * it hands every answer to `apply`, which writes it into the run (a block that does not continue its point is
+   * dropped), and returns when the pass is written.
+   */
+  remote?: (tasks: readonly BlockTask[], apply: (task: BlockTask, batches: SampleBatchStats[]) => Promise<void>) => Promise<void>;
 }
 
 /** The point record of a --tolerance run: today's three fields plus the per-sample statistics. */
@@ -92,7 +99,9 @@ export async function runAdaptive(o: AdaptiveRunOptions): Promise<AdaptiveOutcom
   const sampleBatches = permutedBatches(job.batches, job.batchSize, opts.seed);
   const population = sampleBatches.reduce((n, b) => n + b.size, 0);
   const pjob: PointJob = { ...job, sampleBatches };
-  const local = blockEvaluator(pjob, o.runner);
+  // Built on first use: a coordinator whose blocks run on the queue never evaluates here.
+  let localEvaluate: BlockEvaluate | undefined;
+  const local: BlockEvaluate = (task) => (localEvaluate ??= blockEvaluator(pjob, o.runner))(task);
   const logPath = run.path(SAMPLES_FILE);
   const sums = new Map<number, PointSums>();
   for (const r of await readBlocks(logPath)) applyBlock(sums, r);
@@ -106,18 +115,27 @@ export async function runAdaptive(o: AdaptiveRunOptions): Promise<AdaptiveOutcom
   let helpers: Awaited<ReturnType<NonNullable<AdaptiveRunOptions['helpers']>>> | undefined;
   let askedHelpers = false;
 
+  const record = async (task: BlockTask, batches: SampleBatchStats[]): Promise<void> => {
+    const rec = 'full' in task ? { index: task.index, full: true as const, batches } : { index: task.index, from: task.from, batches };
+    await appendBlock(logPath, rec);
+    applyBlock(sums, rec);
+    computedNow++;
+    report();
+  };
   const runPass = async (tasks: BlockTask[]): Promise<void> => {
+    if (o.remote) {
+      return o.remote(tasks, async (task, batches) => {
+        const s = sums.get(task.index);
+        const continues = !s?.full && ('full' in task || task.from === (s?.batches.length ?? 0));
+        if (continues) await record(task, batches); // else a late duplicate: never written
+      });
+    }
     let next = 0, failed = false;
     const lane = async (evaluate: BlockEvaluate, limit = Infinity): Promise<void> => {
       try {
         for (let n = 0; n < limit && next < tasks.length && !o.signal?.aborted && !failed; n++) {
           const task = tasks[next++]!;
-          const batches = await evaluate(task);
-          const rec = 'full' in task ? { index: task.index, full: true as const, batches } : { index: task.index, from: task.from, batches };
-          await appendBlock(logPath, rec);
-          applyBlock(sums, rec);
-          computedNow++;
-          report();
+          await record(task, await evaluate(task));
         }
       } catch (e) {
         failed = true;
