@@ -1,6 +1,7 @@
 // The benchmark suites `npm run bench` runs, in order. A new suite is an async function of BenchContext that calls
 // addMetric() (metrics.ts) for each number it measures; add it to SUITES with a short name (`--only NAME` runs it alone).
 import { adaptiveSuite } from './adaptive.js';
+import { adaptiveResnet20Suite } from './adaptive-resnet20.js';
 import { distributedSuite } from './distributed.js';
 import { gemmSuite } from './gemm.js';
 import { gridParallelSuite } from './grid-parallel.js';
@@ -32,4 +33,6 @@ export const SUITES: readonly { name: string; run: Suite }[] = [
   { name: 'point-cost', run: pointCostSuite },
   { name: 'distributed', run: distributedSuite },
   { name: 'adaptive', run: adaptiveSuite },
+  // About half an hour on 2 cores (training, the 51×51 surface, three full passes of the PyTorch loop).
+  { name: 'adaptive-resnet20', run: adaptiveResnet20Suite },
 ];
