@@ -71,6 +71,8 @@ export async function writeLandscapeH5(path: string, l: Landscape, options: H5Wr
     if (l.accuracy) f.create_dataset({ name: `${p}_acc`, data: float64(l.accuracy, 100), shape, dtype: '<d' });
     // Datasets LL does not read: --tolerance's and --refine's per-point fields, under their exported names.
     for (const e of l.extra ?? []) f.create_dataset({ name: `${p}_${e.name}`, data: float64(e.values), shape, dtype: '<d' });
+    // A curve's paired errors need the covariance of its points (n × n); the other formats hold one value per point.
+    if (l.kind === 'curve' && l.lossCovariance) f.create_dataset({ name: `${p}_loss_covariance`, data: float64(l.lossCovariance.flat()), shape: [shape[0]!, shape[0]!], dtype: '<d' });
     f.create_attribute('terrain_layout', H5_LAYOUT_NOTE);
     for (const [k, v] of Object.entries(options.attributes ?? {})) f.create_attribute(k, v);
   } finally {

@@ -16,6 +16,8 @@ export interface CurveLandscape {
   /** Fraction of correct predictions in [0, 1], as terrain records it. */
   accuracy?: Values;
   lossStderr?: Values;
+  /** --tolerance: covariance of the points' mean losses from their shared samples (n × n), for paired errors. */
+  lossCovariance?: readonly Values[];
 }
 
 export interface SurfaceLandscape {
@@ -61,7 +63,9 @@ export function landscapeFromResult(json: unknown, source: string): Landscape {
   if (kind === 'curve') {
     const lambdas = numbers(json, 'lambdas', source);
     const read = (key: string) => (v: unknown) => values(v, lambdas.length, key, source);
-    return withExtra({ kind, lambdas, loss: read('loss')(json['loss']), accuracy: optional('accuracy', read('accuracy')), lossStderr: optional('lossStderr', read('lossStderr')) }, optional, read);
+    const covariance = json['lossCovariance'] === undefined ? undefined : gridValues(json['lossCovariance'], lambdas.length, lambdas.length, 'lossCovariance', source, ExportError);
+    const rows = covariance && lambdas.map((_, i) => covariance.slice(i * lambdas.length, (i + 1) * lambdas.length));
+    return withExtra({ kind, lambdas, loss: read('loss')(json['loss']), accuracy: optional('accuracy', read('accuracy')), lossStderr: optional('lossStderr', read('lossStderr')), ...(rows ? { lossCovariance: rows } : {}) }, optional, read);
   }
   if (kind === 'surface') {
     const x = numbers(json, 'x', source), y = numbers(json, 'y', source);
