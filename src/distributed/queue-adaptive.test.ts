@@ -1,0 +1,149 @@
+// End to end: `terrain curve|surface --tolerance --queue` with `terrain worker` processes writes the in-process run's
+// result.json byte for byte and the same blocks to samples.jsonl, through a coordinator SIGKILLed in pass 2 and
+// finished by `terrain collect`, and whatever malformed or foreign answers a worker returns.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue, Worker, type Job } from 'bullmq';
+import { writeTestModel } from '../testing/distributed-fixture.js';
+import { MAIN, startTerrain, type TerrainProcess } from '../testing/processes.js';
+import { connectionOptions, type QueueUrl } from './queue-url.js';
+import { localRedis, NO_REDIS, uniqueQueue } from '../testing/local-redis.js';
+
+const work = mkdtempSync(join(tmpdir(), 'terrain-queue-adaptive-'));
+const model = writeTestModel(work, 'mlp', 5);
+const common = ['--model', model, '--data', 'digits', '--samples', '300', '--batch', '32', '--min-samples', '64', '--no-plots', '--threads', '1', '--session', 'per-point'];
+// Surface: 63 points, 3 passes, 97 blocks. Curve: blocks keep per-sample losses, and 0.01 sends points to the whole split.
+const surface = (out: string): string[] => ['surface', ...common, '--x', 'gaussian:seed=1', '--y', 'gaussian:seed=2', '--x-range', '-1:1:9', '--y-range', '-1:1:7', '--tolerance', '0.05', '--out', out];
+const curve = (out: string): string[] => ['curve', ...common, '--direction', 'gaussian:seed=3', '--range', '-1:1:11', '--tolerance', '0.01', '--out', out];
+const refSurface = join(work, 'ref-surface');
+const refCurve = join(work, 'ref-curve');
+const started: TerrainProcess[] = [];
+const env = { ...process.env, TERRAIN_NO_PROGRESS: '1' };
+
+before(() => {
+  for (const a of [surface(refSurface), curve(refCurve)]) {
+    const r = spawnSync(process.execPath, [MAIN, ...a], { encoding: 'utf8', env, timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+  }
+});
+after(async () => {
+  await Promise.all(started.map((p) => p.stop('SIGKILL')));
+  await (await localRedis())?.close();
+});
+
+function terrain(a: string[]): TerrainProcess {
+  const p = startTerrain(a);
+  started.push(p);
+  return p;
+}
+
+const worker = (url: QueueUrl): TerrainProcess => terrain(['worker', '--queue', url.href, '--lock-ms', '2000']);
+const lines = (dir: string, file: string): string[] => (existsSync(join(dir, file)) ? readFileSync(join(dir, file), 'utf8').split('\n').filter(Boolean) : []);
+
+/** Same result.json bytes, the same points in the same order, and the same blocks (each once, in any order). */
+function assertSameAs(reference: string, dir: string): void {
+  assert.equal(readFileSync(join(dir, 'result.json'), 'utf8'), readFileSync(join(reference, 'result.json'), 'utf8'));
+  assert.deepEqual(lines(dir, 'points.jsonl'), lines(reference, 'points.jsonl'));
+  assert.deepEqual(lines(dir, 'samples.jsonl').sort(), lines(reference, 'samples.jsonl').sort());
+}
+
+async function obliterate(url: QueueUrl): Promise<void> {
+  const q = new Queue(url.queue, { connection: connectionOptions(url) });
+  await q.obliterate({ force: true });
+  await q.close();
+}
+
+// Every wait below is bounded: a hung worker or coordinator fails its test instead of holding the suite.
+const LIMIT = { timeout: 180_000 };
+
+test('a surface and a curve at --tolerance through the queue with 2 workers equal the in-process runs', LIMIT, async (t) => {
+  const redis = await localRedis();
+  if (!redis) return t.skip(NO_REDIS);
+  const url = redis.url(uniqueQueue('tol'));
+  const workers = [worker(url), worker(url)];
+  await Promise.all(workers.map((w) => w.waitFor(/waiting for jobs/)));
+  for (const [args, ref, name] of [[surface, refSurface, 'surface'], [curve, refCurve, 'curve']] as const) {
+    const out = join(work, `queued-${name}`);
+    const coordinator = terrain([...args(out), '--queue', url.href]);
+    assert.equal(await coordinator.exitedWithin(120_000), 0, coordinator.lines.join('\n'));
+    assertSameAs(ref, out);
+  }
+  assert.ok(workers.every((w) => w.lines.some((l) => / done in /.test(l))), 'both workers evaluated blocks');
+  assert.ok(lines(refCurve, 'samples.jsonl').some((l) => l.includes('"full":true')), 'the curve has whole-split blocks');
+  await Promise.all(workers.map((w) => w.stop()));
+  const q = new Queue(url.queue, { connection: connectionOptions(url) });
+  assert.equal((await q.getJobCounts('completed'))['completed'], 0, 'collected block jobs were removed');
+  await q.close();
+  await obliterate(url);
+});
+
+test('coordinator SIGKILLed in pass 2: `terrain collect` runs the passes left and writes the same result', LIMIT, async (t) => {
+  const redis = await localRedis();
+  if (!redis) return t.skip(NO_REDIS);
+  const url = redis.url(uniqueQueue('tol-kill'));
+  const w = worker(url);
+  await w.waitFor(/waiting for jobs/);
+  const out = join(work, 'killed');
+  const coordinator = terrain([...surface(out), '--queue', url.href]);
+  // Pass 1 writes one block per point (63); a 64th line is a block of pass 2.
+  const deadline = Date.now() + 60_000;
+  while (lines(out, 'samples.jsonl').length < 64) {
+    if (coordinator.child.exitCode !== null) throw new Error(`the coordinator exited (${coordinator.child.exitCode}) before pass 2:\n${coordinator.lines.join('\n')}`);
+    if (Date.now() > deadline) throw new Error(`no pass-2 block within 60 s:\n${coordinator.lines.join('\n')}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  await coordinator.stop('SIGKILL');
+  const before = lines(out, 'samples.jsonl').length;
+  assert.ok(before < lines(refSurface, 'samples.jsonl').length, `${before} blocks were written before the kill`);
+  assert.ok(!existsSync(join(out, 'result.json')));
+  const collect = terrain(['collect', out, '--no-plots']);
+  assert.equal(await collect.exitedWithin(120_000), 0, collect.lines.join('\n'));
+  assertSameAs(refSurface, out);
+  await w.stop();
+  await obliterate(url);
+});
+
+test('malformed and foreign block answers are ignored, never written; the blocks are queued again', LIMIT, async (t) => {
+  const redis = await localRedis();
+  if (!redis) return t.skip(NO_REDIS);
+  const url = redis.url(uniqueQueue('tol-bad'));
+  // A rogue worker in this process answers its first jobs wrongly: nothing, another point's block, a wrong batch
+  // size, a curve block without its per-sample losses.
+  let n = 0;
+  const bad = (job: Job): unknown => {
+    const task = (job.data as { task: { index: number; from?: number; count?: number } }).task;
+    const answers = [
+      {},
+      { task: { ...task, index: task.index + 1 }, batches: [[1, 1, 0, 32]], losses: '', worker: 'rogue', ms: 0 },
+      { task, batches: Array.from({ length: task.count ?? 1 }, () => [1, 1, 0, 31]), worker: 'rogue', ms: 0 },
+      { task, batches: Array.from({ length: task.count ?? 1 }, () => [1, 1, 0, 32]), worker: 'rogue', ms: 0 },
+    ];
+    return answers[n++ % answers.length];
+  };
+  const rogue = new Worker(url.queue, async (job) => bad(job), { connection: connectionOptions(url) });
+  rogue.on('error', () => undefined);
+  try {
+    const out = join(work, 'rogue');
+    const coordinator = terrain([...curve(out), '--queue', url.href]);
+    const deadline = Date.now() + 60_000;
+    while (n < 4) {
+      if (Date.now() > deadline) throw new Error(`the rogue worker got ${n} jobs in 60 s:\n${coordinator.lines.join('\n')}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await Promise.race([rogue.close(), new Promise((r) => setTimeout(r, 10_000))]);
+    const w = worker(url);
+    assert.equal(await coordinator.exitedWithin(120_000), 0, coordinator.lines.join('\n'));
+    await w.stop();
+    const ignored = coordinator.lines.filter((l) => /answer ignored/.test(l));
+    assert.ok(ignored.length >= 4, ignored.join('\n'));
+    for (const why of [/no result object|another task/, /another task/, /malformed or not of size 32/, /per-sample losses missing/]) assert.ok(ignored.some((l) => why.test(l)), `${why}:\n${ignored.join('\n')}`);
+    assertSameAs(refCurve, out);
+  } finally {
+    await Promise.race([rogue.close(true), new Promise((r) => setTimeout(r, 5000))]);
+    await obliterate(url);
+  }
+});
