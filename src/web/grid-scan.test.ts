@@ -74,6 +74,12 @@ test('a --tolerance run in progress: unfinished points show their estimate from 
     assert.equal(at('samples', 1), 8);
     assert.equal(at('loss', 2), 2.5, 'a finished point shows its record');
     assert.equal(at('lossSampleStderr', 2), 0.01);
+    // One sample: no spread to estimate, ∞ as the finished record would say (core/evaluate/sample-stats.ts).
+    await writeFile(join(dir, 'samples.jsonl'), JSON.stringify({ index: 1, from: 0, batches: [batch(1, 0, 1)] }) + '\n');
+    await writeFile(join(dir, 'points.jsonl'), '');
+    const one = await scanGrid(dir, plan, N, []);
+    assert.equal(one.values.get('lossSampleStderr')![1], Infinity);
+    assert.equal(one.values.get('accuracyStderr')![1], Infinity);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -3,6 +3,7 @@
 // finished shows its estimate so far). Only the shown points of the grid (downsample.ts) keep their numbers; the rest
 // are counted. State is kept per file and extended with the new tail on each request (a log only grows), so polling
 // a growing 100 MB log reads each byte once.
+import { finiteStderr } from '../core/evaluate/sample-stats.js';
 import { linspace, type Range } from '../core/runs/grid.js';
 import type { Sampling } from './downsample.js';
 import { FileLimitError, openRegular, scanLines, type LineScan } from './read-bounded.js';
@@ -199,12 +200,12 @@ function snapshot(p: GridPlan, pts: PointsState | undefined, smp: SamplesState |
     for (let k = 0; k < p.shownCount; k++) {
       const o = k * 6, n = smp.sums[o + 3]!;
       if (pts?.has[k] || !(n > 0)) continue;
-      const mean = smp.sums[o]! / n, hits = smp.sums[o + 2]! / n;
-      const fpc = population && population >= n ? Math.sqrt(1 - n / population) : 1;
-      const variance = n > 1 ? Math.max(0, (smp.sums[o + 1]! - n * mean * mean) / (n - 1)) : NaN;
-      loss![k] = mean; acc![k] = hits; samples![k] = n;
-      se![k] = Math.sqrt(variance / n) * fpc;
-      ase![k] = n > 1 ? Math.sqrt((hits * (1 - hits) * n) / (n - 1) / n) * fpc : NaN;
+      const sum = smp.sums[o]!, hits = smp.sums[o + 2]!;
+      // The same estimate the finished point will record (an unknown population: no finite-population correction).
+      const of = population && population >= n ? population : Infinity;
+      loss![k] = sum / n; acc![k] = hits / n; samples![k] = n;
+      se![k] = finiteStderr(sum, smp.sums[o + 1]!, n, of);
+      ase![k] = finiteStderr(hits, hits, n, of);
     }
   }
   const out: GridSnapshot = { done: pts?.done ?? 0, values };
