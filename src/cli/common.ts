@@ -4,6 +4,7 @@ import { fitSampleShape, makeBatches, NORMALIZE_FORMS, resolveData, type Dataset
 import { loadModelFile, type LoadedModel } from '../core/model-file.js';
 import type { DataSelection } from '../core/landscape/job.js';
 import type { LabeledBatch } from '../core/evaluate/point.js';
+import type { HvpMethod } from '../core/hessian/hvp-backends.js';
 import { chooseLoss, DEFAULT_LOSS, LOSS_NAMES, type LossChoice } from '../core/loss/choice.js';
 import { LOGITS } from '../ir/model.js';
 import { UsageError } from './errors.js';
@@ -63,6 +64,16 @@ export interface DataOptions {
   normalize?: string;
   loss?: string;
   batch: number;
+}
+
+/** The flags of the commands that compute Hessian quantities and write a run directory with figures. */
+export interface CurvatureRunFlags {
+  hvp: HvpMethod;
+  tol: number;
+  threads: number;
+  out: string;
+  json?: boolean;
+  plots: boolean;
 }
 
 export interface PreparedData {

@@ -9,6 +9,8 @@ import { toOnnxBytes } from '../ir/onnx.js';
 import { sequentialFixture, writeFixture } from '../testing/tfjs-fixtures.js';
 import { loadModelFile, ModelFileError, modelFromGraph } from './model-file.js';
 import { createRng } from './rng.js';
+import { messageWith } from '../ir/errors.js';
+import { asFlag } from '../cli/errors.js';
 
 const WEIGHTS = fileURLToPath(new URL('../../test/fixtures/weights/', import.meta.url));
 
@@ -37,7 +39,8 @@ test('every file problem is a ModelFileError naming the flag and the file', () =
   try {
     const onnx = join(dir, 'm.onnx');
     writeFileSync(onnx, toOnnxBytes(exportedLikeGraph(createRng(1))));
-    const fails = (f: () => unknown, message: RegExp) => assert.throws(f, (e: Error) => e instanceof ModelFileError && message.test(e.message));
+    // The CLI's text (messageWith + asFlag): core names the options, the shell prints them as --model, --weights.
+    const fails = (f: () => unknown, message: RegExp) => assert.throws(f, (e: Error) => e instanceof ModelFileError && message.test(messageWith(e, asFlag)) && !/--/.test(e.message));
     fails(() => loadModelFile(join(dir, 'none.onnx')), /^--model .*none\.onnx: cannot read the file \(ENOENT\)/);
     fails(() => loadModelFile(join(dir, 'm.h5')), /^--model .*m\.h5: unknown file type; give a terrain checkpoint \(\.safetensors\), an ONNX model \(\.onnx\) or a TF\.js model\.json/);
     writeFileSync(join(dir, 'junk.onnx'), 'not a model');

@@ -1,6 +1,6 @@
 // Loads a model from a file: a terrain checkpoint (.safetensors with the architecture in its metadata), an ONNX
 // graph (.onnx, e.g. exported from PyTorch, docs/pytorch.md) or a TF.js LayersModel (model.json beside its weight
-// shards); optionally with a PyTorch state_dict (--weights .pt/.pth/.safetensors) put into it by name.
+// shards); optionally with a PyTorch state_dict (weights .pt/.pth/.safetensors) put into it by name.
 // Returns θ as a ParamVector and the buffers apart. Every problem with the files is a ModelFileError.
 import { createHash } from 'node:crypto';
 import { readRegularFile } from '../ir/read-file.js';
@@ -13,7 +13,7 @@ import { loadTfjsModel } from '../ir/tfjs/index.js';
 import { applyStateDict, decodeWeights, type StateDictReport } from '../ir/weights/index.js';
 import { ParamLayout, paramsOf, type ParamVector } from './params.js';
 import { loadCurvePoint, parseCurvePoint } from './connect/point-model.js';
-import { InputError } from '../ir/errors.js';
+import { InputError, option, worded } from '../ir/errors.js';
 
 export interface LoadedModel {
   model: Model;
@@ -26,7 +26,7 @@ export interface LoadedModel {
   meta: Record<string, unknown>;
   /** What import did to an .onnx or TF.js model: parameters, buffers, constants, folded nodes. */
   importReport?: ImportReport;
-  /** The --weights file and what was loaded from it. */
+  /** The weights file and what was loaded from it. */
   weights?: { path: string; report: StateDictReport; skipped: string[] };
 }
 
@@ -41,21 +41,22 @@ export class ModelFileError extends InputError {
 
 const FILE_TYPES = 'a terrain checkpoint (.safetensors), an ONNX model (.onnx) or a TF.js model.json';
 
-function readBytes(path: string, flag: string, what: string): Uint8Array {
+/** `name`: the option that gave the path ('model', 'weights'). */
+function readBytes(path: string, name: string, what: string): Uint8Array {
   try {
-    return readRegularFile(path, { what: flag });
+    return readRegularFile(path, { what: option(name) });
   } catch (e) {
-    throw new ModelFileError(`${(e as Error).message}; give ${what}`);
+    throw new ModelFileError(worded`${e}; give ${what}`);
   }
 }
 
 /** Runs `f`, turning the lower layers' file errors (any Error but a programming error) into ModelFileError. */
-function asModelFileError<T>(flag: string, f: () => T): T {
+function asModelFileError<T>(name: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
     if (e instanceof ModelFileError || e instanceof TypeError || e instanceof RangeError || !(e instanceof Error)) throw e;
-    throw new ModelFileError(`${flag} ${e.message}`);
+    throw new ModelFileError(worded`${option(name)} ${e}`);
   }
 }
 
@@ -67,29 +68,29 @@ export function loadModelFile(path: string, opts: LoadOptions = {}): LoadedModel
   let meta: Record<string, unknown> = {};
   let importReport: ImportReport | undefined;
   if (path.endsWith('.onnx')) {
-    const bytes = readBytes(path, '--model', FILE_TYPES);
+    const bytes = readBytes(path, 'model', FILE_TYPES);
     hasher.update(bytes);
-    ({ model, report: importReport } = asModelFileError('--model', () => importOnnx(bytes, path)));
+    ({ model, report: importReport } = asModelFileError('model', () => importOnnx(bytes, path)));
   } else if (path.endsWith('.json')) {
-    const tfjs = asModelFileError('--model', () => loadTfjsModel(path));
+    const tfjs = asModelFileError('model', () => loadTfjsModel(path));
     for (const b of tfjs.files) hasher.update(b);
     ({ model, report: importReport } = tfjs.imported);
   } else if (path.endsWith('.safetensors')) {
-    hasher.update(readBytes(path, '--model', FILE_TYPES));
-    const ckpt = asModelFileError('--model', () => loadCheckpoint(path));
-    model = asModelFileError('--model', () => modelFromCheckpoint(ckpt, path));
+    hasher.update(readBytes(path, 'model', FILE_TYPES));
+    const ckpt = asModelFileError('model', () => loadCheckpoint(path));
+    model = asModelFileError('model', () => modelFromCheckpoint(ckpt, path));
     meta = ckpt.meta;
   } else {
-    throw new ModelFileError(`--model ${path}: unknown file type; give ${FILE_TYPES}`);
+    throw new ModelFileError(worded`${option('model', path)}: unknown file type; give ${FILE_TYPES}`);
   }
 
   let weights: LoadedModel['weights'];
   if (opts.weights) {
     const wpath = opts.weights;
-    const bytes = readBytes(wpath, '--weights', 'a PyTorch state_dict (.pt/.pth from torch.save, or .safetensors)');
+    const bytes = readBytes(wpath, 'weights', 'a PyTorch state_dict (.pt/.pth from torch.save, or .safetensors)');
     hasher.update(bytes);
-    const file = asModelFileError('--weights', () => decodeWeights(bytes, wpath));
-    const applied = asModelFileError('--weights', () => applyStateDict(model, file.tensors, wpath, { unused: importReport?.unused }));
+    const file = asModelFileError('weights', () => decodeWeights(bytes, wpath));
+    const applied = asModelFileError('weights', () => applyStateDict(model, file.tensors, wpath, { unused: importReport?.unused }));
     model = applied.model;
     weights = { path: wpath, report: applied.report, skipped: file.skipped };
   }
@@ -100,5 +101,5 @@ export function loadModelFile(path: string, opts: LoadOptions = {}): LoadedModel
 
 /** An ONNX graph as a terrain model, by the rules of ONNX import (src/ir/import): see importGraph. */
 export function modelFromGraph(graph: Graph, source = `graph '${graph.name}'`): Model {
-  return asModelFileError('--model', () => importGraph(graph, source).model);
+  return asModelFileError('model', () => importGraph(graph, source).model);
 }

@@ -50,14 +50,19 @@ export class ParamLayout {
 
   /** Throws with a precise message unless `other` has the same names and shapes in the same order. */
   assertSame(other: ParamLayout, what = 'vector'): void {
-    if (other === this) return;
-    if (other.size !== this.size) throw new Error(`${what} has ${other.size.toLocaleString('en')} entries, the model has ${this.size.toLocaleString('en')} parameters`);
+    const problem = this.mismatch(other);
+    if (problem) throw new Error(`${what}${problem}`);
+  }
+
+  /** How `other` differs from this layout, worded to follow its name (" has …" or ": tensor …"); undefined if alike. */
+  mismatch(other: ParamLayout): string | undefined {
+    if (other === this) return undefined;
+    if (other.size !== this.size) return ` has ${other.size.toLocaleString('en')} entries, the model has ${this.size.toLocaleString('en')} parameters`;
     for (let i = 0; i < this.slots.length; i++) {
       const a = this.slots[i]!, b = other.slots[i];
-      if (!b || a.name !== b.name || a.shape.join() !== b.shape.join()) {
-        throw new Error(`${what}: tensor ${i} is '${b?.name}' [${b?.shape}], the model expects '${a.name}' [${a.shape}]`);
-      }
+      if (!b || a.name !== b.name || a.shape.join() !== b.shape.join()) return `: tensor ${i} is '${b?.name}' [${b?.shape}], the model expects '${a.name}' [${a.shape}]`;
     }
+    return undefined;
   }
 }
 

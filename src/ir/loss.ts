@@ -243,6 +243,6 @@ function modelLoss(c: Ctx): Parts {
   const { e } = c;
   if (c.shape.length === 0) return { sampleLoss: e.op('Reshape', [c.logits, e.ints([1])]), loss: c.logits };
   if (c.shape.length === 2 && c.shape[1] === 1) return { sampleLoss: e.op('Reshape', [c.logits, e.ints([-1])]) };
-  if (c.shape.length !== 1) throw new Error(`--loss model needs '${c.logits}' to be the per-sample loss [N] (or [N, 1]) or a scalar, got ${showShape(c.shape)}`);
+  if (c.shape.length !== 1) throw new Error(`loss 'model' needs '${c.logits}' to be the per-sample loss [N] (or [N, 1]) or a scalar, got ${showShape(c.shape)}`);
   return { sampleLoss: c.logits };
 }

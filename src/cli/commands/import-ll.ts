@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { importLl, LlFormatError, LlMappingError, type LlDirType, type LlSplit } from '../../core/interop/index.js';
 import { loadModelFile } from '../../core/model-file.js';
 import { addModelOptions, choiceOption, commandLine } from '../common.js';
-import { UsageError } from '../errors.js';
+import { asFlag, UsageError } from '../errors.js';
 import { makeOutput } from '../output.js';
 import { VERSION } from '../version.js';
 
@@ -29,15 +29,16 @@ export function registerImportLl(program: Command): void {
           info: { command: ['terrain', ...commandLine()], cwd: process.cwd(), version: VERSION, started: new Date().toISOString() },
         });
       } catch (e) {
-        if (e instanceof LlFormatError || e instanceof LlMappingError) throw new UsageError(e.message);
+        if (e instanceof LlFormatError || e instanceof LlMappingError) throw new UsageError(e.worded ?? e.message);
         throw e;
       }
       const skipped = s.skipped.reduce((n, l) => n + l.length, 0);
       out.say(`${s.dir}: ${s.kind} of ${s.points} points from ${surface} (${s.split}_loss), ${s.dirType} directions from ${flags.directions}`);
       out.say(`accuracy converted from LL's percent to a fraction; BN statistics: ${s.dirType === 'states' ? 'moved with the directions (--bn perturb)' : 'running (--bn eval), as LL evaluates'}`);
       if (skipped) out.say(`${skipped} 0-D entries (num_batches_tracked) of the states lists left out: they do not change an eval-mode output`);
-      for (const n of s.notes) out.say(`note: ${n}`);
+      const notes = s.notes.map((n) => (typeof n === 'string' ? n : n.with(asFlag)));
+      for (const n of notes) out.say(`note: ${n}`);
       if (s.kind === 'curve') out.say(`type: ${String(s.result['type'])}`);
-      out.result({ dir: s.dir, kind: s.kind, split: s.split, dirType: s.dirType, points: s.points, uncomputed: s.uncomputed, skipped: s.skipped, notes: s.notes });
+      out.result({ dir: s.dir, kind: s.kind, split: s.split, dirType: s.dirType, points: s.points, uncomputed: s.uncomputed, skipped: s.skipped, notes });
     });
 }

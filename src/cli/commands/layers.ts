@@ -3,18 +3,18 @@
 import type { Command } from 'commander';
 import { groupByPrefix } from '../../core/directions/param-subset.js';
 import { BIAS_BN_MODES, type BiasBnMode } from '../../core/directions/spec.js';
-import { HVP_METHODS, type HvpMethod } from '../../core/hessian/hvp-backends.js';
+import { HVP_METHODS } from '../../core/hessian/hvp-backends.js';
 import { loadModelFile } from '../../core/model-file.js';
 import { linspace, parseRange } from '../../core/runs/grid.js';
 import { RunDir } from '../../core/runs/run-dir.js';
 import { blockLandscapes } from '../../core/sharpness/blocks.js';
 import { curvesPlot, writePlot } from '../../plot/index.js';
-import { addDataOptions, addModelOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, numberOption, prepareData, type DataOptions } from '../common.js';
+import { addDataOptions, addModelOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, numberOption, prepareData, type CurvatureRunFlags, type DataOptions } from '../common.js';
 import { UsageError } from '../errors.js';
 import { makeOutput } from '../output.js';
 import { VERSION } from '../version.js';
 
-interface LayersFlags extends DataOptions {
+interface LayersFlags extends DataOptions, CurvatureRunFlags {
   model: string;
   weights?: string;
   groupDepth: number;
@@ -22,12 +22,6 @@ interface LayersFlags extends DataOptions {
   norm: 'filter' | 'layer' | 'norm';
   biasBn: BiasBnMode;
   range: string;
-  hvp: HvpMethod;
-  tol: number;
-  threads: number;
-  out: string;
-  json?: boolean;
-  plots: boolean;
 }
 
 export function registerLayers(program: Command): void {

@@ -52,7 +52,7 @@ async function planeCommand(flags: PlaneFlags): Promise<void> {
   let path: { x: number; y: number }[] = [];
   const bends: (PlaneMarker & { offPlane: number })[] = [];
   if (flags.curve) {
-    const c = curveControls(flags.curve, flags.curve, '--curve');
+    const c = curveControls(flags.curve, flags.curve, 'curve');
     try {
       a.theta.layout.assertSame(c.a.theta.layout, `--curve ${flags.curve}`);
     } catch (e) {

@@ -5,20 +5,20 @@ import { statSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Command } from 'commander';
 import { trainingCheckpoints } from '../../core/explain/training-curvature.js';
-import { HVP_METHODS, type HvpMethod } from '../../core/hessian/hvp-backends.js';
+import { HVP_METHODS } from '../../core/hessian/hvp-backends.js';
 import { loadModelFile } from '../../core/model-file.js';
 import { RunDir } from '../../core/runs/run-dir.js';
 import { modelSharpness, type SharpnessStage } from '../../core/sharpness/measures.js';
 import { orderings, sharpnessCsv, summaryRows, type SharpnessRow } from '../../core/sharpness/table.js';
 import { errorBarsPlot } from '../../plot/error-bars.js';
 import { writePlot } from '../../plot/index.js';
-import { addDataOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, numberOption, prepareData, type DataOptions } from '../common.js';
+import { addDataOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, numberOption, prepareData, type CurvatureRunFlags, type DataOptions } from '../common.js';
 import { UsageError } from '../errors.js';
 import { makeOutput } from '../output.js';
 import { VERSION } from '../version.js';
 import { PARAMS_HELP, paramsSelection } from './params-option.js';
 
-interface SharpnessFlags extends DataOptions {
+interface SharpnessFlags extends DataOptions, CurvatureRunFlags {
   models: string;
   seed: number;
   traceSamples: number;
@@ -33,12 +33,6 @@ interface SharpnessFlags extends DataOptions {
   basinSteps: number;
   bisections: number;
   params?: string;
-  hvp: HvpMethod;
-  tol: number;
-  threads: number;
-  out: string;
-  json?: boolean;
-  plots: boolean;
 }
 
 export function registerSharpness(program: Command): void {

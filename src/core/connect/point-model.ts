@@ -1,4 +1,4 @@
-// `--model DIR@t=0.3`: the model at t of the curve trained in the connect run DIR, usable wherever a model file is.
+// A model given as `DIR@t=0.3`: the model at t of the curve trained in the connect run DIR, usable wherever a model file is.
 // Its parameters are φ(t) from the recorded end points (checked against their hashes) and DIR's bend files; a BN
 // model's running statistics are the ones re-estimated at that t when the curve was evaluated (bn-stats.safetensors).
 import { createHash } from 'node:crypto';
@@ -11,6 +11,7 @@ import { fromTensors, toTensors, type ParamVector } from '../params.js';
 import { withInitializers } from '../../ir/graph.js';
 import { RUN_FILE } from '../runs/run-dir.js';
 import { ConnectError } from './errors.js';
+import { option, worded } from '../../ir/errors.js';
 import { curvePoint, CURVE_KINDS, type CurveKind } from './geometry.js';
 import { bendFile, BN_STATS_FILE, readBnStats, statsKey } from './state.js';
 
@@ -21,7 +22,7 @@ export function parseCurvePoint(arg: string): { dir: string; t: number } | undef
   const m = POINT.exec(arg);
   if (!m) return undefined;
   const t = Number(m[2]);
-  if (m[2] === '' || !(t >= 0 && t <= 1)) throw new ConnectError(`--model ${arg}: t must be a number in [0, 1], e.g. ${m[1]}@t=0.3`);
+  if (m[2] === '' || !(t >= 0 && t <= 1)) throw new ConnectError(worded`${option('model', arg)}: t must be a number in [0, 1], e.g. ${m[1]}@t=0.3`);
   return { dir: m[1]!, t };
 }
 
@@ -32,16 +33,16 @@ interface ConnectIdentity {
   bends: number;
 }
 
-function readIdentity(dir: string, arg: string, flag: string): ConnectIdentity {
+function readIdentity(dir: string, arg: string, name: string): ConnectIdentity {
   const path = join(dir, RUN_FILE);
-  if (!existsSync(path)) throw new ConnectError(`${flag} ${arg}: ${path} not found; ${flag === '--model' ? 'DIR@t=T' : flag} takes the --out directory of terrain connect`);
+  if (!existsSync(path)) throw new ConnectError(worded`${option(name, arg)}: ${path} not found; ${name === 'model' ? 'DIR@t=T' : option(name)} takes the ${option('out')} directory of terrain connect`);
   let cfg: { kind?: string; identity?: ConnectIdentity };
   try {
     cfg = JSON.parse(readFileSync(path, 'utf8')) as typeof cfg;
   } catch (e) {
-    throw new ConnectError(`${flag} ${arg}: ${path} is not valid JSON (${(e as Error).message})`);
+    throw new ConnectError(worded`${option(name, arg)}: ${path} is not valid JSON (${(e as Error).message})`);
   }
-  if (cfg.kind !== 'connect' || !cfg.identity || !CURVE_KINDS.includes(cfg.identity.curve)) throw new ConnectError(`${flag} ${arg}: ${dir} holds a '${cfg.kind}' run, not a terrain connect run`);
+  if (cfg.kind !== 'connect' || !cfg.identity || !CURVE_KINDS.includes(cfg.identity.curve)) throw new ConnectError(worded`${option(name, arg)}: ${dir} holds a '${cfg.kind}' run, not a terrain connect run`);
   return cfg.identity;
 }
 
@@ -55,20 +56,23 @@ export interface CurveControls {
   hash: string;
 }
 
-/** The control points of the curve trained in connect run `dir`, end points checked against their recorded hashes. */
-export function curveControls(dir: string, arg = dir, flag = '--model'): CurveControls {
-  const id = readIdentity(dir, arg, flag);
+/**
+ * The control points of the curve trained in connect run `dir`, end points checked against their recorded hashes;
+ * errors name the option `name` that gave `arg`.
+ */
+export function curveControls(dir: string, arg = dir, name = 'model'): CurveControls {
+  const id = readIdentity(dir, arg, name);
   const ends = [id.from, id.to].map((e, k) => {
-    if (!existsSync(e.path)) throw new ConnectError(`${flag} ${arg}: the curve's ${k ? 'second' : 'first'} end point ${e.path} is gone; restore it (its sha256 is ${e.sha256})`);
+    if (!existsSync(e.path)) throw new ConnectError(worded`${option(name, arg)}: the curve's ${k ? 'second' : 'first'} end point ${e.path} is gone; restore it (its sha256 is ${e.sha256})`);
     const m = loadModelFile(e.path);
-    if (m.hash !== e.sha256) throw new ConnectError(`${flag} ${arg}: ${e.path} changed since the curve was trained (sha256 ${m.hash.slice(0, 12)}…, the run recorded ${e.sha256.slice(0, 12)}…)`);
+    if (m.hash !== e.sha256) throw new ConnectError(worded`${option(name, arg)}: ${e.path} changed since the curve was trained (sha256 ${m.hash.slice(0, 12)}…, the run recorded ${e.sha256.slice(0, 12)}…)`);
     return m;
   });
   const a = ends[0]!, b = ends[1]!;
   const hasher = createHash('sha256').update(a.hash).update(b.hash);
   const bends = Array.from({ length: id.bends }, (_, j) => {
     const path = join(dir, bendFile(j + 1));
-    if (!existsSync(path)) throw new ConnectError(`${flag} ${arg}: ${path} is missing; rerun terrain connect with --out ${dir}`);
+    if (!existsSync(path)) throw new ConnectError(worded`${option(name, arg)}: ${path} is missing; rerun terrain connect with ${option('out', dir)}`);
     hasher.update(readFileSync(path));
     return fromTensors(a.theta.layout, readSafetensors(path).tensors, path);
   });
@@ -77,7 +81,7 @@ export function curveControls(dir: string, arg = dir, flag = '--model'): CurveCo
 
 export function loadCurvePoint(arg: string, opts: LoadOptions = {}): LoadedModel {
   const { dir, t } = parseCurvePoint(arg)!;
-  if (opts.weights) throw new ConnectError(`--weights does not apply to a curve point (--model ${arg}): its weights come from ${dir}; drop --weights`);
+  if (opts.weights) throw new ConnectError(worded`${option('weights')} does not apply to a curve point (${option('model', arg)}): its weights come from ${dir}; drop ${option('weights')}`);
   const c = curveControls(dir, arg);
   const a = c.a;
   const id = { curve: c.curve, bends: c.controls.length - 2, from: { path: a.path }, to: { path: c.b.path } };
@@ -89,7 +93,7 @@ export function loadCurvePoint(arg: string, opts: LoadOptions = {}): LoadedModel
       const s = stats.get(statsKey(t, name));
       if (!s) {
         const known = [...new Set([...stats.keys()].map((k) => k.split('/')[0]))].join(', ') || 'none yet';
-        throw new ConnectError(`--model ${arg}: a BN model's statistics at t=${t} were not re-estimated (${join(dir, BN_STATS_FILE)} has ${known}); use one of those values of t`);
+        throw new ConnectError(worded`${option('model', arg)}: a BN model's statistics at t=${t} were not re-estimated (${join(dir, BN_STATS_FILE)} has ${known}); use one of those values of t`);
       }
       buffers.set(name, s);
     }

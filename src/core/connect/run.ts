@@ -1,6 +1,7 @@
 // terrain connect as a job: train the bends of a curve between two models (resumable per epoch), then evaluate the
 // curve and the straight line at the same t on the train and test splits (resumable per point), barriers included.
 import { resolve } from 'node:path';
+import { option, worded } from '../../ir/errors.js';
 import type { Tensor } from '../../ir/tensor.js';
 import { makeBatches, type Dataset } from '../data/index.js';
 import type { LoadedModel } from '../model-file.js';
@@ -54,11 +55,8 @@ export interface ConnectResult {
 
 export async function runConnect(job: ConnectJob): Promise<{ result: ConnectResult; resumedEpochs: number; dir: string }> {
   const { from, to, config: cfg } = job;
-  try {
-    from.theta.layout.assertSame(to.theta.layout, `--to ${to.path}`);
-  } catch (e) {
-    throw new ConnectError(`${(e as Error).message} (--from ${from.path}); both end points must be the same architecture`);
-  }
+  const problem = from.theta.layout.mismatch(to.theta.layout);
+  if (problem) throw new ConnectError(worded`${option('to', to.path)}${problem} (${option('from', from.path)}); both end points must be the same architecture`);
   const hasBn = from.model.buffers.length > 0;
   const identity = {
     from: { path: resolve(from.path), sha256: from.hash, arch: from.model.spec.arch },

@@ -9,6 +9,8 @@ import { readSafetensors, writeSafetensors } from '../../ir/safetensors.js';
 import type { Tensor } from '../../ir/tensor.js';
 import { type ParamVector } from '../params.js';
 import { withInitializers } from '../../ir/graph.js';
+import { worded } from '../../ir/errors.js';
+import { OUT_OPTION } from '../runs/run-dir-errors.js';
 import { ConnectError } from './errors.js';
 import { bendViews, type CurveState } from './train.js';
 
@@ -31,7 +33,7 @@ export function loadState(dir: string, bends: number, params: number): CurveStat
   if (!existsSync(path)) return undefined;
   const { tensors, metadata } = readSafetensors(path);
   const b = tensors.get('bends');
-  if (!b || b.dims.join() !== [bends, params].join()) throw new ConnectError(`${path}: holds bends [${b?.dims}], the run needs [${bends}, ${params}]; use another --out directory`);
+  if (!b || b.dims.join() !== [bends, params].join()) throw new ConnectError(worded`${path}: holds bends [${b?.dims}], the run needs [${bends}, ${params}]; use another ${OUT_OPTION} directory`);
   let meta: { epoch: number; step: number; history: CurveState['history'] };
   try {
     meta = JSON.parse(metadata[STATE_KEY] ?? '') as typeof meta;

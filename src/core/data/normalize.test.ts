@@ -6,6 +6,8 @@ import { DataError } from './errors.js';
 import { npyBytes, tempDir } from '../../testing/data-fixtures.js';
 import { formatNormalization, parseNormalization } from './normalize.js';
 import { resolveData } from './resolve.js';
+import { messageWith } from '../../ir/errors.js';
+import { asFlag } from '../../cli/errors.js';
 
 test('--normalize forms parse and print back; bad values are refused with the forms', () => {
   for (const t of ['none', 'per-channel', '0.5,0.25', '0.4914;0.4822;0.4465,0.247;0.2435;0.2616']) {
@@ -13,7 +15,7 @@ test('--normalize forms parse and print back; bad values are refused with the fo
   }
   assert.deepEqual(parseNormalization('1;2,3;4'), { kind: 'fixed', mean: [1, 2], std: [3, 4] });
   for (const bad of ['standard', '0.5', '0.5,0', '1;2,3', 'a,b', '0.5,0.25,1']) {
-    assert.throws(() => parseNormalization(bad), (e: unknown) => e instanceof DataError && /--normalize/.test(e.message), bad);
+    assert.throws(() => parseNormalization(bad), (e: unknown) => e instanceof DataError && /^normalize '/.test(e.message) && /^--normalize '/.test(messageWith(e, asFlag)), bad);
   }
 });
 
@@ -46,7 +48,7 @@ test('integer samples (token ids): read exactly with their own shape, marked int
   assert.equal(d.xDtype, 'int64');
   assert.deepEqual(d.shape, [3]);
   assert.deepEqual([...d.x], ids);
-  assert.throws(() => resolveData(spec, { normalize: 'per-channel' }), (e: unknown) => e instanceof DataError && /integers .* --normalize none/.test(e.message));
+  assert.throws(() => resolveData(spec, { normalize: 'per-channel' }), (e: unknown) => e instanceof DataError && /integers .* use normalize none/.test(e.message) && /integers .* use --normalize none/.test(messageWith(e, asFlag)));
   assert.throws(() => resolveData(spec, { normalize: '0,1' }), /cannot be normalised/);
   // The same values as float32 are another data set (content hash covers the dtype).
   const asFloat = resolveData(npyFiles(dir, '<f4', [2, 3], ids, [0, 1])).selected;

@@ -3,6 +3,7 @@
 // known image sets are standardised with their training split's statistics, user arrays are used as given.
 
 import type { DataSpec } from './spec.js';
+import { option, worded } from '../../ir/errors.js';
 import { DataError } from './errors.js';
 
 export type Normalization =
@@ -20,7 +21,7 @@ export function parseNormalization(text: string): Normalization {
   if (t === 'none') return { kind: 'none' };
   if (t === 'per-channel') return { kind: 'per-channel' };
   const parts = t.split(',');
-  const bad = (why: string) => new DataError(`--normalize '${text}': ${why}; expected ${NORMALIZE_FORMS}, e.g. 0.1307,0.3081 or 0.4914;0.4822;0.4465,0.247;0.2435;0.2616`);
+  const bad = (why: string) => new DataError(worded`${option('normalize', `'${text}'`)}: ${why}; expected ${NORMALIZE_FORMS}, e.g. 0.1307,0.3081 or 0.4914;0.4822;0.4465,0.247;0.2435;0.2616`);
   if (parts.length !== 2) throw bad('not one of the named forms and not MEAN,STD');
   const [mean, std] = parts.map((p) => p.split(';').map((s) => (s.trim() === '' ? NaN : Number(s)))) as [number[], number[]];
   if ([...mean, ...std].some((v) => !Number.isFinite(v))) throw bad('every mean and std must be a number');

@@ -6,6 +6,8 @@ import { classCounts, type Dataset } from './dataset.js';
 import { DataError } from './errors.js';
 import { cifarBytes, npyBytes, tempDir } from '../../testing/data-fixtures.js';
 import { resolveData } from './resolve.js';
+import { messageWith } from '../../ir/errors.js';
+import { asFlag } from '../../cli/errors.js';
 
 /** Mean and population std of channel c, in float64, straight from the definition. */
 function moments(ds: Dataset, c: number, channels: number): { mean: number; std: number } {
@@ -48,7 +50,7 @@ test('samples: seeded stratified subsets; the hash follows content and subset', 
   assert.equal(resolveData('digits', { samples: 1437 }).selected.hash, full.train.hash);
   assert.notEqual(resolveData('digits', { normalize: 'none' }).train.hash, full.train.hash);
   assert.equal(full.test.hash, resolveData('digits', { split: 'test', samples: 10 }).test.hash, 'subsets leave the splits alone');
-  assert.throws(() => resolveData('digits', { split: 'test', samples: 400 }), (e: unknown) => e instanceof DataError && /asked for 400 samples but the test split holds 360 \(use --samples 360 or fewer/.test(e.message));
+  assert.throws(() => resolveData('digits', { split: 'test', samples: 400 }), (e: unknown) => e instanceof DataError && /asked for 400 samples but the test split holds 360 \(use samples 360 or fewer/.test(e.message) && /\(use --samples 360 or fewer/.test(messageWith(e, asFlag)));
   assert.throws(() => resolveData('digits', { samples: 0 }), DataError);
   assert.throws(() => resolveData('digits', { split: 'valid' as 'train' }), DataError);
 });

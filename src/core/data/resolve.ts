@@ -5,6 +5,7 @@ import { createRng } from '../rng.js';
 import { loadCifar10, loadCifar100 } from './cifar.js';
 import type { DataSplits, Dataset, SplitName } from './dataset.js';
 import { loadDigits } from './digits.js';
+import { option, worded } from '../../ir/errors.js';
 import { DataError } from './errors.js';
 import type { ReadOptions } from './files.js';
 import { loadMnistLike } from './mnist.js';
@@ -52,12 +53,12 @@ export function resolveData(spec: string | DataSpec, options: ResolveOptions = {
 export function normalizeSplits(splits: DataSplits, n: Normalization): DataSplits {
   if (n.kind === 'none') return splits;
   if (splits.train.xDtype === 'int64') {
-    throw new DataError(`${splits.source}: the samples are integers (token ids, fed as int64) and cannot be normalised; use --normalize none (the default for npy/npz)`);
+    throw new DataError(worded`${splits.source}: the samples are integers (token ids, fed as int64) and cannot be normalised; use ${option('normalize', 'none')} (the default for npy/npz)`);
   }
   if (n.kind === 'per-channel') return standardiseSplits(splits);
   const channels = channelsOf(splits.train.shape);
   if (n.mean.length !== 1 && n.mean.length !== channels) {
-    throw new DataError(`--normalize ${formatNormalization(n)}: ${n.mean.length} means and stds, but ${splits.source} has ${channels} channel(s) (samples [${splits.train.shape}]); give one pair or one per channel`);
+    throw new DataError(worded`${option('normalize', formatNormalization(n))}: ${n.mean.length} means and stds, but ${splits.source} has ${channels} channel(s) (samples [${splits.train.shape}]); give one pair or one per channel`);
   }
   const spread = (v: number[]) => (v.length === channels ? [...v] : new Array<number>(channels).fill(v[0]!));
   const stats = { mean: spread(n.mean), std: spread(n.std) };

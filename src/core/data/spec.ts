@@ -2,6 +2,7 @@
 //   digits | fashion-mnist[:DIR] | mnist:DIR | cifar10:DIR | cifar100:DIR[:coarse|:fine] | npy:X.npy,Y.npy | npz:FILE.npz
 
 import type { Cifar100Labels } from './cifar.js';
+import { option, worded } from '../../ir/errors.js';
 import { DataError } from './errors.js';
 import { FASHION_MNIST_DIR } from './mnist.js';
 
@@ -27,7 +28,7 @@ export function parseDataSpec(spec: string): DataSpec {
   };
   switch (kind) {
     case 'digits':
-      if (rest !== undefined) throw new DataError(`data '${spec}': digits is bundled and takes no argument (use --data digits)`);
+      if (rest !== undefined) throw new DataError(worded`data '${spec}': digits is bundled and takes no argument (use ${option('data', 'digits')})`);
       return { kind };
     case 'fashion-mnist':
       return { kind, dir: rest === undefined || rest === '' ? FASHION_MNIST_DIR : rest };

@@ -2,6 +2,7 @@
 
 import { permutation, type Rng } from '../rng.js';
 import { makeDataset, sampleSize, type Dataset, type DatasetFields } from './dataset.js';
+import { option, worded } from '../../ir/errors.js';
 import { DataError, formatCount as count } from './errors.js';
 import { stratifiedSample } from './stratify.js';
 
@@ -35,7 +36,7 @@ export function hasClassLabels(ds: Dataset): boolean {
 export function sampleSubset(ds: Dataset, samples: number, rng: Rng): Dataset {
   if (!Number.isInteger(samples) || samples < 1) throw new DataError(`samples must be a positive integer, got ${samples}`);
   if (samples > ds.count) {
-    throw new DataError(`${ds.name}: asked for ${count(samples)} samples but the ${ds.split} split holds ${count(ds.count)} (use --samples ${count(ds.count)} or fewer, or leave it out)`);
+    throw new DataError(worded`${ds.name}: asked for ${count(samples)} samples but the ${ds.split} split holds ${count(ds.count)} (use ${option('samples', count(ds.count))} or fewer, or leave it out)`);
   }
   if (samples === ds.count) return ds;
   // Label sequences and float targets have no single class to stratify by: a seeded subset in the original order.

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InputError } from '../../ir/errors.js';
+import { InputError, messageWith } from '../../ir/errors.js';
+import { asFlag } from '../../cli/errors.js';
 import { filterNorms, norm, rangeNorm, view, type ParamVector } from '../params.js';
 import { gaussianNoise } from './gaussian.js';
 import { groupByPrefix, patternFor, ParamsPatternError, restrictToParams, selectParams } from './param-subset.js';
@@ -24,10 +25,11 @@ test('selectParams: matching tensors in layout order; a pattern matching none na
   assert.equal(sel.size, 4 * 27 + 5 * 16);
   assert.throws(() => selectParams(testLayout, 'layer9'), (e: Error) => {
     assert.ok(e instanceof ParamsPatternError && e instanceof InputError, 'bad input: exit 2');
-    assert.match(e.message, /--params 'layer9' matches no parameter tensor; the model's 8 tensors are: conv1\.weight, conv1\.bias, bn1\.weight, bn1\.bias, fc\.weight, fc\.bias, head\.weight, scale\.weight$/);
+    assert.match(e.message, /^params 'layer9' matches no parameter tensor; the model's 8 tensors are: conv1\.weight, conv1\.bias, bn1\.weight, bn1\.bias, fc\.weight, fc\.bias, head\.weight, scale\.weight$/);
+    assert.match(messageWith(e, asFlag), /^--params 'layer9' matches no parameter tensor; /, 'the CLI prints the option as its flag');
     return true;
   });
-  assert.throws(() => selectParams(testLayout, '('), /--params '\(' is not a valid regular expression/);
+  assert.throws(() => selectParams(testLayout, '('), /^ParamsPatternError: params '\(' is not a valid regular expression/);
 });
 
 test('a filter-normalised direction restricted to a subset: exactly 0 outside, filter norms of θ inside', async () => {
@@ -63,7 +65,7 @@ test('restrictToParams zeroes the rest and copies the subset bit for bit; states
   const r = restrictToParams(g, sel);
   assert.deepEqual(view(r, 'head.weight'), view(g, 'head.weight'));
   assert.ok(outside(r, ['head.weight']).every((x) => x === 0));
-  await assert.rejects(resolveDirection('gaussian:type=states', { ...ctx('head'), buffers: new Map() }), /--params restricts weights only/);
+  await assert.rejects(resolveDirection('gaussian:type=states', { ...ctx('head'), buffers: new Map() }), /^DirectionError: direction '.*': params restricts weights only; drop ':type=states' or params$/);
 });
 
 test('groupByPrefix: blocks by the first parts of the name, never narrower than a layer', () => {

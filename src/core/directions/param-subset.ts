@@ -1,13 +1,13 @@
-// Per-layer landscapes: a direction that moves only the parameter tensors whose names match a pattern (--params).
+// Per-layer landscapes: a direction that moves only the parameter tensors whose names match a pattern (option params).
 // The rest of the direction is exactly 0, and the normalisation (filter/layer/norm) is computed inside the subset:
 // the raw vector and θ are both zeroed outside it before normalizeDirection, so 'norm' uses ‖θ_S‖/‖ε_S‖ and every
 // tensor outside S gets a 0/0 ratio, which normalizeDirection already maps to 0 (no hidden epsilon).
-import { InputError } from '../../ir/errors.js';
+import { InputError, option, worded, type OptionMention } from '../../ir/errors.js';
 import type { ParamLayout, ParamVector } from '../params.js';
 import { normalizeDirection } from './normalize.js';
 import type { Scaling } from './spec.js';
 
-/** A --params pattern that is invalid or matches no tensor: bad input (exit 2). */
+/** A parameter pattern that is invalid or matches no tensor: bad input (exit 2). */
 export class ParamsPatternError extends InputError {
   override name = 'ParamsPatternError';
 }
@@ -26,20 +26,24 @@ export interface ParamSelection {
 /** Names listed in an error before eliding the rest (a ResNet-56 has ~170 tensors). */
 const NAMES_SHOWN = 80;
 
-/** The tensors whose names match `pattern` (RegExp.test, as `hessian --params`); a pattern matching none is an error. */
-export function selectParams(layout: ParamLayout, pattern: string, flag = '--params'): ParamSelection {
+/**
+ * The tensors whose names match `pattern` (RegExp.test); a pattern matching none is an error. Errors name the pattern
+ * as option `name` gave it.
+ */
+export function selectParams(layout: ParamLayout, pattern: string, name = 'params'): ParamSelection {
+  const given: OptionMention = option(name, `'${pattern}'`);
   let re: RegExp;
   try {
     re = new RegExp(pattern);
   } catch (e) {
-    throw new ParamsPatternError(`${flag} '${pattern}' is not a valid regular expression: ${(e as Error).message}`);
+    throw new ParamsPatternError(worded`${given} is not a valid regular expression: ${(e as Error).message}`);
   }
   const mask = Uint8Array.from(layout.slots, (s) => (re.test(s.name) ? 1 : 0));
   const names = layout.slots.filter((_, i) => mask[i]).map((s) => s.name);
   if (names.length === 0) {
     const all = layout.slots.map((s) => s.name);
     const shown = all.slice(0, NAMES_SHOWN).join(', ') + (all.length > NAMES_SHOWN ? `, … (${all.length - NAMES_SHOWN} more)` : '');
-    throw new ParamsPatternError(`${flag} '${pattern}' matches no parameter tensor; the model's ${all.length} tensors are: ${shown}`);
+    throw new ParamsPatternError(worded`${given} matches no parameter tensor; the model's ${all.length} tensors are: ${shown}`);
   }
   const size = layout.slots.reduce((n, s, i) => n + (mask[i] ? s.size : 0), 0);
   return { pattern, names, size, mask };
@@ -62,7 +66,7 @@ export function normalizeInSubset(raw: ParamVector, theta: ParamVector, scaling:
 
 /** Tensor names grouped into blocks by their first `depth` dot-separated parts ('layer1.0.conv1.weight', depth 2 → 'layer1.0'). */
 export function groupByPrefix(layout: ParamLayout, depth: number): { block: string; names: string[] }[] {
-  if (!Number.isInteger(depth) || depth < 1) throw new ParamsPatternError(`--group-depth ${depth} must be an integer ≥ 1`);
+  if (!Number.isInteger(depth) || depth < 1) throw new ParamsPatternError(worded`${option('group-depth', depth)} must be an integer ≥ 1`);
   const blocks = new Map<string, string[]>();
   for (const s of layout.slots) {
     const parts = s.name.split('.');
@@ -75,7 +79,7 @@ export function groupByPrefix(layout: ParamLayout, depth: number): { block: stri
   return [...blocks].map(([block, names]) => ({ block, names }));
 }
 
-/** A pattern matching exactly the given names (escaped, anchored), for a block's --params equivalent. */
+/** A pattern matching exactly the given names (escaped, anchored): a block as a parameter pattern. */
 export function patternFor(names: readonly string[]): string {
   return `^(?:${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`;
 }

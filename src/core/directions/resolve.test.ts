@@ -135,7 +135,7 @@ test('eigen:K and mined:PATH come from the caller, or fail saying which command 
   const m = await resolveDirection('mined:m.safetensors:norm=layer:bias-bn=zero', ctx);
   assert.ok(m.vector.data.every(Number.isFinite));
   assert.deepEqual(asked, [2, 'm.safetensors']);
-  await assert.rejects(resolveDirection('eigen:3', context(new Map())), /needs Hessian eigenvectors.*terrain hessian --top 3/);
+  await assert.rejects(resolveDirection('eigen:3', context(new Map())), /needs Hessian eigenvectors.*run `terrain hessian` with top 3 and pass its output/);
   await assert.rejects(resolveDirection('mined:x', context(new Map())), /needs a mined direction.*terrain mine/);
   const wrong = { layout: new ParamLayout([{ name: 'w', shape: [2] }]), data: new Float32Array(2) };
   await assert.rejects(resolveDirection('eigen:1', context(new Map(), { eigenvector: async () => wrong })), /eigenvector 1 for 'eigen:1:norm=none:bias-bn=keep:scale=1' has 2 entries/);

@@ -1,6 +1,7 @@
 // Spec → direction vector, against an injected context: this module knows nothing of engines, sessions or the CLI.
 // The caller supplies θ, a checkpoint loader and, where it can, the gradient, Hessian eigenvectors and mined directions.
 // How each kind makes its raw vector is its row of kinds/index.ts; this file normalises it and describes it.
+import { option, worded } from '../../ir/errors.js';
 import type { Tensor } from '../../ir/tensor.js';
 import { cosine, norm, type ParamVector } from '../params.js';
 import { DIRECTION_KIND_TABLE, directionKind, type PcaInfo } from './kinds/index.js';
@@ -58,7 +59,7 @@ export interface ResolvedDirection {
   /** Canonical spec, defaults filled in. */
   spec: string;
   info: DirectionInfo;
-  /** A states direction's part over the buffers (applied with --bn perturb); absent for weights directions. */
+  /** A states direction's part over the buffers (applied in BN mode 'perturb'); absent for weights directions. */
   buffers?: Map<string, Tensor>;
 }
 
@@ -89,7 +90,7 @@ async function resolveWith(spec: DirectionSpec, ctx: DirectionContext, memo: Map
   const raw = made.raw, fileBuffers = made.fileBuffers;
   let extra = made.extra ?? {};
   const sel = ctx.params;
-  if (sel && spec.dirType === 'states') throw new StatesDirectionError(`direction '${text}': --params restricts weights only; drop ':type=states' or --params`);
+  if (sel && spec.dirType === 'states') throw new StatesDirectionError(worded`direction '${text}': ${option('params')} restricts weights only; drop ':type=states' or ${option('params')}`);
   const vector = sel ? normalizeInSubset(raw, theta, spec, sel) : normalizeDirection(raw, theta, spec);
   const buffers = spec.dirType === 'states' ? await statesBuffers(spec, ctx, text, fileBuffers) : undefined;
   if (sel) extra = { ...extra, params: { pattern: sel.pattern, tensors: sel.names, size: sel.size } };

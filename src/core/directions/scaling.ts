@@ -5,7 +5,7 @@
 // without --xignore biasbn (docs/directions.md maps every LL option onto these).
 export const NORM_MODES = ['filter', 'layer', 'norm', 'none', 'weight', 'dfilter', 'dlayer'] as const;
 export const BIAS_BN_MODES = ['zero', 'keep', 'norm', 'copy'] as const;
-/** LL's dir_type: 'states' extends the direction to the BN running statistics (applied with --bn perturb). */
+/** LL's dir_type: 'states' extends the direction to the BN running statistics (applied in BN mode 'perturb'). */
 export const DIR_TYPES = ['weights', 'states'] as const;
 
 export type NormMode = (typeof NORM_MODES)[number];

@@ -7,13 +7,16 @@
 import type { Tensor } from '../../ir/tensor.js';
 import { ParamLayout, type ParamVector } from '../params.js';
 import { createRng, normalArray } from '../rng.js';
-import { InputError } from '../../ir/errors.js';
+import { InputError, option } from '../../ir/errors.js';
 
 /** The float32 buffers as a layout (PyTorch names, file order). */
 /** Bad input for a states direction (InputError, exit 2), named 'DirectionError' like the other direction problems. */
 export class StatesDirectionError extends InputError {
   override name = 'DirectionError';
 }
+
+/** The BN mode that applies a states direction to the running statistics (the CLI: `--bn perturb`). */
+export const BN_PERTURB = option('bn', 'perturb', "BN mode 'perturb'");
 
 export function bufferLayout(buffers: ReadonlyMap<string, Tensor>): ParamLayout {
   const entries: { name: string; shape: number[] }[] = [];

@@ -21,7 +21,7 @@ test('without final.safetensors the last epoch is the final point', () => {
 test('too few checkpoints: clear errors', () => {
   assert.throws(() => selectTrajectory('run', ['run/init.safetensors']), /pca:run: no final\.safetensors or epoch-N\.safetensors .*found: init\.safetensors/);
   assert.throws(() => selectTrajectory('run', []), /found: nothing/);
-  assert.throws(() => selectTrajectory('run', ['run/final.safetensors']), /only the final checkpoint final\.safetensors .*--save-every/);
+  assert.throws(() => selectTrajectory('run', ['run/final.safetensors']), /only the final checkpoint final\.safetensors .*saving every N epochs/);
 });
 
 test('listSafetensors lists a real directory', async () => {

@@ -34,7 +34,7 @@ export function selectTrajectory(dir: string, files: readonly string[]): Traject
   }
   const points = [...(init ? [init] : []), ...epochs.map((e) => e.path)];
   if (points.length === 0) {
-    throw new Error(`pca:${dir}: only the final checkpoint ${basename(final)} is there; PCA needs init.safetensors or epoch-N.safetensors files too (train with --save-every)`);
+    throw new Error(`pca:${dir}: only the final checkpoint ${basename(final)} is there; PCA needs init.safetensors or epoch-N.safetensors files too (train with terrain train, saving every N epochs)`);
   }
   return { points, final, ignored };
 }

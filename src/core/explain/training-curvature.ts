@@ -10,7 +10,7 @@ import { modelHessian, type ModelHessianOptions } from '../hessian/model-operato
 import { loadCheckpoint } from '../../ir/checkpoint.js';
 import { loadModelFile, type LoadedModel } from '../model-file.js';
 import { createRng } from '../rng.js';
-import { InputError } from '../../ir/errors.js';
+import { InputError, option, worded, type OptionMention } from '../../ir/errors.js';
 
 /** A training directory without readable checkpoints; an input error (exit 2). */
 export class CheckpointDirectoryError extends InputError {
@@ -24,25 +24,25 @@ export interface CheckpointFile {
 }
 
 /** init, then epoch-N and step-N in training order (step checkpoints placed by the fractional epoch in their
- * metadata), then final; other .safetensors files are left out. Throws on an empty directory; `flag` (the shell's
- * option, e.g. --checkpoints) names the directory in errors. */
-export function trainingCheckpoints(dir: string, flag = 'checkpoint directory'): string[] {
+ * metadata), then final; other .safetensors files are left out. Throws on an empty directory; `what` (e.g. the
+ * option that gave it, option('checkpoints')) names the directory in errors. */
+export function trainingCheckpoints(dir: string, what: string | OptionMention = 'checkpoint directory'): string[] {
   let names: string[];
   try {
     names = readdirSync(dir);
   } catch (e) {
-    throw new CheckpointDirectoryError(`${flag} ${dir}: cannot read the directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new CheckpointDirectoryError(worded`${what} ${dir}: cannot read the directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   const epochOf = (n: string): number => Number(/^epoch-(\d+)\.safetensors$/.exec(n)?.[1] ?? NaN);
   const isStep = (n: string): boolean => /^step-\d+\.safetensors$/.test(n);
   const picked = names.filter((n) => n === 'init.safetensors' || n === 'final.safetensors' || Number.isFinite(epochOf(n)) || isStep(n));
-  if (picked.length === 0) throw new CheckpointDirectoryError(`${flag} ${dir}: no init.safetensors, epoch-N.safetensors or final.safetensors, nor step-N.safetensors (train with terrain train --save-every N or --save-steps LIST)`);
+  if (picked.length === 0) throw new CheckpointDirectoryError(worded`${what} ${dir}: no init.safetensors, epoch-N.safetensors or final.safetensors, nor step-N.safetensors (train with terrain train ${option('save-every', 'N')} or ${option('save-steps', 'LIST')})`);
   const progress = (n: string): number => {
     if (n === 'init.safetensors') return -Infinity;
     if (n === 'final.safetensors') return Infinity;
     if (!isStep(n)) return epochOf(n);
     const epoch = Number((loadCheckpoint(join(dir, n)).meta as { epoch?: unknown }).epoch);
-    if (!Number.isFinite(epoch)) throw new CheckpointDirectoryError(`${flag} ${dir}: ${n} has no epoch in its metadata (expected one written by terrain train --save-steps)`);
+    if (!Number.isFinite(epoch)) throw new CheckpointDirectoryError(worded`${what} ${dir}: ${n} has no epoch in its metadata (expected one written by terrain train ${option('save-steps')})`);
     return epoch;
   };
   const keyed = picked.map((n) => ({ n, p: progress(n) }));

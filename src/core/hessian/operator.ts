@@ -110,25 +110,22 @@ export function sumOperator(...terms: LinearOperator[]): LinearOperator {
 
 /** s·A. */
 export function scaleOperator(a: LinearOperator, s: number): LinearOperator {
-  const op: LinearOperator = {
-    size: a.size,
-    selfAdjoint: a.selfAdjoint,
-    matvec: async (v) => {
-      checkVectorLength(op, v, 'scaleOperator.matvec');
-      return scaleInPlace(Float64Array.from(await a.matvec(v)), s);
-    },
-  };
-  return op;
+  return mapProduct(a, 'scaleOperator', (av) => scaleInPlace(av, s));
 }
 
 /** A + σI: moves the spectrum by σ, e.g. so that power iteration finds the most negative eigenvalue. */
 export function shiftOperator(a: LinearOperator, sigma: number): LinearOperator {
+  return mapProduct(a, 'shiftOperator', (av, v) => axpyInPlace(sigma, v, av));
+}
+
+/** A's size and symmetry, with product f(Av, v); Av is a fresh copy that f may update in place. */
+function mapProduct(a: LinearOperator, name: string, f: (av: Float64Array, v: Float64Array) => Float64Array): LinearOperator {
   const op: LinearOperator = {
     size: a.size,
     selfAdjoint: a.selfAdjoint,
     matvec: async (v) => {
-      checkVectorLength(op, v, 'shiftOperator.matvec');
-      return axpyInPlace(sigma, v, Float64Array.from(await a.matvec(v)));
+      checkVectorLength(op, v, `${name}.matvec`);
+      return f(Float64Array.from(await a.matvec(v)), v);
     },
   };
   return op;

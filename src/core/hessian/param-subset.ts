@@ -18,13 +18,13 @@ export function paramSubset(layout: ParamLayout, pattern?: string | RegExp): Par
     try {
       re = new RegExp(pattern);
     } catch (e) {
-      throw new Error(`--params '${pattern}' is not a valid regular expression: ${(e as Error).message}`);
+      throw new Error(`parameter pattern '${pattern}' is not a valid regular expression: ${(e as Error).message}`);
     }
   } else if (pattern instanceof RegExp) re = pattern;
   const slots = re ? layout.slots.filter((s) => re!.test(s.name)) : layout.slots;
   if (slots.length === 0) {
     const some = layout.slots.slice(0, 6).map((s) => s.name).join(', ');
-    throw new Error(`--params '${text}' matches no parameter; the model has ${layout.slots.length} tensors (${some}${layout.slots.length > 6 ? ', …' : ''})`);
+    throw new Error(`parameter pattern '${text}' matches no parameter; the model has ${layout.slots.length} tensors (${some}${layout.slots.length > 6 ? ', …' : ''})`);
   }
   const indices = new Int32Array(slots.reduce((n, s) => n + s.size, 0));
   let k = 0;

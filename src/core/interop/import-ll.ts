@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { option, worded, type Worded } from '../../ir/errors.js';
 import { classifyCurve } from '../classify/index.js';
 import { cosine } from '../directions/plane.js';
 import { saveDirection } from '../directions/io.js';
@@ -36,7 +37,8 @@ export interface ImportLlSummary {
   uncomputed: number;
   /** Entries of the direction file left out (num_batches_tracked of a states list), per direction. */
   skipped: number[][];
-  notes: string[];
+  /** Said once each; a Worded note mentions options (a shell prints them as its flags). */
+  notes: (string | Worded)[];
   result: Record<string, unknown>;
 }
 
@@ -46,7 +48,7 @@ const sha256 = (path: string): string => createHash('sha256').update(readFileSyn
 const vectorSha = (v: Float32Array): string => createHash('sha256').update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)).digest('hex');
 
 /** LL's coordinates as terrain's A:B:N (LL writes np.linspace, so this is exact up to rounding). */
-function rangeOf(v: readonly number[], name: string, notes: string[]): Range {
+function rangeOf(v: readonly number[], name: string, notes: (string | Worded)[]): Range {
   const r = { from: v[0]!, to: v[v.length - 1]!, count: v.length };
   const tol = 1e-9 * (Math.abs(r.from) + Math.abs(r.to) + 1);
   if (linspace(r).some((c, i) => Math.abs(c - v[i]!) > tol)) notes.push(`${name} is not evenly spaced; run.json's grid ${formatRange(r)} is approximate, result.json holds the exact coordinates`);
@@ -56,12 +58,12 @@ function rangeOf(v: readonly number[], name: string, notes: string[]): Range {
 export async function importLl(o: ImportLlOptions): Promise<ImportLlSummary> {
   const surface = await readLlSurface(o.surface);
   const dirs = await readLlDirections(o.directions);
-  const notes: string[] = [];
+  const notes: (string | Worded)[] = [];
   const split: LlSplit = o.split ?? (surface.splits.train ? 'train' : 'test');
   const values = surface.splits[split];
-  if (!values) throw new LlFormatError(`${o.surface}: no '${split}_loss' dataset (it has ${Object.keys(surface.splits).map((s) => `${s}_loss`).join(', ')}); pick that --split`);
+  if (!values) throw new LlFormatError(worded`${o.surface}: no '${split}_loss' dataset (it has ${Object.keys(surface.splits).map((s) => `${s}_loss`).join(', ')}); pick that ${option('split')}`);
   const other = split === 'train' ? 'test' : 'train';
-  if (surface.splits[other]) notes.push(`${o.surface} also holds ${other}_loss; import it with --split ${other} into another --out`);
+  if (surface.splits[other]) notes.push(worded`${o.surface} also holds ${other}_loss; import it with ${option('split', other)} into another ${option('out')}`);
   if (surface.dirFile && basename(surface.dirFile) !== basename(o.directions)) notes.push(`${o.surface} names its direction file '${surface.dirFile}', not ${o.directions}`);
 
   const kind = surface.y ? 'surface' : 'curve';
@@ -71,7 +73,7 @@ export async function importLl(o: ImportLlOptions): Promise<ImportLlSummary> {
   const { theta, buffers } = o.model;
   const mapped: MappedDirection[] = lists.map((l, k) => mapLlDirection(l!, theta.layout, buffers, o.dirType ?? 'auto', `${o.directions} ${k === 0 ? 'x' : 'y'}direction`));
   const dirType = mapped[0]!.dirType;
-  if (mapped.some((m) => m.dirType !== dirType)) throw new LlFormatError(`${o.directions}: xdirection reads as ${dirType}, ydirection as ${mapped[1]!.dirType}; LL writes both with one dir_type — pass --dir-type`);
+  if (mapped.some((m) => m.dirType !== dirType)) throw new LlFormatError(worded`${o.directions}: xdirection reads as ${dirType}, ydirection as ${mapped[1]!.dirType}; LL writes both with one dir_type — pass ${option('dir-type')}`);
 
   const names = kind === 'curve' ? ['direction'] : ['direction-x', 'direction-y'];
   const specs = names.map((n) => formatDirectionSpec({ kind: 'file', path: `${o.out}/${n}.safetensors`, norm: 'none', biasBn: 'keep', scale: 1, ...(dirType === 'states' ? { dirType: 'states' as const } : {}) }));

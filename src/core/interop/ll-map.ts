@@ -7,7 +7,7 @@ import type { Tensor } from '../../ir/tensor.js';
 import { type ParamLayout, type ParamVector } from '../params.js';
 import { stateDictOrder, type StateEntry } from '../directions/states.js';
 import type { LlTensor } from './ll-h5.js';
-import { InputError } from '../../ir/errors.js';
+import { InputError, option, worded } from '../../ir/errors.js';
 
 export type LlDirType = 'weights' | 'states';
 
@@ -80,8 +80,8 @@ export function mapLlDirection(list: readonly LlTensor[], layout: ParamLayout, b
   } catch (e) {
     if (!(e instanceof LlMappingError)) throw e;
     const order = type === 'weights' ? 'model.parameters() order (dir_type=weights)' : 'state_dict() order (dir_type=states)';
-    const hint = dirType === 'auto' ? `; read as ${order} because it has ${list.length} tensors for ${layout.slots.length} parameters — pass --dir-type to choose, or check that --model (and --weights) is the network LL used` : `; check that --model (and --weights) is the network LL used`;
-    throw new LlMappingError(`${e.message}${hint}`);
+    const hint = dirType === 'auto' ? worded`; read as ${order} because it has ${list.length} tensors for ${layout.slots.length} parameters — pass ${option('dir-type')} to choose, or check that ${option('model')} (and ${option('weights')}) is the network LL used` : worded`; check that ${option('model')} (and ${option('weights')}) is the network LL used`;
+    throw new LlMappingError(worded`${e}${hint}`);
   }
 }
 

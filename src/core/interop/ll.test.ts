@@ -13,6 +13,8 @@ import { ParamLayout, paramsOf } from '../params.js';
 import { createRng } from '../rng.js';
 import { loadDirection } from '../directions/io.js';
 import { exportLlDirections, importLl, mapLlDirection, readLlDirections, type LlTensor } from './index.js';
+import { messageWith } from '../../ir/errors.js';
+import { asFlag } from '../../cli/errors.js';
 
 const model = buildModel({ arch: 'cnn-small', options: { channels: [2, 3] }, inputShape: [1, 8, 8], classes: 3 }, 1);
 const theta = paramsOf(model);
@@ -145,6 +147,6 @@ test('file problems are named: a 2-D surface without ydirection, a file that is 
     await assert.rejects(importLl({ surface: files.surf, directions: files.dirs, model: loaded, out: join(dir, 'run') }), /no group 'ydirection', but .* is a 2-D surface/);
     await assert.rejects(importLl({ surface: files.dirs, directions: files.dirs, model: loaded, out: join(dir, 'run') }), /no dataset 'xcoordinates'/);
     await assert.rejects(importLl({ surface: files.surf, directions: files.surf, model: loaded, out: join(dir, 'run') }), /no group 'xdirection'/);
-    await assert.rejects(importLl({ surface: files.surf, directions: files.dirs, model: loaded, out: join(dir, 'run'), split: 'test' }), /no 'test_loss' dataset .* pick that --split/);
+    await assert.rejects(importLl({ surface: files.surf, directions: files.dirs, model: loaded, out: join(dir, 'run'), split: 'test' }), (e: Error) => /no 'test_loss' dataset .* pick that split$/.test(e.message) && /pick that --split$/.test(messageWith(e, asFlag)));
   });
 });

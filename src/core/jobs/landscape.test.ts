@@ -61,5 +61,5 @@ test('the gradient provider matches central differences of the loss along a dire
 test('a states direction without --bn perturb and an unknown --params are refused before any evaluation', withModel(async (_, options) => {
   await assert.rejects(prepareLandscape(options({ specs: ['gaussian:type=states'] })), (e: unknown) =>
     e instanceof LandscapeOptionsError && e instanceof InputError && /is a states direction .* add --bn perturb, or drop ':type=states'/.test(e.message));
-  await assert.rejects(prepareLandscape(options({ params: '^nothing-matches$' })), (e: unknown) => e instanceof InputError && /--params '\^nothing-matches\$' matches no parameter tensor/.test(e.message));
+  await assert.rejects(prepareLandscape(options({ params: '^nothing-matches$' })), (e: unknown) => e instanceof InputError && /params '\^nothing-matches\$' matches no parameter tensor/.test(e.message));
 }));

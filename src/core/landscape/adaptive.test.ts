@@ -7,7 +7,7 @@ import { nextSampleCount, parseTolerance, permutedBatches, targetOf } from './ad
 test('--tolerance: loss units or a percentage of the range; anything else is named', () => {
   assert.deepEqual(parseTolerance('0.01'), { kind: 'absolute', value: 0.01 });
   assert.deepEqual(parseTolerance('1.5%'), { kind: 'relative', percent: 1.5 });
-  for (const bad of ['', '%', '-1', '0', 'abc', '100%', '1e999']) assert.throws(() => parseTolerance(bad), /--tolerance '.*' is not a positive loss difference/, bad);
+  for (const bad of ['', '%', '-1', '0', 'abc', '100%', '1e999']) assert.throws(() => parseTolerance(bad), /^ToleranceError: tolerance '.*' is not a positive loss difference/, bad);
   assert.equal(targetOf({ kind: 'relative', percent: 2 }, [1, NaN, 3, Infinity, 6]), 0.1);
   assert.equal(targetOf({ kind: 'absolute', value: 0.3 }, [1, 2]), 0.3);
 });

@@ -1,10 +1,10 @@
-// --tolerance: a point's sample count grows until its loss has the stated standard error. Every point draws its
+// The tolerance option: a point's sample count grows until its loss has the stated standard error. Every point draws its
 // samples from one seeded permutation of the selected split (common random numbers: neighbouring points see the same
 // samples, so their differences are far more precise than their values), in batches of the permutation.
 import type { Tensor } from '../../ir/tensor.js';
 import type { LabeledBatch } from '../evaluate/point.js';
 import { createRng, permutation } from '../rng.js';
-import { InputError } from '../../ir/errors.js';
+import { InputError, option, worded, type OptionMention } from '../../ir/errors.js';
 
 /** A stated error: absolute (loss units) or a percentage of the landscape's loss range after the first pass. */
 export type Tolerance = { kind: 'absolute'; value: number } | { kind: 'relative'; percent: number };
@@ -21,12 +21,13 @@ export class ToleranceError extends InputError {
   override name = 'ToleranceError';
 }
 
-export function parseTolerance(text: string, flag = '--tolerance'): Tolerance {
+/** "0.01" (loss units) or "1%" (of the loss range); `what` names the value in errors. */
+export function parseTolerance(text: string, what: string | OptionMention = option('tolerance')): Tolerance {
   const relative = text.trim().endsWith('%');
   const body = relative ? text.trim().slice(0, -1) : text.trim();
   const v = Number(body);
   if (body === '' || !Number.isFinite(v) || v <= 0 || (relative && v >= 100)) {
-    throw new ToleranceError(`${flag} '${text}' is not a positive loss difference (e.g. 0.01) or a percentage of the loss range below 100 (e.g. 1%)`);
+    throw new ToleranceError(worded`${what} '${text}' is not a positive loss difference (e.g. 0.01) or a percentage of the loss range below 100 (e.g. 1%)`);
   }
   return relative ? { kind: 'relative', percent: v } : { kind: 'absolute', value: v };
 }

@@ -17,7 +17,7 @@ export async function pointBuffers(job: Pick<LandscapeJob, 'model' | 'bn' | 'rec
   const base = job.model.buffers;
   if (base.size === 0 || job.bn === 'eval') return new Map(base);
   if (job.bn === 'recompute') {
-    if (!job.recomputeBatches || job.recomputeBatches.length === 0) throw new Error('--bn recompute needs training batches');
+    if (!job.recomputeBatches || job.recomputeBatches.length === 0) throw new Error("BN mode 'recompute' needs training batches");
     return recomputeRunningStats(job.model.model, point, job.recomputeBatches, job.threads ?? 0);
   }
   const out = new Map<string, Tensor>();

@@ -257,7 +257,7 @@ export function blockEvaluator(job: PointJob, runner = jobRunner(job)): (task: B
   return async (task) => {
     let batches = job.batches;
     if (!('full' in task)) {
-      if (!job.sampleBatches) throw new Error('block tasks need the permuted batches of a --tolerance run');
+      if (!job.sampleBatches) throw new Error('block tasks need the permuted batches of a run with a tolerance');
       batches = job.sampleBatches.slice(task.from, task.from + task.count);
       if (batches.length !== task.count) throw new Error(`point ${task.index}: batches ${task.from}…${task.from + task.count - 1} are past the ${job.sampleBatches.length} of the split`);
       // A curve keeps each sample's loss: the paired errors its type is decided with need them (classify/paired.ts).
@@ -337,7 +337,7 @@ export async function runLandscape(given: LandscapeJob): Promise<{ result: Curve
   // Worker threads get the cross-entropy job only (their batches carry no float targets): other losses use one lane.
   const lanes = job.loss ? 1 : landscapeLanes(job);
   try {
-    if (job.adaptive && job.loss) throw new Error('--tolerance works with --loss cross-entropy only');
+    if (job.adaptive && job.loss) throw new Error('a tolerance works with the loss cross-entropy only');
     if (job.adaptive) {
       // --refine with it: surfaces keep per-sample losses too (the disagreement test uses paired errors).
       const adaptiveJob = { ...job, adaptive: job.adaptive, ...(job.refine ? { keepLosses: true } : {}) };

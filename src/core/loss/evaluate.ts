@@ -27,7 +27,7 @@ export function lossFeeds(batch: Pick<LossBatch, 'y' | 'targets'>, choice: LossC
   if (choice.feeds === 'labels') return { [LABELS]: batch.y };
   if (choice.feeds === 'none') return {};
   const t = batch.targets;
-  if (!t) throw new Error(`--loss ${choice.name} needs float targets, and this batch has none`);
+  if (!t) throw new Error(`loss ${choice.name} needs float targets, and this batch has none`);
   return { [TARGETS]: dtype === 'float64' && t.dtype === 'float32' ? { dtype: 'float64', dims: [...t.dims], data: Float64Array.from(t.data as Float32Array) } : t };
 }
 

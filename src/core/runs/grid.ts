@@ -1,5 +1,5 @@
 // Grids of λ (curves) or (α, β) (surfaces); points are indexed row-major with x fastest: index = j·nx + i.
-import { InputError } from '../../ir/errors.js';
+import { InputError, option, worded, type OptionMention } from '../../ir/errors.js';
 
 export interface Range {
   from: number;
@@ -9,14 +9,14 @@ export interface Range {
 
 export class RangeError_ extends InputError {}
 
-/** Parses "A:B:N" (N ≥ 2 points from A to B inclusive, or N = 1 for the single point A). */
-export function parseRange(text: string, flag = '--range'): Range {
+/** Parses "A:B:N" (N ≥ 2 points from A to B inclusive, or N = 1 for the single point A); `what` names it in errors. */
+export function parseRange(text: string, what: string | OptionMention = option('range')): Range {
   const parts = text.split(':');
   const [a, b, n] = parts.map(Number);
   if (parts.length !== 3 || !Number.isFinite(a) || !Number.isFinite(b) || !Number.isInteger(n) || n! < 1 || n! > 100_000) {
-    throw new RangeError_(`${flag} '${text}' is not A:B:N (from, to, number of points ≥ 1), e.g. -1:1:51`);
+    throw new RangeError_(worded`${what} '${text}' is not A:B:N (from, to, number of points ≥ 1), e.g. -1:1:51`);
   }
-  if (n! > 1 && a === b) throw new RangeError_(`${flag} '${text}': from and to are equal; give an interval, e.g. -1:1:${n}`);
+  if (n! > 1 && a === b) throw new RangeError_(worded`${what} '${text}': from and to are equal; give an interval, e.g. -1:1:${n}`);
   return { from: a!, to: b!, count: n! };
 }
 
@@ -32,7 +32,7 @@ export function checkGridSize(ranges: readonly Range[], flags: readonly string[]
   if (total <= MAX_GRID_POINTS) return;
   const fmt = (v: number): string => v.toLocaleString('en-US');
   const what = ranges.length === 1 ? `${flags[0]} has ${fmt(total)} points` : `${flags.join(' × ')} is ${ranges.map((r) => fmt(r.count)).join(' × ')} = ${fmt(total)} points`;
-  throw new RangeError_(`${what}, more than the ${fmt(MAX_GRID_POINTS)}-point limit of one run; use fewer points, or split the grid into several runs (e.g. by --y-range)`);
+  throw new RangeError_(worded`${what}, more than the ${fmt(MAX_GRID_POINTS)}-point limit of one run; use fewer points, or split the grid into several runs (e.g. by ${option('y-range')})`);
 }
 
 export function linspace(r: Range): number[] {

@@ -5,7 +5,8 @@
 import { closeSync, fsyncSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { RunMismatchError } from './run-dir-errors.js';
+import { worded } from '../../ir/errors.js';
+import { OUT_OPTION, RunMismatchError } from './run-dir-errors.js';
 
 export const LOCK_FILE = 'run.lock';
 const BREAK_SUFFIX = '.break';
@@ -132,13 +133,13 @@ function take(path: string, text: string, dir: string): void {
     }
     if (!isStale(holder)) {
       const fix = holder.host === hostname()
-        ? 'wait for it to finish, stop it, or use another --out directory'
-        : `wait for it to finish, or use another --out directory; if that process is gone, delete ${path}`;
-      throw new RunLockedError(`${dir}: run directory in use by another terrain process (${describeHolder(holder)}); ${fix}`);
+        ? worded`wait for it to finish, stop it, or use another ${OUT_OPTION} directory`
+        : worded`wait for it to finish, or use another ${OUT_OPTION} directory; if that process is gone, delete ${path}`;
+      throw new RunLockedError(worded`${dir}: run directory in use by another terrain process (${describeHolder(holder)}); ${fix}`);
     }
     breakStale(path, raw);
   }
-  throw new RunLockedError(`${dir}: could not take ${path} (other processes keep taking it); retry, or use another --out directory`);
+  throw new RunLockedError(worded`${dir}: could not take ${path} (other processes keep taking it); retry, or use another ${OUT_OPTION} directory`);
 }
 
 /** The holder is gone: same host, and its pid is dead or now belongs to a process started at another time. */

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { acquireRunLock, type RunLock } from './lock.js';
 import { parseWithNonFinite, stringifyWithNonFinite } from './non-finite.js';
 import { endTornTail } from './torn-tail.js';
-import { RunMismatchError } from './run-dir-errors.js';
+import { worded } from '../../ir/errors.js';
+import { OUT_OPTION, RunMismatchError } from './run-dir-errors.js';
 
 export interface RunConfig {
   kind: string;
@@ -49,9 +50,9 @@ export class RunDir {
     const existing = await readJson(runPath);
     if (existing) {
       const old = existing as RunConfig;
-      if (old.kind !== config.kind) throw new RunMismatchError(`${runPath}: holds a '${old.kind}' run, this is a '${config.kind}' run; use another --out directory`);
+      if (old.kind !== config.kind) throw new RunMismatchError(worded`${runPath}: holds a '${old.kind}' run, this is a '${config.kind}' run; use another ${OUT_OPTION} directory`);
       const diff = firstDifference(old.identity, config.identity);
-      if (diff) throw new RunMismatchError(`${runPath}: '${diff}' differs from the existing run (${JSON.stringify(valueAt(old.identity, diff))} there, ${JSON.stringify(valueAt(config.identity, diff))} now); use another --out directory or the same options`);
+      if (diff) throw new RunMismatchError(worded`${runPath}: '${diff}' differs from the existing run (${JSON.stringify(valueAt(old.identity, diff))} there, ${JSON.stringify(valueAt(config.identity, diff))} now); use another ${OUT_OPTION} directory or the same options`);
       // A crash mid-append leaves half a line: cut it (or end it) now, so that the next record starts a line.
       await endTornTail(join(dir, POINTS_FILE));
       return new RunDir(dir, old, await readPoints(join(dir, POINTS_FILE)), lock);
@@ -114,7 +115,7 @@ export async function readJson(path: string, nonFinite = false): Promise<unknown
   try {
     return nonFinite ? parseWithNonFinite(text) : JSON.parse(text);
   } catch (e) {
-    throw new RunMismatchError(`${path}: not valid JSON (${(e as Error).message}); remove the file or use another --out directory`);
+    throw new RunMismatchError(worded`${path}: not valid JSON (${(e as Error).message}); remove the file or use another ${OUT_OPTION} directory`);
   }
 }
 

@@ -68,7 +68,7 @@ export async function blockLandscapes(point: ModelPoint, batches: readonly Label
     const direction = g.sel ? normalizeInSubset(raw, point.theta, scaling, g.sel) : normalizeDirection(raw, point.theta, scaling);
     const dn = paramNorm(direction);
     if (dn === 0) {
-      out.push({ ...base, skipped: `its direction is 0 (only 1-D tensors or zero weights, with bias-bn=${o.biasBn}); use --bias-bn norm to move them` });
+      out.push({ ...base, skipped: `its direction is 0 (only 1-D tensors or zero weights, with bias-bn=${o.biasBn}); use bias-bn=norm to move them` });
       tick(o.lambdas.length + 2);
       continue;
     }

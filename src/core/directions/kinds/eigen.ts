@@ -1,14 +1,12 @@
 // eigen:K: the K-th Hessian eigenvector (K = 1: largest eigenvalue), supplied by the commands that compute them.
-import { COMMON_OPTIONS, type Scaling } from '../scaling.js';
-import { defineKind } from './kind.js';
+import type { Scaling } from '../scaling.js';
+import { suppliedKind } from './kind.js';
 
 export type EigenSpec = { kind: 'eigen'; k: number } & Scaling;
 
-export const eigen = defineKind<EigenSpec>({
+export const eigen = suppliedKind<EigenSpec>({
   kind: 'eigen',
   arg: { form: 'first', missing: "'eigen' needs the eigenvector index: eigen:K with K = 1 for the top eigenvalue" },
-  options: COMMON_OPTIONS,
-  likeTheta: false,
   syntax: 'eigen:K',
   help: 'eigen:K: the K-th Hessian eigenvector (K = 1: largest eigenvalue)',
   parse(arg, _options, scaling, fail) {
@@ -16,8 +14,8 @@ export const eigen = defineKind<EigenSpec>({
     return { kind: 'eigen', k: Number(arg), ...scaling };
   },
   format: (spec, tail) => `eigen:${spec.k}:${tail}`,
-  async resolve(spec, ctx, r) {
-    if (!ctx.eigenvector) throw new Error(`direction '${r.text}' needs Hessian eigenvectors, which this command does not compute; run \`terrain hessian --top ${spec.k}\` and pass its output, or use a command that provides them`);
-    return { raw: r.checked(await ctx.eigenvector(spec.k), `eigenvector ${spec.k}`), extra: { eigenIndex: spec.k } };
-  },
+  supply: (spec, ctx) => ctx.eigenvector?.(spec.k),
+  what: (spec) => `eigenvector ${spec.k}`,
+  extra: (spec) => ({ eigenIndex: spec.k }),
+  unsupported: (spec) => `needs Hessian eigenvectors, which this command does not compute; run \`terrain hessian\` with top ${spec.k} and pass its output, or use a command that provides them`,
 });

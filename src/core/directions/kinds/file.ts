@@ -1,7 +1,8 @@
 // file:PATH: a direction saved as safetensors (terrain's or converted from loss-landscape), used as it is.
+import { worded } from '../../../ir/errors.js';
 import { loadDirection } from '../io.js';
 import { COMMON_OPTIONS, type Scaling } from '../scaling.js';
-import { buffersVector, StatesDirectionError } from '../states.js';
+import { BN_PERTURB, buffersVector, StatesDirectionError } from '../states.js';
 import { defineKind } from './kind.js';
 
 export type FileSpec = { kind: 'file'; path: string } & Scaling;
@@ -15,7 +16,7 @@ export const file = defineKind<FileSpec>({
   help: 'file:PATH: a saved direction (safetensors), unscaled',
   async resolve(spec, ctx, r) {
     const { vector: raw, buffers: fileBuffers } = loadDirection(spec.path, ctx.theta.layout);
-    if (fileBuffers && spec.dirType !== 'states') throw new StatesDirectionError(`direction '${r.text}': ${spec.path} is a states direction (it also moves the BN running statistics); add ':type=states' and --bn perturb to use it as it is`);
+    if (fileBuffers && spec.dirType !== 'states') throw new StatesDirectionError(worded`direction '${r.text}': ${spec.path} is a states direction (it also moves the BN running statistics); add ':type=states' and ${BN_PERTURB} to use it as it is`);
     return { raw, extra: { path: spec.path }, ...(fileBuffers ? { fileBuffers } : {}) };
   },
   parse: (arg, _options, scaling) => ({ kind: 'file', path: arg, ...scaling }),

@@ -4,7 +4,7 @@
 import type { Tensor } from '../../../ir/tensor.js';
 import type { ParamLayout, ParamVector } from '../../params.js';
 import type { DirectionContext, DirectionInfo } from '../resolve.js';
-import type { Scaling } from '../scaling.js';
+import { COMMON_OPTIONS, type Scaling } from '../scaling.js';
 
 /** Throws the spec's DirectionSpecError with this problem. */
 export type Fail = (problem: string) => never;
@@ -65,4 +65,30 @@ export interface DirectionKindDef<S extends { kind: string } & Scaling> {
 /** Identity, for type inference of a kind's spec type. */
 export function defineKind<S extends { kind: string } & Scaling>(def: DirectionKindDef<S>): DirectionKindDef<S> {
   return def;
+}
+
+/** What a kind supplied by the command (eigen:K, mined:PATH) declares besides its spec syntax. */
+export interface SuppliedKind<S extends { kind: string } & Scaling> extends Omit<DirectionKindDef<S>, 'options' | 'likeTheta' | 'resolve'> {
+  /** The vector from the command's provider in `ctx`, or undefined where this command has none. */
+  supply(spec: S, ctx: DirectionContext): Promise<ParamVector> | undefined;
+  /** The vector in layout errors, and what the result records of it. */
+  what(spec: S): string;
+  extra(spec: S): Extra;
+  /** Why a command without the provider refuses the spec, and the fix (follows "direction 'SPEC' "). */
+  unsupported(spec: S): string;
+}
+
+/** A kind whose vector the command supplies: used as it is (no rescaling), refused where the command has none. */
+export function suppliedKind<S extends { kind: string } & Scaling>(def: SuppliedKind<S>): DirectionKindDef<S> {
+  const { supply, what, extra, unsupported, ...rest } = def;
+  return {
+    ...rest,
+    options: COMMON_OPTIONS,
+    likeTheta: false,
+    async resolve(spec, ctx, r) {
+      const v = supply(spec, ctx);
+      if (!v) throw new Error(`direction '${r.text}' ${unsupported(spec)}`);
+      return { raw: r.checked(await v, what(spec)), extra: extra(spec) };
+    },
+  };
 }
