@@ -1,11 +1,16 @@
-// terrain demo: the README's main job on the bundled digits data, built from the same commands users run.
+// terrain demo: the README's main job on the bundled digits data, built from the jobs of the commands users run
+// (train, curve, surface), each step printing what its command prints.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { makeOutput } from '../output.js';
+import { makeOutput, type Output } from '../output.js';
 import { intOption } from '../common.js';
 import { VERSION } from '../version.js';
 import { writeReport } from '../../web/report.js';
 import { readResult } from '../../core/runs/results.js';
+import { nearestZero, runLandscapeStep } from './landscape.js';
+import { stepFlags } from './step-flags.js';
+import { registerTrain, runTrain, sayTrained, type TrainFlags } from './train.js';
 
 interface DemoFlags {
   out: string;
@@ -23,9 +28,10 @@ interface Row {
   max: number;
 }
 
-async function sub(args: string[]): Promise<void> {
-  const { buildProgram } = await import('../main-program.js');
-  await buildProgram().parseAsync(['node', 'terrain', ...args]);
+/** The line `terrain curve|surface` ends with: the result file and the figures written beside it. */
+function sayResults(out: Output, dir: string, figures: readonly string[]): void {
+  const plots = figures.map((f) => join(dir, `${f}.png`)).filter((p) => existsSync(p));
+  out.say(`results in ${dir}/result.json${plots.length ? `, figures: ${plots.join(', ')}` : ''}`);
 }
 
 function readCurve(dir: string): { type: string; lambdas: number[]; loss: number[]; direction: string } {
@@ -44,27 +50,25 @@ export function registerDemo(program: Command): void {
     .action(async (flags: DemoFlags) => {
       const out = makeOutput(!!flags.json);
       const o = flags.out;
-      const q = flags.json ? ['--json'] : [];
-      const quiet = async (args: string[]): Promise<void> => {
-        // Sub-steps print their human lines; with --json only the demo's summary goes to stdout.
-        if (!flags.json) return sub(args);
-        const write = process.stdout.write.bind(process.stdout);
-        process.stdout.write = (() => true) as typeof process.stdout.write;
-        try { await sub(args); } finally { process.stdout.write = write; }
+      // Each step prints what its command prints; with --json only the demo's summary goes to stdout.
+      const train = async (seed: number): Promise<void> => {
+        const tf = stepFlags<TrainFlags>(registerTrain, 'train', { model: 'mlp', data: 'digits', epochs: flags.epochs, seed, saveEvery: 1, out: join(o, `train-seed${seed}`) });
+        sayTrained(out, tf, await runTrain(tf, out));
       };
-      void q;
-      const trainArgs = (seed: number): string[] => ['train', '--model', 'mlp', '--data', 'digits', '--epochs', String(flags.epochs), '--seed', String(seed), '--save-every', '1', '--out', join(o, `train-seed${seed}`)];
       out.say(`== training two MLPs on digits (seeds 0 and 1) → ${o}`);
-      await quiet(trainArgs(0));
-      await quiet(trainArgs(1));
+      await train(0);
+      await train(1);
       const final = join(o, 'train-seed0', 'final.safetensors');
       const range = `-1:1:${flags.points}`;
       const curve = async (name: string, direction: string, r = range, model = final): Promise<Row> => {
         const dir = join(o, name);
-        await quiet(['curve', '--model', model, '--data', 'digits', '--direction', direction, '--range', r, '--out', dir]);
+        await runLandscapeStep('curve', { model, data: 'digits', specs: [direction], ranges: [r], out: dir });
         const c = readCurve(dir);
-        const i0 = c.lambdas.reduce((b, x, i) => (Math.abs(x) < Math.abs(c.lambdas[b]!) ? i : b), 0);
-        return { name, direction: c.direction, type: c.type, loss0: c.loss[i0]!, min: Math.min(...c.loss), max: Math.max(...c.loss) };
+        const i0 = nearestZero(c.lambdas);
+        const row = { name, direction: c.direction, type: c.type, loss0: c.loss[i0]!, min: Math.min(...c.loss), max: Math.max(...c.loss) };
+        out.say(`${row.direction}: ${row.type} (loss at λ=0 ${row.loss0.toFixed(4)}, min ${row.min.toFixed(4)}, max ${row.max.toFixed(4)})`);
+        sayResults(out, dir, ['curve']);
+        return row;
       };
       const rows: Row[] = [];
       out.say('== Gaussian FilNorm directions, 10 seeds');
@@ -80,7 +84,11 @@ export function registerDemo(program: Command): void {
         out.say(`   skipped: ${(e as Error).message}`);
       }
       out.say('== a 2-D surface spanned by two Gaussian FilNorm directions');
-      await quiet(['surface', '--model', final, '--data', 'digits', '--x', 'gaussian:seed=100', '--y', 'gaussian:seed=101', '--x-range', '-1:1:21', '--y-range', '-1:1:21', '--out', join(o, 'surface')]);
+      const surfaceDir = join(o, 'surface');
+      await runLandscapeStep('surface', { model: final, data: 'digits', specs: ['gaussian:seed=100', 'gaussian:seed=101'], ranges: ['-1:1:21', '-1:1:21'], out: surfaceDir });
+      const sr = readResult(surfaceDir).json as { x: number[]; y: number[]; cosineXY: number };
+      out.say(`surface ${sr.x.length}×${sr.y.length}, cos(x, y) = ${sr.cosineXY.toFixed(4)}`);
+      sayResults(out, surfaceDir, ['contour', 'heatmap', 'surface3d']);
 
       const vBasins = rows.filter((r) => r.name.startsWith('gaussian') && r.type === 'v-basin').length;
       out.say('');

@@ -1,20 +1,14 @@
 // terrain hessian: eigenvalues, trace and spectral density of the loss Hessian at a checkpoint (or tr(H) and λ_max
 // at every checkpoint of a training directory). The numerics live in core/hessian and core/explain.
 import type { Command } from 'commander';
-import { paramsSelection } from './params-option.js';
-import { saveDirection } from '../../core/directions/io.js';
-import { analyseHessian, TRACE_METHODS, type AnalysisStage, type HessianAnalysis, type TraceMethod } from '../../core/hessian/analysis.js';
+import { TRACE_METHODS, type AnalysisStage, type TraceMethod } from '../../core/hessian/analysis.js';
 import { HVP_METHODS, type HvpMethod } from '../../core/hessian/hvp-backends.js';
-import { modelHessian, type ModelHessian } from '../../core/hessian/model-operator.js';
-import { paramSubset } from '../../core/hessian/param-subset.js';
-import { functionOperator } from '../../core/hessian/operator.js';
-import { curvatureOverTraining, trainingCheckpoints } from '../../core/explain/training-curvature.js';
-import { loadModelFile } from '../../core/model-file.js';
-import { RunDir } from '../../core/runs/run-dir.js';
+import { hessianCheckpointsJob, hessianJob, type CheckpointsJobResult } from '../../core/jobs/hessian.js';
+import type { LoadedModel } from '../../core/model-file.js';
 import { curvesPlot, densityPlot, writePlot } from '../../plot/index.js';
 import { addDataOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, numberOption, prepareData, type DataOptions } from '../common.js';
 import { UsageError } from '../errors.js';
-import { makeOutput } from '../output.js';
+import { makeOutput, type Output, type ProgressReporter } from '../output.js';
 import { VERSION } from '../version.js';
 import { productProgress } from './hessian-progress.js';
 
@@ -76,83 +70,58 @@ export function registerHessian(program: Command): void {
   });
 }
 
+/** What both hessian jobs take from the flags: data, HVP, BN, subset, seed, threads, output. */
+function commonOptions(flags: HessianFlags) {
+  return {
+    data: (m: LoadedModel) => {
+      const data = prepareData(flags, m);
+      checkCompatible(m, data);
+      return data;
+    },
+    hvp: flags.hvp, bn: flags.bn, ...(flags.params !== undefined ? { params: flags.params } : {}), seed: flags.seed, batch: flags.batch, threads: flags.threads,
+    outDir: flags.out, info: { command: ['terrain', ...commandLine()], version: VERSION, started: new Date().toISOString(), cwd: process.cwd() },
+  };
+}
+
 async function atPoint(flags: HessianFlags): Promise<void> {
   const out = makeOutput(!!flags.json);
   if (flags.top === 0 && flags.bottom === 0 && !flags.trace && !flags.density) throw new UsageError('nothing to compute: ask for --top K, --bottom K, --trace or --density');
   if (flags.trace && flags.traceMethod === 'hutch++' && flags.traceSamples < 6) throw new UsageError(`--trace-samples ${flags.traceSamples}: hutch++ needs at least 6 products`);
-  const m = loadModelFile(flags.model!, { weights: flags.weights });
-  checkParams(m.theta.layout, flags.params);
-  const data = prepareData(flags, m);
-  checkCompatible(m, data);
-  const run = await RunDir.open(flags.out, {
-    kind: 'hessian',
-    identity: {
-      model: { path: m.path, sha256: m.hash, arch: m.model.spec.arch }, data: data.selection, batchSize: flags.batch,
-      hvp: flags.hvp, bn: flags.bn, params: flags.params ?? null, seed: flags.seed, top: flags.top, bottom: flags.bottom, tol: flags.tol,
-      trace: flags.trace ? { method: flags.traceMethod, matvecs: flags.traceSamples } : null,
-      density: flags.density ? { runs: flags.densityRuns, steps: flags.densitySteps } : null,
-    },
-    info: { command: ['terrain', ...commandLine()], version: VERSION, started: new Date().toISOString(), cwd: process.cwd() },
-  });
-  const op = await modelHessian(m, data.batches, { method: flags.hvp, bn: flags.bn, params: flags.params, threads: flags.threads, loss: data.loss });
-  const t0 = Date.now();
-  let analysis: HessianAnalysis;
-  const plan = plannedProducts(flags, op.size);
-  const progress = productProgress(out, `hessian (${op.size.toLocaleString('en')} parameters, ${op.samples} samples)`, plan.total);
+  let progress: ReturnType<typeof productProgress> | undefined;
+  let plan: ReturnType<typeof plannedProducts> | undefined;
+  let job;
   try {
-    const counted = functionOperator(op.size, true, async (v) => { const r = await op.matvec(v); progress.tick(); return r; },
-      async (vs) => { const r = await op.matvecMany(vs); for (let i = 0; i < vs.length; i++) progress.tick(); return r; });
-    const finished = new Set<AnalysisStage>();
-    analysis = await analyseHessian(counted, {
-      top: flags.top, bottom: flags.bottom, tol: flags.tol, seed: flags.seed, names: { top: '--top', bottom: '--bottom' },
-      trace: flags.trace ? { method: flags.traceMethod, matvecs: flags.traceSamples } : undefined,
-      density: flags.density ? { runs: flags.densityRuns, steps: flags.densitySteps } : undefined,
-      onProgress: (stage) => {
-        // Residuals follow each finished Lanczos search (top first): replan what is left.
-        if (stage !== 'residuals') return;
-        finished.add(flags.top > 0 && !finished.has('top') ? 'top' : 'bottom');
-        progress.replan(plan.after(finished));
+    job = await hessianJob({
+      ...commonOptions(flags), model: flags.model!, ...(flags.weights !== undefined ? { weights: flags.weights } : {}), top: flags.top, bottom: flags.bottom, tol: flags.tol,
+      ...(flags.trace ? { trace: { method: flags.traceMethod, matvecs: flags.traceSamples } } : {}),
+      ...(flags.density ? { density: { runs: flags.densityRuns, steps: flags.densitySteps } } : {}),
+      onOperator: (size, samples) => {
+        plan = plannedProducts(flags, size);
+        progress = productProgress(out, `hessian (${size.toLocaleString('en')} parameters, ${samples} samples)`, plan.total);
       },
+      onProduct: () => progress?.tick(),
+      // Residuals follow each finished Lanczos search: replan what is left.
+      onLanczos: (finished) => progress?.replan(plan!.after(finished)),
     });
   } finally {
-    progress.stop();
-    await op.dispose();
+    progress?.stop();
   }
-  const seconds = (Date.now() - t0) / 1000;
-  const saved = saveEigenvectors(run, op, analysis, m.hash, data.selection.hash, flags);
-  const result = {
-    kind: 'hessian',
-    eigenvalues: analysis.top?.values ?? [],
-    ...(analysis.bottom ? { bottomEigenvalues: analysis.bottom.values } : {}),
-    residuals: { top: analysis.top?.residuals ?? [], bottom: analysis.bottom?.residuals ?? [] },
-    converged: { top: analysis.top?.converged ?? null, bottom: analysis.bottom?.converged ?? null },
-    ...(analysis.trace ? { trace: analysis.trace } : {}),
-    ...(analysis.density ? { density: { grid: analysis.density.grid, values: analysis.density.values, sigma: analysis.density.sigma, runs: analysis.density.runs, steps: analysis.density.steps, nodes: analysis.density.nodes, weights: analysis.density.weights } } : {}),
-    parameters: { count: op.size, pattern: op.subset.pattern, tensors: op.subset.names },
-    hvp: flags.hvp, precision: op.precision, bn: flags.bn, samples: op.samples, matvecs: analysis.matvecs, seconds, eigenvectors: saved,
-  };
-  await run.writeResult(result);
+  const { result, analysis, run, model: m, data, size, samples, seconds, eigenvectors: saved } = job;
   const plots = flags.plots && analysis.density ? [(await writePlot(run.path('density'), await densityPlot(analysis.density, {
-    title: `Hessian spectral density — ${m.path}`, subtitle: [`${data.selection.source} (${data.selection.split}, ${op.samples} samples), BN ${flags.bn}, ${flags.hvp} HVP, ${op.size.toLocaleString('en')} parameters${flags.params ? ` matching /${flags.params}/` : ''}`, `SLQ: ${analysis.density.runs} starts × ${analysis.density.steps} steps, σ = ${analysis.density.sigma.toPrecision(3)}`],
+    title: `Hessian spectral density — ${m.path}`, subtitle: [`${data.selection.source} (${data.selection.split}, ${samples} samples), BN ${flags.bn}, ${flags.hvp} HVP, ${size.toLocaleString('en')} parameters${flags.params ? ` matching /${flags.params}/` : ''}`, `SLQ: ${analysis.density.runs} starts × ${analysis.density.steps} steps, σ = ${analysis.density.sigma.toPrecision(3)}`],
     xLabel: 'eigenvalue', yLabel: 'density (log)', logY: true,
   }))).png] : [];
 
   if (analysis.top) out.say(`top eigenvalues: ${analysis.top.values.map((v) => v.toPrecision(6)).join(', ')} (residuals ≤ ${Math.max(...analysis.top.residuals).toExponential(1)})`);
   if (analysis.bottom) out.say(`bottom eigenvalues: ${analysis.bottom.values.map((v) => v.toPrecision(6)).join(', ')}`);
-  if (analysis.trace) out.say(`tr(H) = ${analysis.trace.mean.toPrecision(6)} ± ${analysis.trace.stderr.toPrecision(3)} (${analysis.trace.method}, ${analysis.trace.matvecs} products); tr(H)/P = ${(analysis.trace.mean / op.size).toExponential(3)}`);
+  if (analysis.trace) out.say(`tr(H) = ${analysis.trace.mean.toPrecision(6)} ± ${analysis.trace.stderr.toPrecision(3)} (${analysis.trace.method}, ${analysis.trace.matvecs} products); tr(H)/P = ${(analysis.trace.mean / size).toExponential(3)}`);
   if (analysis.density) out.say(`density: ${analysis.density.grid.length} grid points over [${analysis.density.grid[0]!.toPrecision(3)}, ${analysis.density.grid[analysis.density.grid.length - 1]!.toPrecision(3)}]`);
   out.say(`${analysis.matvecs} Hessian-vector products in ${seconds.toFixed(1)} s; results in ${run.path('result.json')}${saved.length ? `, eigenvectors: ${saved.join(', ')}` : ''}${plots.length ? `, figure: ${plots.join(', ')}` : ''}`);
   out.result({ ...result, density: result.density ? { grid: result.density.grid, values: result.density.values } : undefined, dir: run.dir, plots });
 }
 
-/** A --params pattern that is invalid or matches nothing is bad input (exit 2), reported before any work. */
-function checkParams(layout: Parameters<typeof paramSubset>[0], pattern: string | undefined): void {
-  // The same check as curve/surface/gmi --params: the message lists every tensor name.
-  paramsSelection(layout, pattern);
-}
-
 /** Products planned per stage (Lanczos: its Krylov bound plus one verification run, plus residuals). */
-function plannedProducts(flags: HessianFlags, n: number): { total: number; after: (done: Set<AnalysisStage>) => number } {
+function plannedProducts(flags: HessianFlags, n: number): { total: number; after: (done: ReadonlySet<AnalysisStage>) => number } {
   const lanczosPlan = (k: number) => (k ? 2 * Math.min(n, Math.max(80, 2 * k + 40)) + k : 0);
   const rest = (flags.trace ? flags.traceSamples : 0) + (flags.density ? flags.densityRuns * Math.min(flags.densitySteps, n) : 0);
   const bottom = lanczosPlan(flags.bottom);
@@ -162,46 +131,20 @@ function plannedProducts(flags: HessianFlags, n: number): { total: number; after
   };
 }
 
-function saveEigenvectors(run: RunDir, op: ModelHessian, a: HessianAnalysis, modelHash: string, dataHash: string, flags: HessianFlags): string[] {
-  const files: string[] = [];
-  for (const [which, pairs] of [['top', a.top], ['bottom', a.bottom]] as const) {
-    pairs?.vectors.forEach((v, i) => {
-      const name = which === 'top' ? `eigen-${i + 1}.safetensors` : `eigen-bottom-${i + 1}.safetensors`;
-      saveDirection(run.path(name), op.embed(v), {
-        kind: 'hessian-eigenvector', which, index: String(i + 1), eigenvalue: String(pairs.values[i]), residual: String(pairs.residuals[i]),
-        model_sha256: modelHash, data_sha256: dataHash, bn: flags.bn, hvp: flags.hvp, params: flags.params ?? '',
-      });
-      files.push(name);
-    });
-  }
-  return files;
-}
-
-async function overTraining(flags: HessianFlags): Promise<void> {
-  const out = makeOutput(!!flags.json);
-  const paths = trainingCheckpoints(flags.checkpoints!, '--checkpoints');
-  const first = loadModelFile(paths[0]!);
-  checkParams(first.theta.layout, flags.params);
-  const data = prepareData(flags, first);
-  checkCompatible(first, data);
-  const run = await RunDir.open(flags.out, {
-    kind: 'hessian-checkpoints',
-    identity: { checkpoints: paths, data: data.selection, batchSize: flags.batch, hvp: flags.hvp, bn: flags.bn, params: flags.params ?? null, seed: flags.seed, traceSamples: flags.traceSamples },
-    info: { command: ['terrain', ...commandLine()], version: VERSION, started: new Date().toISOString(), cwd: process.cwd() },
-  });
-  const bar = out.progress('checkpoints', paths.length);
+/** tr(H) and λ_max at every checkpoint of --checkpoints, with its figure (also reproduce's step); prints only progress. */
+export async function runOverTraining(flags: HessianFlags, out: Output): Promise<CheckpointsJobResult & { plots: string[] }> {
+  let bar: ProgressReporter | undefined;
   const t0 = Date.now();
-  let rows;
+  let job;
   try {
-    rows = await curvatureOverTraining(paths, data.batches, {
-      method: flags.hvp, bn: flags.bn, params: flags.params, threads: flags.threads, traceSamples: flags.traceSamples, seed: flags.seed, loss: data.loss,
-      onCheckpoint: (done, total) => bar.update(done, ((Date.now() - t0) / done) * (total - done)),
+    job = await hessianCheckpointsJob({
+      ...commonOptions(flags), checkpoints: flags.checkpoints!, traceSamples: flags.traceSamples,
+      onCheckpoint: (done, total) => (bar ??= out.progress('checkpoints', total)).update(done, ((Date.now() - t0) / done) * (total - done)),
     });
   } finally {
-    bar.stop();
+    bar?.stop();
   }
-  const result = { kind: 'hessian-checkpoints', checkpoints: rows, hvp: flags.hvp, bn: flags.bn, params: flags.params ?? null, samples: data.selection.count };
-  await run.writeResult(result);
+  const { result: { checkpoints: rows }, run, data } = job;
   const plots: string[] = [];
   if (flags.plots) {
     // final.safetensors usually repeats the last epoch's weights: one point per epoch.
@@ -215,7 +158,13 @@ async function overTraining(flags: HessianFlags): Promise<void> {
       }))).png);
     }
   }
-  for (const r of rows) out.say(`${r.name.padEnd(22)} epoch ${String(r.epoch).padStart(3)}: loss ${r.loss.toFixed(4)}, tr(H) ${r.trace.mean.toPrecision(5)} ± ${r.trace.stderr.toPrecision(2)}, λ_max ${r.lambdaMax.toPrecision(5)}`);
+  return { ...job, plots };
+}
+
+async function overTraining(flags: HessianFlags): Promise<void> {
+  const out = makeOutput(!!flags.json);
+  const { result, run, plots } = await runOverTraining(flags, out);
+  for (const r of result.checkpoints) out.say(`${r.name.padEnd(22)} epoch ${String(r.epoch).padStart(3)}: loss ${r.loss.toFixed(4)}, tr(H) ${r.trace.mean.toPrecision(5)} ± ${r.trace.stderr.toPrecision(2)}, λ_max ${r.lambdaMax.toPrecision(5)}`);
   out.say(`results in ${run.path('result.json')}${plots.length ? `, figure: ${plots.join(', ')}` : ''}`);
   out.result({ ...result, dir: run.dir, plots });
 }

@@ -2,22 +2,22 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { checkJudgeRange, isNamedShape, loadTemplate, MINE_BIAS_BN, MINE_NORMS, NAMED_SHAPES, namedObjective, prepareMiningData, runMining, shapeOptions, DEFAULT_ADAM, type ConstraintOptions, type MineBiasBn, type MineNorm, type Objective, type SeedOutcome } from '../../core/mine/index.js';
+import { checkJudgeRange, isNamedShape, loadTemplate, MINE_BIAS_BN, MINE_NORMS, NAMED_SHAPES, namedObjective, prepareMine, runMining, shapeOptions, DEFAULT_ADAM, type MineBiasBn, type MineNorm, type MineResult, type Objective, type SeedOutcome } from '../../core/mine/index.js';
+import type { ParamSelection } from '../../core/directions/param-subset.js';
 import { parseRange, type Range } from '../../core/runs/grid.js';
 import { readResult } from '../../core/runs/results.js';
 import type { SplitName } from '../../core/data/index.js';
 import { curvesPlot, writePlot } from '../../plot/index.js';
-import { addModelOptions, addRuntimeOptions, announceNormalization, checkCompatible, choiceOption, commandLine, intOption, loadModel, NORMALIZE_HELP, numberOption, outputShape } from '../common.js';
+import { addModelOptions, addRuntimeOptions, announceNormalization, checkCompatible, choiceOption, commandLine, intOption, NORMALIZE_HELP, numberOption, outputShape } from '../common.js';
 import { chooseLoss, DEFAULT_LOSS, LOSS_NAMES } from '../../core/loss/choice.js';
-import type { DataSelection } from '../../core/landscape/job.js';
 import { UsageError } from '../errors.js';
 import { untilInterrupted } from '../interrupt.js';
-import { makeOutput } from '../output.js';
+import { makeOutput, type Output } from '../output.js';
 import { VERSION } from '../version.js';
-import { PARAMS_HELP, paramsSelection } from './params-option.js';
+import { PARAMS_HELP } from './params-option.js';
 import { addToleranceOptions, toleranceOptions, type ToleranceFlags } from './tolerance-options.js';
 
-interface MineFlags {
+export interface MineFlags {
   model: string;
   weights?: string;
   data: string;
@@ -81,8 +81,8 @@ function objectiveOf(flags: MineFlags): { objective: Objective; identity: Record
   throw new UsageError(`--shape '${flags.shape}' is not one of ${NAMED_SHAPES.join(', ')}, template:FILE`);
 }
 
-export async function mineCommand(flags: MineFlags): Promise<void> {
-  const out = makeOutput(!!flags.json);
+/** Mines as the flags say, printing the protocol and one line per seed on `out`, then writes the figures (also reproduce's step). */
+export async function runMine(flags: MineFlags, out: Output): Promise<{ result: MineResult; resumed: number; params?: ParamSelection; plots: string[] }> {
   const { objective, identity } = objectiveOf(flags);
   const judgeRange: Range = flags.judgeRange
     ? parseRange(flags.judgeRange, '--judge-range')
@@ -92,27 +92,29 @@ export async function mineCommand(flags: MineFlags): Promise<void> {
   } catch (e) {
     throw new UsageError(`--judge-range: ${(e as Error).message}`);
   }
-  const m = loadModel(flags.model, flags.weights);
-  // --params: the constraint's groups lie inside the subset, so ε is 0 elsewhere and normalised inside (constraint.ts).
-  const params = paramsSelection(m.theta.layout, flags.params);
-  const constraint: ConstraintOptions = { norm: flags.norm, biasBn: flags.biasBn, ...(params ? { params: { pattern: params.pattern, tensors: params.names } } : {}) };
-  const data = prepareMiningData({
-    spec: flags.data, split: flags.split, judgeSplit: flags.judgeSplit, judgeFraction: flags.judgeFraction, samples: flags.samples,
-    judgeSamples: flags.judgeSamples, inSampleSamples: flags.inSample, seed: flags.dataSeed, evalBatch: flags.batch,
-    normalize: flags.normalize,
+  const adaptive = toleranceOptions(flags);
+  const { job, params, protocol } = prepareMine({
+    model: flags.model, ...(flags.weights !== undefined ? { weights: flags.weights } : {}), objective, objectiveIdentity: identity, judgeRange,
+    norm: flags.norm, biasBn: flags.biasBn, ...(flags.params !== undefined ? { params: flags.params } : {}),
+    data: {
+      spec: flags.data, split: flags.split, judgeSplit: flags.judgeSplit, judgeFraction: flags.judgeFraction, samples: flags.samples,
+      judgeSamples: flags.judgeSamples, inSampleSamples: flags.inSample, seed: flags.dataSeed, evalBatch: flags.batch, normalize: flags.normalize,
+    },
+    check: (m, data) => {
+      announceNormalization(data.resolved);
+      const choice = chooseLoss(flags.loss ?? DEFAULT_LOSS, outputShape(m), data.mining.dataset, m.path);
+      if (choice.name === 'token-cross-entropy') throw new UsageError('--loss token-cross-entropy does not work with terrain mine yet (its partitions are stratified by one class label per sample)');
+      checkCompatible(m, data.mining.dataset, '--data', true);
+      return choice;
+    },
+    ...(adaptive ? { adaptive } : {}), ...(flags.refine ? { refine: flags.refine } : {}),
+    seed: flags.seed, restarts: flags.restarts, config: { steps: flags.steps, lr: flags.lr, schedule: flags.schedule, checkpointEvery: flags.checkpointEvery, adam: DEFAULT_ADAM },
+    batchSize: flags.mineBatch, evalBatchSize: flags.batch, outDir: flags.out, threads: flags.threads,
+    info: { command: ['terrain', ...commandLine()], cwd: process.cwd(), version: VERSION, started: new Date().toISOString() },
   });
-  announceNormalization(data.resolved);
-  const choice = chooseLoss(flags.loss ?? DEFAULT_LOSS, outputShape(m), data.mining.dataset, m.path);
-  if (choice.name === 'token-cross-entropy') throw new UsageError('--loss token-cross-entropy does not work with terrain mine yet (its partitions are stratified by one class label per sample)');
-  checkCompatible(m, data.mining.dataset, '--data', true);
-  const loss = choice.name === 'cross-entropy' ? undefined : choice;
-  const adaptive = toleranceOptions(flags, choice.name);
-  // The loss is part of every selection, so of the run's identity and of each judged curve's.
-  const withLoss = <T extends { selection: DataSelection }>(d: T): T => ({ ...d, selection: { ...d.selection, loss: choice.name } });
-  if (data.mining.dataset.count < flags.mineBatch) throw new UsageError(`--mine-batch ${flags.mineBatch}: the mining data has only ${data.mining.dataset.count} samples`);
-  const seeds = Array.from({ length: flags.restarts }, (_, k) => flags.seed + k);
-  if (params) out.say(`moving only ${params.names.length} tensor(s) matching /${params.pattern}/ (${params.size} of ${m.theta.layout.size} parameters): ${params.names.join(', ')}`);
-  out.say(`mining ${objective.shape} (target type ${objective.target}) with ${flags.norm} norm, probes λ = ${objective.probes.join(', ')}; ${data.protocol}`);
+  const seeds = job.seeds;
+  if (params) out.say(`moving only ${params.names.length} tensor(s) matching /${params.pattern}/ (${params.size} of ${job.model.theta.layout.size} parameters): ${params.names.join(', ')}`);
+  out.say(`mining ${objective.shape} (target type ${objective.target}) with ${flags.norm} norm, probes λ = ${objective.probes.join(', ')}; ${protocol}`);
   const bar = out.progress('mine', seeds.length * flags.steps);
   const done = new Map<number, number>();
   const t0 = Date.now();
@@ -120,12 +122,7 @@ export async function mineCommand(flags: MineFlags): Promise<void> {
   let res;
   try {
     res = await untilInterrupted((signal) => runMining({
-      model: m, objective, objectiveIdentity: identity, constraint,
-      mining: withLoss(data.mining), heldOut: withLoss(data.heldOut), inSample: data.inSample && withLoss(data.inSample), seeds, ...(loss ? { loss } : {}),
-      ...(adaptive ? { adaptive } : {}), ...(flags.refine ? { refine: flags.refine } : {}),
-      config: { steps: flags.steps, lr: flags.lr, schedule: flags.schedule, checkpointEvery: flags.checkpointEvery, adam: DEFAULT_ADAM },
-      batchSize: flags.mineBatch, evalBatchSize: flags.batch, judgeRange, outDir: flags.out, threads: flags.threads,
-      info: { command: ['terrain', ...commandLine()], cwd: process.cwd(), version: VERSION, started: new Date().toISOString(), protocol: data.protocol },
+      ...job,
       onStep: (seed, e) => {
         done.set(seed, e.step);
         computed++;
@@ -142,13 +139,18 @@ export async function mineCommand(flags: MineFlags): Promise<void> {
   } finally {
     bar.stop();
   }
-  const r = res.result;
-  if (res.resumed > 0) out.say(`resumed: ${res.resumed} seed(s) were already finished in ${flags.out}`);
-  const plots = flags.plots ? await writeMinePlots(flags.out, r.seeds, objective) : [];
+  const plots = flags.plots ? await writeMinePlots(flags.out, res.result.seeds, objective) : [];
+  return { result: res.result, resumed: res.resumed, ...(params ? { params } : {}), plots };
+}
+
+export async function mineCommand(flags: MineFlags): Promise<void> {
+  const out = makeOutput(!!flags.json);
+  const { result: r, resumed, params, plots } = await runMine(flags, out);
+  if (resumed > 0) out.say(`resumed: ${resumed} seed(s) were already finished in ${flags.out}`);
   out.say(`success (held-out type = ${r.target}): ${r.successes}/${r.seeds.length} = ${(100 * r.successRate).toFixed(0)}%`);
   if (r.best) out.say(`best direction (seed ${r.best.seed}${r.best.success ? '' : ', not a success'}): ${r.best.direction} — use it as mined:${flags.out}`);
   out.say(`results in ${join(flags.out, 'result.json')}${plots.length ? `, figures: ${plots.join(', ')}` : ''}`);
-  out.result({ ...r, dir: flags.out, resumed: res.resumed, plots, ...(params ? { params: { pattern: params.pattern, tensors: params.names, size: params.size } } : {}) });
+  out.result({ ...r, dir: flags.out, resumed, plots, ...(params ? { params: { pattern: params.pattern, tensors: params.names, size: params.size } } : {}) });
 }
 
 function describe(o: SeedOutcome, target: string): string {

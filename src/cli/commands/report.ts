@@ -14,6 +14,16 @@ export function checkFolders(dirs: readonly string[], what: string): void {
   }
 }
 
+/** `terrain report DIR… --out FILE --title T` without its printing (also reproduce's last step). */
+export async function reportRuns(dirs: readonly string[], file: string, title?: string): Promise<{ path: string; runs: number; bytes: number }> {
+  checkFolders(dirs, 'report:');
+  const r = await writeReport([...dirs], file, { title, version: VERSION }).catch((e: unknown) => {
+    throw e instanceof ReportTooLargeError ? new UsageError(e.message) : e;
+  });
+  if (r.runs === 0) throw new UsageError(`report: no run directories (run.json or train.json) under ${dirs.join(', ')}; point it at the --out folder of a terrain command`);
+  return r;
+}
+
 export function registerReport(program: Command): void {
   program.command('report').description('one self-contained HTML file (offline) with every run under the folders: curves, surfaces, spectra, histories')
     .argument('<dirs...>', 'run directories, or folders holding them (searched recursively)')
@@ -22,11 +32,7 @@ export function registerReport(program: Command): void {
     .option('--json', 'print one JSON object as the last line of stdout')
     .action(async (dirs: string[], flags: { out: string; title?: string; json?: boolean }) => {
       const out = makeOutput(!!flags.json);
-      checkFolders(dirs, 'report:');
-      const r = await writeReport(dirs, flags.out, { title: flags.title, version: VERSION }).catch((e: unknown) => {
-        throw e instanceof ReportTooLargeError ? new UsageError(e.message) : e;
-      });
-      if (r.runs === 0) throw new UsageError(`report: no run directories (run.json or train.json) under ${dirs.join(', ')}; point it at the --out folder of a terrain command`);
+      const r = await reportRuns(dirs, flags.out, flags.title);
       out.say(`report of ${r.runs} runs: ${r.path} (${(r.bytes / 2 ** 20).toFixed(1)} MiB, opens offline)`);
       out.result({ path: r.path, runs: r.runs, bytes: r.bytes });
     });

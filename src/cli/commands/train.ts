@@ -1,16 +1,16 @@
 // terrain train: data in, a trained model and its checkpoints out.
 import type { Command } from 'commander';
-import { resolveData } from '../../core/data/index.js';
+import { trainJob, type TrainJobOptions } from '../../core/jobs/train.js';
 import { SCHEDULES, type ScheduleName } from '../../core/train/schedule.js';
-import { train } from '../../core/train/train.js';
+import type { TrainResult } from '../../core/train/train.js';
 import type { OptimizerOptions } from '../../core/train/optimizer.js';
-import { buildModel, zooNames } from '../../ir/zoo/index.js';
+import { zooNames } from '../../ir/zoo/index.js';
 import { announceNormalization, choiceOption, commandLine, intOption, NORMALIZE_HELP, numberOption } from '../common.js';
 import { UsageError } from '../errors.js';
-import { makeOutput } from '../output.js';
+import { makeOutput, type Output, type ProgressReporter } from '../output.js';
 import { VERSION } from '../version.js';
 
-interface TrainFlags {
+export interface TrainFlags {
   model: string;
   modelOptions?: string;
   data: string;
@@ -43,46 +43,53 @@ function parseModelOptions(text: string | undefined): Record<string, unknown> {
   }
 }
 
-export async function trainCommand(flags: TrainFlags): Promise<void> {
-  const out = makeOutput(!!flags.json);
-  if (!zooNames().includes(flags.model)) throw new UsageError(`--model '${flags.model}' is not in the zoo; choose one of ${zooNames().join(', ')}`);
-  const data = resolveData(flags.data, { split: 'train', samples: flags.samples, seed: flags.seed, normalize: flags.normalize });
-  announceNormalization(data);
-  const trainSet = data.selected;
-  // train fits classifiers with cross-entropy: data without ≥ 2 classes of labels (float targets, label sequences) is refused.
-  const why = trainSet.labelShape ? `labels of shape [${trainSet.labelShape}] per sample`
-    : trainSet.targets && trainSet.classes === 1 ? 'float targets (regression), not class labels'
-      : trainSet.classes < 2 ? 'a single class' : undefined;
-  if (why) throw new UsageError(`--data ${flags.data}: terrain train fits classifiers with cross-entropy and needs integer class labels of at least 2 classes; the data has ${why}`);
-  let model;
-  try {
-    model = buildModel({ arch: flags.model, options: parseModelOptions(flags.modelOptions), inputShape: [...trainSet.shape], classes: trainSet.classes }, flags.seed);
-  } catch (e) {
-    throw new UsageError(`--model ${flags.model}: ${(e as Error).message}`);
-  }
+/** The job's options from the flags (checks that need no data first). */
+export function trainOptions(flags: TrainFlags): TrainJobOptions {
   const optimizer: OptimizerOptions = flags.optimizer === 'sgd'
     ? { kind: 'sgd', momentum: flags.momentum, nesterov: !!flags.nesterov, weightDecay: flags.weightDecay }
     : { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: flags.weightDecay };
   if (flags.nesterov && (flags.optimizer !== 'sgd' || flags.momentum === 0)) throw new UsageError('--nesterov needs --optimizer sgd with --momentum > 0');
-  const steps = Math.ceil(trainSet.count / flags.batch) * flags.epochs;
-  const bar = out.progress('train', steps);
+  return {
+    arch: flags.model, modelOptions: parseModelOptions(flags.modelOptions), data: flags.data, normalize: flags.normalize, samples: flags.samples,
+    epochs: flags.epochs, batch: flags.batch, lr: flags.lr, optimizer, schedule: flags.schedule, seed: flags.seed, saveEvery: flags.saveEvery,
+    saveSteps: flags.saveSteps, threads: flags.threads, outDir: flags.out, command: ['terrain', ...commandLine()], version: VERSION,
+  };
+}
+
+/** Trains as the flags say, with a progress bar and one line per epoch on `out` (also demo's and reproduce's step). */
+export async function runTrain(flags: TrainFlags, out: Output): Promise<TrainResult> {
+  let bar: ProgressReporter | undefined;
+  let total = 0;
   const t0 = Date.now();
-  const result = await train({
-    model, train: trainSet, test: data.test, outDir: flags.out,
-    config: { epochs: flags.epochs, batch: flags.batch, lr: flags.lr, optimizer, schedule: flags.schedule, seed: flags.seed, saveEvery: flags.saveEvery, saveSteps: flags.saveSteps, threads: flags.threads },
-    meta: {
-      dataset: data.source, normalize: data.normalize, datasetHash: data.hash, trainHash: trainSet.hash, testHash: data.test.hash, samples: flags.samples ?? null,
-      command: ['terrain', ...commandLine()], version: VERSION,
-    },
-    onStep: (s) => bar.update(s, s > 0 ? ((Date.now() - t0) / s) * (steps - s) : undefined),
-    onEpoch: (r) => {
-      bar.stop();
-      out.say(`epoch ${r.epoch}/${flags.epochs}: train loss ${r.trainLoss.toFixed(4)} acc ${(100 * r.trainAccuracy).toFixed(2)}% | test loss ${r.testLoss.toFixed(4)} acc ${(100 * r.testAccuracy).toFixed(2)}% (${r.seconds.toFixed(1)} s)`);
-    },
-  });
-  bar.stop();
+  try {
+    return await trainJob({
+      ...trainOptions(flags),
+      onData: (data, steps) => {
+        announceNormalization(data);
+        bar = out.progress('train', steps);
+        total = steps;
+      },
+      onStep: (s) => bar?.update(s, s > 0 ? ((Date.now() - t0) / s) * (total - s) : undefined),
+      onEpoch: (r) => {
+        bar?.stop();
+        out.say(`epoch ${r.epoch}/${flags.epochs}: train loss ${r.trainLoss.toFixed(4)} acc ${(100 * r.trainAccuracy).toFixed(2)}% | test loss ${r.testLoss.toFixed(4)} acc ${(100 * r.testAccuracy).toFixed(2)}% (${r.seconds.toFixed(1)} s)`);
+      },
+    });
+  } finally {
+    bar?.stop();
+  }
+}
+
+/** The lines printed once training is over. */
+export function sayTrained(out: Output, flags: Pick<TrainFlags, 'out'>, result: TrainResult): void {
   out.say(`final: test loss ${result.testLoss.toFixed(4)}, test accuracy ${(100 * result.testAccuracy).toFixed(2)}%`);
   out.say(`checkpoints in ${flags.out}: ${result.checkpoints.map((p) => p.split('/').pop()).join(', ')}`);
+}
+
+export async function trainCommand(flags: TrainFlags): Promise<void> {
+  const out = makeOutput(!!flags.json);
+  const result = await runTrain(flags, out);
+  sayTrained(out, flags, result);
   out.result({ out: flags.out, testLoss: result.testLoss, testAccuracy: result.testAccuracy, epochs: result.epochs, checkpoints: result.checkpoints });
 }
 

@@ -10,3 +10,4 @@ export * from './data.js';
 export * from './job.js';
 export * from './synthetic.js';
 export * from './load.js';
+export * from './prepare.js';
