@@ -131,14 +131,16 @@ export class BlockDriver {
     await Promise.all(ids.map(async (id) => {
       const task = this.pending.get(id);
       if (!task) return;
-      const job = await queue.getJob(id);
-      const state = job ? await job.getState() : 'missing';
-      if (state === 'completed') return this.collect(job!, id, task);
-      if (state === 'failed') {
-        if (this.submitted.has(id)) throw new BlockFailedError(`block ${describeTask(task)} failed on every attempt: ${job!.failedReason}`);
-        await job!.remove(); // left by an earlier coordinator: a fresh set of attempts (the cause may be fixed)
+      // The state first, then the job: read the other way round, a job that completes in between is 'completed'
+      // with the return value it had before (none).
+      const state = await queue.getJobState(id);
+      const job = state === 'completed' || state === 'failed' ? await queue.getJob(id) : undefined;
+      if (state === 'completed' && job) return this.collect(job, id, task);
+      if (state === 'failed' && job) {
+        if (this.submitted.has(id)) throw new BlockFailedError(`block ${describeTask(task)} failed on every attempt: ${job.failedReason}`);
+        await job.remove(); // left by an earlier coordinator: a fresh set of attempts (the cause may be fixed)
       }
-      if (full && (state === 'missing' || state === 'unknown' || state === 'failed')) missing.push(id);
+      if (full && (state === 'unknown' || state === 'failed' || !job && state === 'completed')) missing.push(id);
     }));
     if (missing.length > 0) await this.submit(missing);
     if (full) this.lastFull = Date.now();

@@ -152,9 +152,10 @@ class RunDriver {
     const ids = [...this.woken];
     this.woken.clear();
     for (const id of ids) {
-      const job = await this.o.queue.getJob(id);
+      // The state before the job: a job read first and completed in between would look completed without its points.
+      const state = await this.o.queue.getJobState(id);
+      const job = state === 'completed' || state === 'failed' ? await this.o.queue.getJob(id) : undefined;
       if (!job) continue;
-      const state = await job.getState();
       if (state === 'completed') await this.collect(job);
       else if (state === 'failed') this.lastFull = 0; // let the full pass decide
     }
@@ -165,15 +166,15 @@ class RunDriver {
     const { total, chunk, runKey } = this.o.record;
     const pending = pendingChunks(total, chunk, this.o.run.finished);
     await Promise.all([...pending].map(async ([c, indices]) => {
-      const job = await this.o.queue.getJob(jobId(runKey, c));
-      const state = job ? await job.getState() : 'missing';
-      if (state === 'completed') return this.collect(job!);
+      const state = await this.o.queue.getJobState(jobId(runKey, c));
+      const job = state === 'completed' || state === 'failed' ? await this.o.queue.getJob(jobId(runKey, c)) : undefined;
+      if (state === 'completed') return job ? this.collect(job) : undefined; // removed in between: the next pass sees it missing
       if (state === 'failed') {
         // A restarted coordinator gives failed chunks a fresh set of attempts (the cause may have been fixed).
-        if (!first) throw new ChunkFailedError(`chunk ${c} (points ${indices[0]}…${indices[indices.length - 1]}) failed on every attempt: ${job!.failedReason}`);
-        await job!.remove();
+        if (!first) throw new ChunkFailedError(`chunk ${c} (points ${indices[0]}…${indices[indices.length - 1]}) failed on every attempt: ${job?.failedReason}`);
+        await job?.remove();
       }
-      if (state === 'missing' || state === 'unknown' || state === 'failed') await this.submit(c, indices);
+      if (state === 'unknown' || state === 'failed') await this.submit(c, indices);
     }));
   }
 
