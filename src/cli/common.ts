@@ -56,6 +56,11 @@ export function addRuntimeOptions(cmd: Command): Command {
     .option('--json', 'print one JSON object as the last line of stdout');
 }
 
+/** The options of a command that evaluates one model on data: model and weights, data, threads and --json. */
+export function addModelDataOptions(cmd: Command, defaultSplit: SplitName): Command {
+  return addRuntimeOptions(addDataOptions(addModelOptions(cmd), defaultSplit));
+}
+
 export interface DataOptions {
   data: string;
   split: SplitName;

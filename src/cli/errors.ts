@@ -9,6 +9,11 @@ export class UsageError extends InputError {
 /** Every bad-input class of every layer extends InputError (src/ir/errors.ts); the shell needs no list of them. */
 export { isInputError };
 
+/** A lower layer's error as the shell's UsageError, its option mentions kept. */
+export function usageErrorOf(e: unknown): UsageError {
+  return new UsageError(e instanceof InputError && e.worded ? e.worded : e instanceof Error ? e.message : String(e));
+}
+
 export function exitCodeFor(e: unknown): number {
   return isInputError(e) ? 2 : 1;
 }

@@ -57,6 +57,15 @@ export function readRegularFile(path: string, options: ReadFileOptions = {}): Ui
   }
 }
 
+/** readRegularFile, a refusal re-thrown as the reading format's own error class with the same message. */
+export function readRegularFileAs(path: string, as: new (message: string) => Error, options: ReadFileOptions = {}): Uint8Array {
+  try {
+    return readRegularFile(path, options);
+  } catch (e) {
+    throw new as((e as Error).message);
+  }
+}
+
 /** readRegularFile as UTF-8 text. */
 export function readRegularText(path: string, options: ReadFileOptions = {}): string {
   return new TextDecoder().decode(readRegularFile(path, options));

@@ -5,7 +5,7 @@
 // The reader treats its input as hostile: every length, offset and shape is checked against the bytes actually
 // there before anything is allocated, and every problem is a SafetensorsError naming the file.
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { readRegularFile } from './read-file.js';
+import { readRegularFileAs } from './read-file.js';
 import { jsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
 import { jsonCounts } from './json-counts.js';
 import { basename, dirname, join } from 'node:path';
@@ -95,13 +95,7 @@ export function writeSafetensors(path: string, tensors: Map<string, Tensor> | Re
 // ---- reading ----
 
 export function readSafetensors(path: string): SafetensorsContent {
-  let bytes: Uint8Array;
-  try {
-    bytes = readRegularFile(path);
-  } catch (e) {
-    throw new SafetensorsError((e as Error).message);
-  }
-  return decodeSafetensors(bytes, path);
+  return decodeSafetensors(readRegularFileAs(path, SafetensorsError), path);
 }
 
 /** Parses safetensors bytes; `source` names the file in error messages. Tensor data is copied (aligned, owned). */

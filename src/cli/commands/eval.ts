@@ -7,7 +7,7 @@ import { firstNonFiniteSample, firstNonFiniteTensor } from '../../core/evaluate/
 import type { PreparedData } from '../common.js';
 import type { Tensor } from '../../ir/tensor.js';
 import { UsageError } from '../errors.js';
-import { addDataOptions, addModelOptions, addRuntimeOptions, checkCompatible, loadModel, prepareData, type DataOptions } from '../common.js';
+import { addModelDataOptions, checkCompatible, loadModel, prepareData, type DataOptions } from '../common.js';
 import { makeOutput } from '../output.js';
 
 interface EvalFlags extends DataOptions {
@@ -19,9 +19,7 @@ interface EvalFlags extends DataOptions {
 
 export function registerEval(program: Command): void {
   const cmd = program.command('eval').description('mean loss (--loss, default softmax cross-entropy) and accuracy on a split (BatchNorm: running statistics)');
-  addModelOptions(cmd);
-  addDataOptions(cmd, 'test');
-  addRuntimeOptions(cmd).action(async (flags: EvalFlags) => {
+  addModelDataOptions(cmd, 'test').action(async (flags: EvalFlags) => {
     const out = makeOutput(!!flags.json);
     const m = loadModel(flags.model, flags.weights);
     const data = prepareData(flags, m);

@@ -6,7 +6,7 @@ import { h5OptionsOf, LANDSCAPE_FORMAT_NAMES, LANDSCAPE_FORMATS, landscapeFromRe
 import { exportLlDirections, LlFormatError } from '../../core/interop/index.js';
 import { POINTS_FILE, RESULT_FILE, RUN_FILE, RunDir, type RunConfig } from '../../core/runs/run-dir.js';
 import { readResultIfPresent, readRunConfigIfPresent } from '../../core/runs/results.js';
-import { UsageError } from '../errors.js';
+import { UsageError, usageErrorOf } from '../errors.js';
 import { makeOutput } from '../output.js';
 import { VERSION } from '../version.js';
 
@@ -52,7 +52,7 @@ async function exportDirections(arg: string, flags: Flags, out: ReturnType<typeo
   try {
     s = await exportLlDirections(dir, file, flags.numBatchesTracked !== false);
   } catch (e) {
-    if (e instanceof LlFormatError) throw new UsageError(e.message);
+    if (e instanceof LlFormatError) throw usageErrorOf(e);
     throw e;
   }
   out.say(`${file}: ${s.directions} ${s.dirType} direction(s) of ${s.tensors} tensors in loss-landscape's direction-file layout (use with plot_surface.py --dir_file ${file}${s.dirType === 'states' ? ' --dir_type states' : ''})`);

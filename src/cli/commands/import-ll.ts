@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { importLl, LlFormatError, LlMappingError, type LlDirType, type LlSplit } from '../../core/interop/index.js';
 import { loadModelFile } from '../../core/model-file.js';
 import { addModelOptions, choiceOption, commandLine } from '../common.js';
-import { asFlag, UsageError } from '../errors.js';
+import { asFlag, UsageError, usageErrorOf } from '../errors.js';
 import { makeOutput } from '../output.js';
 import { VERSION } from '../version.js';
 
@@ -29,7 +29,7 @@ export function registerImportLl(program: Command): void {
           info: { command: ['terrain', ...commandLine()], cwd: process.cwd(), version: VERSION, started: new Date().toISOString() },
         });
       } catch (e) {
-        if (e instanceof LlFormatError || e instanceof LlMappingError) throw new UsageError(e.worded ?? e.message);
+        if (e instanceof LlFormatError || e instanceof LlMappingError) throw usageErrorOf(e);
         throw e;
       }
       const skipped = s.skipped.reduce((n, l) => n + l.length, 0);

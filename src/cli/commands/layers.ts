@@ -9,7 +9,7 @@ import { linspace, parseRange } from '../../core/runs/grid.js';
 import { RunDir } from '../../core/runs/run-dir.js';
 import { blockLandscapes } from '../../core/sharpness/blocks.js';
 import { curvesPlot, writePlot } from '../../plot/index.js';
-import { addDataOptions, addModelOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, numberOption, prepareData, type CurvatureRunFlags, type DataOptions } from '../common.js';
+import { addModelDataOptions, checkCompatible, choiceOption, commandLine, intOption, numberOption, prepareData, type CurvatureRunFlags, type DataOptions } from '../common.js';
 import { UsageError } from '../errors.js';
 import { makeOutput } from '../output.js';
 import { VERSION } from '../version.js';
@@ -26,9 +26,7 @@ interface LayersFlags extends DataOptions, CurvatureRunFlags {
 
 export function registerLayers(program: Command): void {
   const cmd = program.command('layers').description('per-block landscapes: one Gaussian curve per block of tensors, its curvature εᵀHε/‖ε‖² and the top eigenvalue of its Hessian block');
-  addModelOptions(cmd);
-  addDataOptions(cmd, 'train');
-  addRuntimeOptions(cmd)
+  addModelDataOptions(cmd, 'train')
     .option('--group-depth <n>', 'a block is the tensors sharing the first N dot-separated name parts (1: layer1, 2: layer1.0); never narrower than a layer', intOption('--group-depth', 1), 1)
     .option('--seed <n>', 'the direction of every block is gaussian:seed=N restricted to the block', intOption('--seed'), 0)
     .option('--norm <kind>', 'direction normalisation inside each block: filter (default) | layer | norm', choiceOption('--norm', ['filter', 'layer', 'norm'] as const), 'filter')

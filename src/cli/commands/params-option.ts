@@ -2,7 +2,7 @@
 // before any work, so that a typo is exit 2 naming the tensors there are.
 import { selectParams, type ParamSelection } from '../../core/directions/param-subset.js';
 import type { ParamLayout } from '../../core/params.js';
-import { UsageError } from '../errors.js';
+import { usageErrorOf } from '../errors.js';
 
 export const PARAMS_HELP = 'move only the parameter tensors whose names match this regular expression (e.g. "^layer3\\\\." or "fc"); the rest of every direction is 0, normalisation applies inside the subset';
 
@@ -11,6 +11,6 @@ export function paramsSelection(layout: ParamLayout, pattern: string | undefined
   try {
     return selectParams(layout, pattern);
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw usageErrorOf(e);
   }
 }

@@ -2,7 +2,7 @@
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { importGraph, type Imported } from '../import/index.js';
-import { readRegularFile } from '../read-file.js';
+import { readRegularFileAs } from '../read-file.js';
 import { sizeOf } from '../tensor.js';
 import { parseModelJson, TfjsError, type WeightGroup } from './format.js';
 import { tfjsToGraph } from './convert.js';
@@ -34,12 +34,7 @@ function groupBytes(g: WeightGroup): number {
 }
 
 export function loadTfjsModel(path: string): TfjsLoaded {
-  let text: Uint8Array;
-  try {
-    text = readRegularFile(path);
-  } catch (e) {
-    throw new TfjsError((e as Error).message);
-  }
+  const text = readRegularFileAs(path, TfjsError);
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder().decode(text));
@@ -62,12 +57,7 @@ export function loadTfjsModel(path: string): TfjsLoaded {
     if (total !== groupBytes(g)) throw new TfjsError(`${path}: shards ${g.paths.join(', ')} hold ${total} bytes, the manifest's weights need ${groupBytes(g)}`);
     for (const p of g.paths) {
       if (shards.has(p)) throw new TfjsError(`${path}: weight shard '${p}' is listed twice`);
-      let bytes: Uint8Array;
-      try {
-        bytes = readRegularFile(join(dirname(path), p), { what: `${path}: weight shard` });
-      } catch (e) {
-        throw new TfjsError((e as Error).message);
-      }
+      const bytes = readRegularFileAs(join(dirname(path), p), TfjsError, { what: `${path}: weight shard` });
       shards.set(p, bytes);
       files.push(bytes);
     }

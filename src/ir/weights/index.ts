@@ -1,5 +1,5 @@
 // PyTorch weights for a model: .pt/.pth (torch.save zip) and .safetensors state_dicts, mapped onto initializers.
-import { readRegularFile } from '../read-file.js';
+import { readRegularFileAs } from '../read-file.js';
 import { decodeSafetensors, SafetensorsError } from '../safetensors.js';
 import type { Tensor } from '../tensor.js';
 import { decodeTorchSave, TorchFileError } from './pt.js';
@@ -39,11 +39,5 @@ export function decodeWeights(bytes: Uint8Array, source: string): WeightsFile {
 }
 
 export function readWeightsFile(path: string): WeightsFile {
-  let bytes: Uint8Array;
-  try {
-    bytes = readRegularFile(path);
-  } catch (e) {
-    throw new WeightsFileError((e as Error).message);
-  }
-  return decodeWeights(bytes, path);
+  return decodeWeights(readRegularFileAs(path, WeightsFileError), path);
 }
