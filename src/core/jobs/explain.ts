@@ -11,7 +11,7 @@ import { runLandscape, type CurveResult } from '../landscape/job.js';
 import { loadModelFile, type LoadedModel } from '../model-file.js';
 import type { Range } from '../runs/grid.js';
 import { RunDir } from '../runs/run-dir.js';
-import { InputError } from '../../ir/errors.js';
+import { InputError, option, worded } from '../../ir/errors.js';
 import type { LandscapeData } from './landscape.js';
 import { directionContext, eigenvectorProvider, gradientProvider } from './providers.js';
 import { toleranceRecord } from './tolerance.js';
@@ -61,7 +61,7 @@ export async function explainJob(o: ExplainJobOptions): Promise<ExplainJobResult
   const m = loadModelFile(o.model, { weights: o.weights });
   const data = o.data(m);
   const loss = data.loss && data.loss.name !== 'cross-entropy' ? data.loss : undefined;
-  if (loss && o.adaptive) throw new ExplainOptionsError(`--loss ${loss.name} does not work with --tolerance yet; drop one of them`);
+  if (loss && o.adaptive) throw new ExplainOptionsError(worded`${option('loss', loss.name)} does not work with ${option('tolerance')} yet; drop one of them`);
   const [dir] = await resolveDirections([o.direction], directionContext(m, gradientProvider(m, data.batches, o.threads, loss), eigenvectorProvider(m, data.batches, o.hessianDir, o.threads, loss, o.notice)));
   const tolerance = toleranceRecord(o.adaptive, o.refine);
   const run = await RunDir.open(o.outDir, {

@@ -14,7 +14,7 @@ import { RunDir } from '../runs/run-dir.js';
 import type { LandscapeData } from './landscape.js';
 import { directionContext } from './providers.js';
 import { toleranceRecord } from './tolerance.js';
-import { InputError } from '../../ir/errors.js';
+import { InputError, option, worded } from '../../ir/errors.js';
 
 export type GmiNorm = 'filter' | 'layer' | 'norm' | 'none';
 
@@ -55,7 +55,7 @@ export async function gmiJob(o: GmiJobOptions): Promise<GmiJobResult> {
   const m = loadModelFile(o.model, { weights: o.weights });
   const data = o.data(m);
   const loss = data.loss && data.loss.name !== 'cross-entropy' ? data.loss : undefined;
-  if (loss && o.adaptive) throw new GmiOptionsError(`--loss ${loss.name} does not work with --tolerance yet; drop one of them`);
+  if (loss && o.adaptive) throw new GmiOptionsError(worded`${option('loss', loss.name)} does not work with ${option('tolerance')} yet; drop one of them`);
   const specs = Array.from({ length: o.directions }, (_, i) => `gaussian:norm=${o.norm}:seed=${o.seed + i}`);
   const params = o.params === undefined ? undefined : selectParams(m.theta.layout, o.params);
   const dirs = await resolveDirections(specs, { ...directionContext(m), params });

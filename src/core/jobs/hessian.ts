@@ -10,6 +10,7 @@ import { modelHessian, type ModelHessian } from '../hessian/model-operator.js';
 import { functionOperator } from '../hessian/operator.js';
 import { loadModelFile, type LoadedModel } from '../model-file.js';
 import { RunDir } from '../runs/run-dir.js';
+import { option } from '../../ir/errors.js';
 import type { LandscapeData } from './landscape.js';
 
 interface HessianCommon {
@@ -135,7 +136,7 @@ export interface CheckpointsJobResult {
 }
 
 export async function hessianCheckpointsJob(o: CheckpointsJobOptions): Promise<CheckpointsJobResult> {
-  const paths = trainingCheckpoints(o.checkpoints, '--checkpoints');
+  const paths = trainingCheckpoints(o.checkpoints, option('checkpoints'));
   const first = loadModelFile(paths[0]!);
   if (o.params !== undefined) selectParams(first.theta.layout, o.params);
   const data = o.data(first);

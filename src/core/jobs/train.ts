@@ -5,7 +5,7 @@ import type { OptimizerOptions } from '../train/optimizer.js';
 import type { ScheduleName } from '../train/schedule.js';
 import { train, type EpochRecord, type TrainResult } from '../train/train.js';
 import { buildModel, zooNames } from '../../ir/zoo/index.js';
-import { InputError } from '../../ir/errors.js';
+import { InputError, option, worded } from '../../ir/errors.js';
 
 /** A model or data set that terrain train cannot fit; the message names the value and what would work. */
 export class TrainOptionsError extends InputError {
@@ -38,7 +38,7 @@ export interface TrainJobOptions {
 }
 
 export async function trainJob(o: TrainJobOptions): Promise<TrainResult> {
-  if (!zooNames().includes(o.arch)) throw new TrainOptionsError(`--model '${o.arch}' is not in the zoo; choose one of ${zooNames().join(', ')}`);
+  if (!zooNames().includes(o.arch)) throw new TrainOptionsError(worded`${option('model', `'${o.arch}'`)} is not in the zoo; choose one of ${zooNames().join(', ')}`);
   const data = resolveData(o.data, { split: 'train', samples: o.samples, seed: o.seed, normalize: o.normalize });
   const trainSet = data.selected;
   const steps = Math.ceil(trainSet.count / o.batch) * o.epochs;
@@ -47,12 +47,12 @@ export async function trainJob(o: TrainJobOptions): Promise<TrainResult> {
   const why = trainSet.labelShape ? `labels of shape [${trainSet.labelShape}] per sample`
     : trainSet.targets && trainSet.classes === 1 ? 'float targets (regression), not class labels'
       : trainSet.classes < 2 ? 'a single class' : undefined;
-  if (why) throw new TrainOptionsError(`--data ${o.data}: terrain train fits classifiers with cross-entropy and needs integer class labels of at least 2 classes; the data has ${why}`);
+  if (why) throw new TrainOptionsError(worded`${option('data', o.data)}: terrain train fits classifiers with cross-entropy and needs integer class labels of at least 2 classes; the data has ${why}`);
   let model;
   try {
     model = buildModel({ arch: o.arch, options: o.modelOptions, inputShape: [...trainSet.shape], classes: trainSet.classes }, o.seed);
   } catch (e) {
-    throw new TrainOptionsError(`--model ${o.arch}: ${(e as Error).message}`);
+    throw new TrainOptionsError(worded`${option('model', o.arch)}: ${(e as Error).message}`);
   }
   return train({
     model, train: trainSet, test: data.test, outDir: o.outDir,

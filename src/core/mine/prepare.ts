@@ -7,7 +7,7 @@ import type { DataSelection } from '../landscape/job.js';
 import type { LossChoice } from '../loss/choice.js';
 import { loadModelFile, type LoadedModel } from '../model-file.js';
 import type { Range } from '../runs/grid.js';
-import { InputError } from '../../ir/errors.js';
+import { InputError, option, worded } from '../../ir/errors.js';
 import type { ConstraintOptions, MineBiasBn, MineNorm } from './constraint.js';
 import { prepareMiningData, type MiningData, type MiningDataOptions } from './data.js';
 import type { MineJob } from './job.js';
@@ -62,10 +62,10 @@ export function prepareMine(o: MineOptions): PreparedMine {
   const data = prepareMiningData(o.data);
   const choice = o.check(m, data);
   const loss = choice.name === 'cross-entropy' ? undefined : choice;
-  if (loss && o.adaptive) throw new MineOptionsError(`--loss ${choice.name} does not work with --tolerance yet; drop one of them`);
+  if (loss && o.adaptive) throw new MineOptionsError(worded`${option('loss', choice.name)} does not work with ${option('tolerance')} yet; drop one of them`);
   // The loss is part of every selection, so of the run's identity and of each judged curve's.
   const withLoss = <T extends { selection: DataSelection }>(d: T): T => ({ ...d, selection: { ...d.selection, loss: choice.name } });
-  if (data.mining.dataset.count < o.batchSize) throw new MineOptionsError(`--mine-batch ${o.batchSize}: the mining data has only ${data.mining.dataset.count} samples`);
+  if (data.mining.dataset.count < o.batchSize) throw new MineOptionsError(worded`${option('mine-batch', o.batchSize)}: the mining data has only ${data.mining.dataset.count} samples`);
   const job: PreparedMine['job'] = {
     model: m, objective: o.objective, objectiveIdentity: o.objectiveIdentity, constraint,
     mining: withLoss(data.mining), heldOut: withLoss(data.heldOut), inSample: data.inSample && withLoss(data.inSample),
