@@ -1,18 +1,13 @@
 // AveragePool: dX = ConvTranspose(dY / count, ones) depthwise, with the forward geometry; count is the window size,
 // or the number of counted elements per window when padding is not counted or a ceil_mode window hangs over the end.
 import { attr, getInt } from '../graph.js';
-import { poolWindow, outputPaddingFor } from '../shapes/geometry.js';
+import { outputPaddingFor } from '../shapes/geometry.js';
 import type { GradRule } from './types.js';
-import { dy0, where } from './types.js';
-import { inverseCounts, onesKernel } from './pool-kernels.js';
+import { inverseCounts, onesKernel, poolOperands } from './pool-kernels.js';
 
 export const averagePool: GradRule = (c) => {
   const { e } = c;
-  const x = c.x(0), g = dy0(c);
-  const channels = e.shape(x)[1];
-  if (typeof channels !== 'number') throw new Error(`${where(c)}: channels must be static`);
-  const win = poolWindow(c.node, e.shape(x));
-  const dtype = e.dtype(x);
+  const { g, channels, win, dtype } = poolOperands(c);
   const includePad = getInt(c.node, 'count_include_pad', 0) === 1;
   const padded = win.padsBegin.some((p) => p > 0) || win.padsEnd.some((p) => p > 0);
   // Windows of unequal counts: padding not counted, or a ceil_mode overhang (never counted).

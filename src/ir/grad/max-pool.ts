@@ -3,20 +3,15 @@
 // windows overlap. Pads are filled with the lowest float so that they never win. Standard ops only, so the
 // backward graph can be differentiated again (the mask is piecewise constant).
 import { attr } from '../graph.js';
-import { poolWindow, outputPaddingFor } from '../shapes/geometry.js';
+import { outputPaddingFor } from '../shapes/geometry.js';
 import type { GradRule } from './types.js';
-import { dy0, where } from './types.js';
 import { reshapeTo, unsqueeze } from './helpers.js';
-import { oneHotTaps } from './pool-kernels.js';
+import { oneHotTaps, poolOperands } from './pool-kernels.js';
 
 export const maxPool: GradRule = (c) => {
   const { e } = c;
-  const x = c.x(0), g = dy0(c);
-  const channels = e.shape(x)[1];
-  if (typeof channels !== 'number') throw new Error(`${where(c)}: channels must be static`);
-  const win = poolWindow(c.node, e.shape(x));
+  const { x, g, channels, win, dtype } = poolOperands(c);
   const k = win.kernel.reduce((p, d) => p * d, 1);
-  const dtype = e.dtype(x);
   const zeros = win.kernel.map(() => 0);
   const padded = win.padsBegin.some((p) => p > 0) || win.padsEnd.some((p) => p > 0)
     ? e.op('Pad', [x, e.ints([0, 0, ...win.padsBegin, 0, 0, ...win.padsEnd]), e.scalar(dtype === 'float64' ? -Number.MAX_VALUE : -3.4028234663852886e38, x)])

@@ -1,6 +1,17 @@
-// Constant depthwise kernels used by the pooling rules: one-hot taps (to gather/scatter window elements) and ones.
+// What the pooling rules share: their operands and window, and the constant depthwise kernels (one-hot taps to
+// gather/scatter window elements, and ones).
 import type { DType, Tensor } from '../tensor.js';
+import { poolWindow } from '../shapes/geometry.js';
 import { floatTensor } from './emitter.js';
+import { dy0, where, type GradContext } from './types.js';
+
+/** A pooling node's input X, dY, its static channel count, window and dtype. */
+export function poolOperands(c: GradContext) {
+  const x = c.x(0), g = dy0(c);
+  const channels = c.e.shape(x)[1];
+  if (typeof channels !== 'number') throw new Error(`${where(c)}: channels must be static`);
+  return { x, g, channels, win: poolWindow(c.node, c.e.shape(x)), dtype: c.e.dtype(x) };
+}
 
 const volume = (kernel: readonly number[]) => kernel.reduce((p, k) => p * k, 1);
 
