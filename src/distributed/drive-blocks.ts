@@ -5,7 +5,7 @@
 // is bounded as in drive.ts: Redis silent for redisWaitMs → QueueError (blocks kept), abort → 'interrupted'.
 import type { Job, Queue, QueueEvents } from 'bullmq';
 import type { BlockTask } from '../core/landscape/job.js';
-import type { SampleBatchStats } from '../core/landscape/sample-losses.js';
+import type { BlockAnswer } from '../core/landscape/adaptive-run.js';
 import { BLOCK_JOB_NAME, blockJobId, decodeBlockResult, describeTask, isBlockJobData, sameTask, type BlockJobData, type BlockShape } from './blocks.js';
 import { bounded, Interrupted, JOB_OPTIONS, NoAnswer } from './drive.js';
 import { QueueError } from './errors.js';
@@ -19,7 +19,7 @@ export class BlockFailedError extends Error {
 /** A failure of the run's own writer (disk), not of Redis: never waited out. */
 class WriteFailed extends Error {}
 
-export type ApplyBlock = (task: BlockTask, batches: SampleBatchStats[]) => Promise<void>;
+export type ApplyBlock = (answers: readonly BlockAnswer[]) => Promise<void>;
 
 export interface BlockDriveOptions {
   queue: Queue;
@@ -48,6 +48,8 @@ export class BlockDriver {
   private readonly submitted = new Set<string>();
   private readonly rejected = new Map<string, number>();
   private apply: ApplyBlock | undefined;
+  /** Good answers not yet written, by job id. */
+  private readonly ready = new Map<string, { job: Job; answer: BlockAnswer }>();
   /** One writer: answers reach runAdaptive one at a time. */
   private tail: Promise<unknown> = Promise.resolve();
   private readonly woken = new Set<string>();
@@ -67,10 +69,11 @@ export class BlockDriver {
     this.redisWaitMs = o.redisWaitMs ?? DEFAULT_REDIS_WAIT_MS;
   }
 
-  /** Evaluates the tasks on the queue; `apply` gets each answer once, in the order they come back. */
+  /** Evaluates the tasks on the queue; `apply` gets each answer once, in the order they come back, several at a time. */
   async runPass(tasks: readonly BlockTask[], apply: ApplyBlock): Promise<void> {
     const { events, signal, record } = this.o;
     this.pending.clear();
+    this.ready.clear();
     for (const t of tasks) this.pending.set(blockJobId(record.runKey, t), t);
     this.apply = apply;
     this.pass++;
@@ -158,32 +161,39 @@ export class BlockDriver {
     for (const id of ids) this.submitted.add(id);
   }
 
-  /** Writes a completed job's block (through the one writer) if it is this task's, then removes the job. */
-  private collect(job: Job, id: string, task: BlockTask): Promise<void> {
+  /**
+   * Checks a completed job's answer against its task; a good one waits for the writer, which writes every answer
+   * that has come meanwhile in one go (one flush for many blocks), then removes their jobs.
+   */
+  private async collect(job: Job, id: string, task: BlockTask): Promise<void> {
+    if (!this.active || !this.pending.has(id) || this.ready.has(id)) return;
+    const data = job.data as Partial<BlockJobData>;
+    const ours = isBlockJobData(data) && data.manifest === this.o.record.manifest && data.runKey === this.o.record.runKey && !!data.task && sameTask(data.task, task);
+    const stats = ours ? decodeBlockResult(job.returnvalue, task, this.o.shape(task)) : 'the job is not this block';
+    if (typeof stats === 'string') {
+      const n = (this.rejected.get(id) ?? 0) + 1;
+      this.rejected.set(id, n);
+      this.log(`job ${id} (${describeTask(task)}): answer ignored, ${stats}`);
+      await job.remove();
+      this.submitted.delete(id);
+      this.again = true; // queued again by the next full look
+      if (n >= MAX_REJECTED) throw new BlockFailedError(`block ${describeTask(task)}: ${n} answers were not this block's (last: ${stats})`);
+      return;
+    }
+    this.ready.set(id, { job, answer: { task, batches: stats } });
     const pass = this.pass;
     const r = this.tail.then(async () => {
-      if (!this.active || pass !== this.pass || !this.pending.has(id)) return;
-      const data = job.data as Partial<BlockJobData>;
-      const ours = isBlockJobData(data) && data.manifest === this.o.record.manifest && data.runKey === this.o.record.runKey && !!data.task && sameTask(data.task, task);
-      const stats = ours ? decodeBlockResult(job.returnvalue, task, this.o.shape(task)) : 'the job is not this block';
-      if (typeof stats === 'string') {
-        const n = (this.rejected.get(id) ?? 0) + 1;
-        this.rejected.set(id, n);
-        this.log(`job ${id} (${describeTask(task)}): answer ignored, ${stats}`);
-        await job.remove();
-        this.submitted.delete(id);
-        this.again = true; // queued again by the next full look
-        if (n >= MAX_REJECTED) throw new BlockFailedError(`block ${describeTask(task)}: ${n} answers were not this block's (last: ${stats})`);
-        return;
-      }
+      if (!this.active || pass !== this.pass || this.ready.size === 0) return;
+      const batch = [...this.ready];
+      this.ready.clear();
       try {
-        await this.apply!(task, stats);
+        await this.apply!(batch.map(([, v]) => v.answer));
       } catch (e) {
         throw new WriteFailed('write', { cause: e });
       }
-      this.pending.delete(id);
-      // After the block is on disk; a failure here only leaves a completed job nobody asks for again.
-      await job.remove().catch(() => undefined);
+      for (const [k] of batch) this.pending.delete(k);
+      // After the blocks are on disk; a failure here only leaves a completed job nobody asks for again.
+      await Promise.all(batch.map(([, v]) => v.job.remove().catch(() => undefined)));
     });
     this.tail = r.catch(() => undefined);
     return r;

@@ -12,7 +12,8 @@ import { blockEvaluator, type BlockTask, type PointJob } from './job.js';
 import type { PointRunner } from '../evaluate/sessions.js';
 import type { BlockEvaluate } from './point-pool.js';
 import type { SampleBatchStats } from './sample-losses.js';
-import { appendBlock, applyBlock, prefixLosses, readBlocks, SAMPLES_FILE, type PointSums } from './sample-log.js';
+import { appendBlock, applyBlock, encodeBlock, prefixLosses, readBlocks, SAMPLES_FILE, type BlockRecord, type PointSums } from './sample-log.js';
+import { open } from 'node:fs/promises';
 import { lossCovariance, type PairedPoint } from '../classify/paired.js';
 
 export interface AdaptiveSummary {
@@ -28,6 +29,12 @@ export interface AdaptiveSummary {
   /** Sample evaluations spent, and what evaluating every point on the whole split costs. */
   sampleEvaluations: number;
   exhaustiveEvaluations: number;
+}
+
+/** A block task and its per-batch statistics, as an evaluator returns them. */
+export interface BlockAnswer {
+  task: BlockTask;
+  batches: SampleBatchStats[];
 }
 
 export interface AdaptiveRunOptions {
@@ -46,10 +53,25 @@ export interface AdaptiveRunOptions {
   target?: number;
   /**
    * Evaluates each pass's block tasks elsewhere (the queue's workers, src/distributed) instead of on local threads:
-   * it hands every answer to `apply`, which writes it into the run (a block that does not continue its point is
-   * dropped), and returns when the pass is written.
+   * it hands the answers to `apply`, as many at a time as have come (one write and one flush for all), which writes
+   * them into the run (a block that does not continue its point is dropped), and returns when the pass is written.
    */
-  remote?: (tasks: readonly BlockTask[], apply: (task: BlockTask, batches: SampleBatchStats[]) => Promise<void>) => Promise<void>;
+  remote?: (tasks: readonly BlockTask[], apply: (answers: readonly BlockAnswer[]) => Promise<void>) => Promise<void>;
+}
+
+function blockRecord(task: BlockTask, batches: SampleBatchStats[]): BlockRecord {
+  return 'full' in task ? { index: task.index, full: true, batches } : { index: task.index, from: task.from, batches };
+}
+
+/** Several blocks in one write and one flush: a coordinator writing every block of the queue's workers alone. */
+async function appendBlocks(path: string, recs: readonly BlockRecord[]): Promise<void> {
+  const fh = await open(path, 'a');
+  try {
+    await fh.write(recs.map((r) => encodeBlock(r) + '\n').join(''));
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
 }
 
 /** The point record of a --tolerance run: today's three fields plus the per-sample statistics. */
@@ -116,7 +138,7 @@ export async function runAdaptive(o: AdaptiveRunOptions): Promise<AdaptiveOutcom
   let askedHelpers = false;
 
   const record = async (task: BlockTask, batches: SampleBatchStats[]): Promise<void> => {
-    const rec = 'full' in task ? { index: task.index, full: true as const, batches } : { index: task.index, from: task.from, batches };
+    const rec = blockRecord(task, batches);
     await appendBlock(logPath, rec);
     applyBlock(sums, rec);
     computedNow++;
@@ -124,10 +146,16 @@ export async function runAdaptive(o: AdaptiveRunOptions): Promise<AdaptiveOutcom
   };
   const runPass = async (tasks: BlockTask[]): Promise<void> => {
     if (o.remote) {
-      return o.remote(tasks, async (task, batches) => {
-        const s = sums.get(task.index);
-        const continues = !s?.full && ('full' in task || task.from === (s?.batches.length ?? 0));
-        if (continues) await record(task, batches); // else a late duplicate: never written
+      return o.remote(tasks, async (answers) => {
+        const recs: BlockRecord[] = [];
+        for (const { task, batches } of answers) {
+          const rec = blockRecord(task, batches);
+          if (applyBlock(sums, rec)) recs.push(rec); // else a late duplicate: never written
+        }
+        if (recs.length === 0) return;
+        await appendBlocks(logPath, recs);
+        computedNow += recs.length;
+        report();
       });
     }
     let next = 0, failed = false;
