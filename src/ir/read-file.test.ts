@@ -50,12 +50,12 @@ test('the CLI: a special file as model, weights, classify input or data exits 2 
     [['eval', '--model', onnx, '--data', `npy:${fifo('x.npy')},${fifo('y.npy')}`, '--split', 'all'], 'x.npy: is a FIFO (named pipe), not a regular file'],
   ];
   for (const [args, want] of cases) {
-    const t0 = Date.now();
-    const r = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, TERRAIN_NO_PROGRESS: '1' } });
+    // A hang (a FIFO read, /dev/zero read to exhaustion) is killed by the timeout and fails the status check; the
+    // bound is generous because a loaded 2-core machine can take seconds just to start node.
+    const r = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, TERRAIN_NO_PROGRESS: '1' } });
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     const lines = r.stderr.trim().split('\n').filter((l) => l.startsWith('terrain:'));
     assert.equal(lines.length, 1, r.stderr);
     assert.ok(lines[0]!.includes(want), lines[0]);
-    assert.ok(Date.now() - t0 < 15_000, `${args[0]} took ${Date.now() - t0} ms`);
   }
 });
