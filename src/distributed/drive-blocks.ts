@@ -50,6 +50,8 @@ export class BlockDriver {
   private apply: ApplyBlock | undefined;
   /** Good answers not yet written, by job id. */
   private readonly ready = new Map<string, { job: Job; answer: BlockAnswer }>();
+  /** Removals of written jobs still in flight (awaited, bounded, when a pass ends). */
+  private readonly removing = new Set<Promise<unknown>>();
   /** One writer: answers reach runAdaptive one at a time. */
   private tail: Promise<unknown> = Promise.resolve();
   private readonly woken = new Set<string>();
@@ -95,6 +97,7 @@ export class BlockDriver {
         if (this.pending.size === 0) break;
         await this.untilWoken();
       }
+      await bounded(Promise.all(this.removing), 5000, signal).catch(() => undefined);
     } finally {
       events.off('completed', onEvent);
       events.off('failed', onEvent);
@@ -192,8 +195,12 @@ export class BlockDriver {
         throw new WriteFailed('write', { cause: e });
       }
       for (const [k] of batch) this.pending.delete(k);
-      // After the blocks are on disk; a failure here only leaves a completed job nobody asks for again.
-      await Promise.all(batch.map(([, v]) => v.job.remove().catch(() => undefined)));
+      // After the blocks are on disk, outside the writer (Redis may be gone); a failure here only leaves a completed
+      // job nobody asks for again.
+      for (const [, v] of batch) {
+        const removal: Promise<unknown> = v.job.remove().catch(() => undefined).finally(() => this.removing.delete(removal));
+        this.removing.add(removal);
+      }
     });
     this.tail = r.catch(() => undefined);
     return r;

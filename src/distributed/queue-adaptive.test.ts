@@ -11,7 +11,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import { writeTestModel } from '../testing/distributed-fixture.js';
 import { MAIN, startTerrain, type TerrainProcess } from '../testing/processes.js';
 import { connectionOptions, type QueueUrl } from './queue-url.js';
-import { localRedis, NO_REDIS, uniqueQueue } from '../testing/local-redis.js';
+import { hasRedisServerBinary, localRedis, NO_REDIS, PrivateRedis, uniqueQueue } from '../testing/local-redis.js';
 
 const work = mkdtempSync(join(tmpdir(), 'terrain-queue-adaptive-'));
 const model = writeTestModel(work, 'mlp', 5);
@@ -105,6 +105,42 @@ test('coordinator SIGKILLed in pass 2: `terrain collect` runs the passes left an
   assertSameAs(refSurface, out);
   await w.stop();
   await obliterate(url);
+});
+
+/** Waits until `dir` holds `n` blocks, failing if `p` exits first or nothing comes within 60 s. */
+async function blocksWritten(dir: string, n: number, p: TerrainProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (lines(dir, 'samples.jsonl').length < n) {
+    if (p.child.exitCode !== null) throw new Error(`exited (${p.child.exitCode}) before ${n} blocks:\n${p.lines.join('\n')}`);
+    if (Date.now() > deadline) throw new Error(`fewer than ${n} blocks after 60 s:\n${p.lines.join('\n')}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+test('SIGINT stops the coordinator promptly; Redis gone stops `terrain collect` after --redis-wait, blocks kept', LIMIT, async (t) => {
+  if (!hasRedisServerBinary()) return t.skip('redis-server is not installed (this test stops its own server)');
+  const redis = await PrivateRedis.start();
+  try {
+    const url = redis.url('tol-lost');
+    const w = worker(url);
+    await w.waitFor(/waiting for jobs/);
+    const out = join(work, 'lost');
+    const coordinator = terrain([...surface(out), '--queue', url.href]);
+    await blocksWritten(out, 10, coordinator);
+    assert.equal(await coordinator.stop('SIGINT', 10_000), 130, coordinator.lines.join('\n'));
+    assert.match(coordinator.lines.join('\n'), /finish the run later with: terrain collect /);
+    const collect = terrain(['collect', out, '--no-plots', '--redis-wait', '3']);
+    await blocksWritten(out, lines(out, 'samples.jsonl').length + 5, collect);
+    await redis.stop('SIGKILL');
+    assert.equal(await collect.exitedWithin(30_000), 2, collect.lines.join('\n'));
+    assert.match(collect.lines.join('\n'), /has not answered for 3 s.*finished blocks and points are kept in .*terrain collect /);
+    const kept = lines(out, 'samples.jsonl');
+    assert.equal(new Set(kept).size, kept.length, 'no block written twice');
+    assert.ok(kept.every((l) => lines(refSurface, 'samples.jsonl').includes(l)), 'every kept block is one of the uninterrupted run\'s');
+    await w.stop('SIGKILL');
+  } finally {
+    await redis.dispose();
+  }
 });
 
 test('malformed and foreign block answers are ignored, never written; the blocks are queued again', LIMIT, async (t) => {
