@@ -1,5 +1,6 @@
 // terrain collect DIR: finishes a run started with --queue from its directory alone (the submitting process may be
 // gone): waits for the workers, writes every point once, then result.json and the figures, as curve/surface would.
+// A --tolerance run's passes are decided here too: collect writes the blocks finished meanwhile and queues the rest.
 import type { Command } from 'commander';
 import type { CurveResult, DataSelection, SurfaceResult } from '../../core/landscape/job.js';
 import { makeOutput } from '../output.js';
@@ -15,7 +16,7 @@ interface CollectFlags {
 }
 
 export function registerCollect(program: Command): void {
-  const cmd = program.command('collect').description('collect the queued points of a curve/surface run into its directory and finish it')
+  const cmd = program.command('collect').description('collect the queued points of a curve/surface run into its directory and finish it (a --tolerance run: also the passes left)')
     .argument('<dir>', 'run directory of a curve/surface started with --queue')
     .option('--queue <url>', 'Redis as this machine reaches it (default: the URL in DIR/queue.json)', queueUrlOption())
     .option('--no-plots', 'skip the SVG/PNG figures')
