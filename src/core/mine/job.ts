@@ -25,7 +25,7 @@ import { ModelProbe } from './model-probe.js';
 import type { AdaptiveOptions, Tolerance } from '../landscape/adaptive.js';
 import type { Objective } from './objectives.js';
 import type { HistoryEntry, OptimizeConfig } from './optimize.js';
-import { appendSeed, finishedSeed, mineSeed, seedDir } from './seed.js';
+import { appendSeed, finishedSeed, mineSeed, seedDir, type SeedRecord } from './seed.js';
 
 export interface EvalData {
   selection: DataSelection;
@@ -111,12 +111,12 @@ export interface MineResult {
 
 export { seedDir };
 
-export async function runMining(job: MineJob): Promise<{ result: MineResult; run: RunDir; resumed: number }> {
+export async function runMining(job: MineJob): Promise<{ result: MineResult; run: RunDir<SeedRecord>; resumed: number }> {
   checkJudgeRange(job.judgeRange);
   if (job.seeds.length === 0) throw new Error('mining: no seeds to run (restarts must be ≥ 1)');
   // Before the run directory exists, so that a subset with nothing to move leaves no directory behind.
   const constraint = NormConstraint.of(job.model.theta, job.constraint);
-  const run = await RunDir.open(job.outDir, { kind: 'mine', identity: mineIdentity(job), info: job.info });
+  const run = await RunDir.open<SeedRecord>(job.outDir, { kind: 'mine', identity: mineIdentity(job), info: job.info });
   const resumed = run.finished.size;
   const probe = lazyProbe(job);
   try {

@@ -1,12 +1,12 @@
 // A seed's outcome goes through points.jsonl and back unchanged; a line that is not a seed's outcome is refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunDir } from '../runs/run-dir.js';
 import type { SeedOutcome } from './job.js';
-import { appendSeed, finishedSeed } from './seed.js';
+import { appendSeed, finishedSeed, type SeedRecord } from './seed.js';
 
 test('appendSeed/finishedSeed: the outcome read back (after a reopen) equals the one written; a grid point is refused', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'terrain-seed-'));
@@ -17,11 +17,11 @@ test('appendSeed/finishedSeed: the outcome read back (after a reopen) equals the
       steps: 10, seconds: 1.5, objectiveHistory: [{ step: 5, objective: 1 }, { step: 10, objective: 0.5 }], heldOutLoss: [1, 0.5, 1], inSampleLoss: null,
       direction: join(dir, 'seed-4', 'direction.safetensors'), curve: join(dir, 'seed-4', 'heldout', 'result.json'),
     };
-    let run = await RunDir.open(dir, config);
+    let run = await RunDir.open<SeedRecord>(dir, config);
     await appendSeed(run, 0, outcome);
-    await run.append({ index: 1, loss: 0.5 });
     run.close();
-    run = await RunDir.open(dir, config);
+    appendFileSync(join(dir, 'points.jsonl'), JSON.stringify({ index: 1, loss: 0.5 }) + '\n'); // a grid point's line
+    run = await RunDir.open<SeedRecord>(dir, config);
     assert.deepEqual(finishedSeed(run, 0), outcome);
     assert.throws(() => finishedSeed(run, 1), /seed record 1 is missing or lacks seed, type, success or direction/);
     assert.throws(() => finishedSeed(run, 2), /seed record 2/);

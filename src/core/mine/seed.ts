@@ -7,7 +7,7 @@ import { gaussianNoise } from '../directions/gaussian.js';
 import { saveDirection } from '../directions/io.js';
 import type { CurveResult } from '../landscape/job.js';
 import type { ParamVector } from '../params.js';
-import type { PointRecord, RunDir } from '../runs/run-dir.js';
+import type { RunDir } from '../runs/run-dir.js';
 import { appendHistory, loadState, readHistory, rewriteHistory, saveState } from './checkpoint.js';
 import type { NormConstraint } from './constraint.js';
 import type { EvalData, MineJob, SeedOutcome } from './job.js';
@@ -66,24 +66,23 @@ async function optimise(job: MineJob, constraint: NormConstraint, seed: number, 
   return { direction: constraint.toDirection(state.u), steps: state.step };
 }
 
-/**
- * A seed's outcome as one line of points.jsonl: its position in the seed list, then the outcome's fields, flat (the
- * format every mining run has written). RunDir types its records for grid points (numbers, arrays, strings); a
- * seed's record also holds booleans and its objective history, so this is the one place that bypasses that type.
- */
-export async function appendSeed(run: RunDir, index: number, outcome: SeedOutcome): Promise<void> {
-  const record: { index: number } & SeedOutcome = { index, ...outcome };
-  await run.append(record as unknown as PointRecord);
+/** A seed's outcome as one line of points.jsonl: its position in the seed list, then the outcome's fields, flat. */
+export type SeedRecord = { index: number } & SeedOutcome;
+
+export async function appendSeed(run: RunDir<SeedRecord>, index: number, outcome: SeedOutcome): Promise<void> {
+  await run.append({ index, ...outcome });
 }
 
-/** The outcome of the k-th seed of a finished run, read back from its points.jsonl line. */
-export function finishedSeed(run: RunDir, index: number): SeedOutcome {
-  const rec: Record<string, unknown> | undefined = run.finished.get(index);
-  if (!rec || typeof rec['seed'] !== 'number' || typeof rec['type'] !== 'string' || typeof rec['success'] !== 'boolean' || typeof rec['direction'] !== 'string') {
+/** The outcome of the k-th seed of a finished run, read back from its points.jsonl line (its fields checked). */
+export function finishedSeed(run: RunDir<SeedRecord>, index: number): SeedOutcome {
+  const rec = run.finished.get(index);
+  // The line is what the file holds, whatever the type says: check the fields the summary relies on.
+  const fields: Partial<Record<keyof SeedRecord, unknown>> = rec ?? {};
+  if (!rec || typeof fields.seed !== 'number' || typeof fields.type !== 'string' || typeof fields.success !== 'boolean' || typeof fields.direction !== 'string') {
     throw new Error(`${join(run.dir, 'points.jsonl')}: seed record ${index} is missing or lacks seed, type, success or direction`);
   }
   const { index: _index, ...outcome } = rec;
-  return outcome as unknown as SeedOutcome;
+  return outcome;
 }
 
 function blockMeans(history: readonly HistoryEntry[], block: number): { step: number; objective: number }[] {

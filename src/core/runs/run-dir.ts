@@ -15,8 +15,12 @@ export interface RunConfig {
   info: Record<string, unknown>;
 }
 
-export interface PointRecord {
+/** What points.jsonl holds, one per line: a record with its position. Grid runs store PointRecords. */
+export interface StoredRecord {
   index: number;
+}
+
+export interface PointRecord extends StoredRecord {
   [field: string]: number | number[] | string | null;
 }
 
@@ -26,26 +30,27 @@ export const RUN_FILE = 'run.json';
 export const POINTS_FILE = 'points.jsonl';
 export const RESULT_FILE = 'result.json';
 
-export class RunDir {
-  private constructor(readonly dir: string, readonly config: RunConfig, readonly finished: Map<number, PointRecord>, private readonly lock: RunLock) {}
+/** A run directory whose points.jsonl holds records of type R (grid points unless the run says otherwise, e.g. mining seeds). */
+export class RunDir<R extends StoredRecord = PointRecord> {
+  private constructor(readonly dir: string, readonly config: RunConfig, readonly finished: Map<number, R>, private readonly lock: RunLock) {}
 
   /**
    * Creates the directory, or reopens it to resume when its identity is the same; a different identity is refused.
    * The directory's lock is taken first (another live writer: RunLockedError), so that two processes racing into
    * one new directory cannot both pass the identity check; close() or the end of the process releases it.
    */
-  static async open(dir: string, config: RunConfig): Promise<RunDir> {
+  static async open<R extends StoredRecord = PointRecord>(dir: string, config: RunConfig): Promise<RunDir<R>> {
     await mkdir(dir, { recursive: true });
     const lock = acquireRunLock(dir, commandOf(config));
     try {
-      return await RunDir.openLocked(dir, config, lock);
+      return await RunDir.openLocked<R>(dir, config, lock);
     } catch (e) {
       lock.release();
       throw e;
     }
   }
 
-  private static async openLocked(dir: string, config: RunConfig, lock: RunLock): Promise<RunDir> {
+  private static async openLocked<R extends StoredRecord>(dir: string, config: RunConfig, lock: RunLock): Promise<RunDir<R>> {
     const runPath = join(dir, RUN_FILE);
     const existing = await readJson(runPath);
     if (existing) {
@@ -55,10 +60,10 @@ export class RunDir {
       if (diff) throw new RunMismatchError(worded`${runPath}: '${diff}' differs from the existing run (${JSON.stringify(valueAt(old.identity, diff))} there, ${JSON.stringify(valueAt(config.identity, diff))} now); use another ${OUT_OPTION} directory or the same options`);
       // A crash mid-append leaves half a line: cut it (or end it) now, so that the next record starts a line.
       await endTornTail(join(dir, POINTS_FILE));
-      return new RunDir(dir, old, await readPoints(join(dir, POINTS_FILE)), lock);
+      return new RunDir<R>(dir, old, await readPoints<R>(join(dir, POINTS_FILE)), lock);
     }
     await writeJsonAtomic(runPath, config);
-    return new RunDir(dir, config, new Map(), lock);
+    return new RunDir<R>(dir, config, new Map(), lock);
   }
 
   /** Releases this handle's hold on the directory's lock (the process's last handle removes the lock file). */
@@ -69,11 +74,11 @@ export class RunDir {
   static async load(dir: string): Promise<{ config: RunConfig; points: Map<number, PointRecord> }> {
     const config = (await readJson(join(dir, RUN_FILE))) as RunConfig | undefined;
     if (!config) throw new RunMismatchError(`${join(dir, RUN_FILE)}: not found; is '${dir}' a terrain run directory?`);
-    return { config, points: await readPoints(join(dir, POINTS_FILE)) };
+    return { config, points: await readPoints<PointRecord>(join(dir, POINTS_FILE)) };
   }
 
   /** Appends one finished point and flushes it to disk before returning. Duplicates are ignored. */
-  async append(rec: PointRecord): Promise<void> {
+  async append(rec: R): Promise<void> {
     if (this.finished.has(rec.index)) return;
     const fh = await open(join(this.dir, POINTS_FILE), 'a');
     try {
@@ -129,8 +134,8 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
 const OLD_NULL_FIELDS = ['loss', 'accuracy', 'lossStderr', 'lossSampleStderr', 'accuracyStderr'];
 
 /** Reads the append-only log; a torn last line (crash mid-write) is dropped, it will simply be recomputed. */
-async function readPoints(path: string): Promise<Map<number, PointRecord>> {
-  const points = new Map<number, PointRecord>();
+async function readPoints<R extends StoredRecord>(path: string): Promise<Map<number, R>> {
+  const points = new Map<number, R>();
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -140,10 +145,10 @@ async function readPoints(path: string): Promise<Map<number, PointRecord>> {
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     try {
-      const rec = parseWithNonFinite(line) as PointRecord;
-      if (typeof rec?.index !== 'number' || points.has(rec.index)) continue;
+      const rec = parseWithNonFinite(line) as Record<string, unknown> | null;
+      if (typeof rec?.['index'] !== 'number' || points.has(rec['index'])) continue;
       for (const f of OLD_NULL_FIELDS) if (rec[f] === null) rec[f] = NaN;
-      points.set(rec.index, rec);
+      points.set(rec['index'], rec as unknown as R); // what this run wrote; a reader checks fields it relies on
     } catch {
       // torn write: ignore
     }
