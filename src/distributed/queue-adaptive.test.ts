@@ -160,7 +160,8 @@ test('malformed and foreign block answers are ignored, never written; the blocks
     ];
     return answers[n++ % answers.length];
   };
-  const rogue = new Worker(url.queue, async (job) => bad(job), { connection: connectionOptions(url) });
+  // A short lock: a job the rogue took as it closed goes to the real worker within seconds.
+  const rogue = new Worker(url.queue, async (job) => bad(job), { connection: connectionOptions(url), lockDuration: 2000, stalledInterval: 2000 });
   rogue.on('error', () => undefined);
   try {
     const out = join(work, 'rogue');
