@@ -51,3 +51,8 @@ function makeProgress(label: string, total: number, quiet: boolean): ProgressRep
     stop() {},
   };
 }
+
+/** One line on stderr: core's notices (e.g. a Lanczos run starting) for the commands that pass them on. */
+export function stderrLine(line: string): void {
+  process.stderr.write(`${line}\n`);
+}

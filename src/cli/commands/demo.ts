@@ -1,14 +1,13 @@
 // terrain demo: the README's main job on the bundled digits data, built from the jobs of the commands users run
 // (train, curve, surface), each step printing what its command prints.
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { makeOutput, type Output } from '../output.js';
+import { makeOutput } from '../output.js';
 import { intOption } from '../common.js';
 import { VERSION } from '../version.js';
 import { writeReport } from '../../web/report.js';
 import { readResult } from '../../core/runs/results.js';
-import { nearestZero, runLandscapeStep } from './landscape.js';
+import { nearestZero, runLandscapeStep, sayLandscape } from './landscape.js';
 import { stepFlags } from './step-flags.js';
 import { registerTrain, runTrain, sayTrained, type TrainFlags } from './train.js';
 
@@ -28,11 +27,6 @@ interface Row {
   max: number;
 }
 
-/** The line `terrain curve|surface` ends with: the result file and the figures written beside it. */
-function sayResults(out: Output, dir: string, figures: readonly string[]): void {
-  const plots = figures.map((f) => join(dir, `${f}.png`)).filter((p) => existsSync(p));
-  out.say(`results in ${dir}/result.json${plots.length ? `, figures: ${plots.join(', ')}` : ''}`);
-}
 
 function readCurve(dir: string): { type: string; lambdas: number[]; loss: number[]; direction: string } {
   const r = readResult(dir);
@@ -62,13 +56,11 @@ export function registerDemo(program: Command): void {
       const range = `-1:1:${flags.points}`;
       const curve = async (name: string, direction: string, r = range, model = final): Promise<Row> => {
         const dir = join(o, name);
-        await runLandscapeStep('curve', { model, data: 'digits', specs: [direction], ranges: [r], out: dir });
+        const { res, plots } = await runLandscapeStep('curve', { model, data: 'digits', specs: [direction], ranges: [r], out: dir });
+        sayLandscape(out, res, plots);
         const c = readCurve(dir);
         const i0 = nearestZero(c.lambdas);
-        const row = { name, direction: c.direction, type: c.type, loss0: c.loss[i0]!, min: Math.min(...c.loss), max: Math.max(...c.loss) };
-        out.say(`${row.direction}: ${row.type} (loss at λ=0 ${row.loss0.toFixed(4)}, min ${row.min.toFixed(4)}, max ${row.max.toFixed(4)})`);
-        sayResults(out, dir, ['curve']);
-        return row;
+        return { name, direction: c.direction, type: c.type, loss0: c.loss[i0]!, min: Math.min(...c.loss), max: Math.max(...c.loss) };
       };
       const rows: Row[] = [];
       out.say('== Gaussian FilNorm directions, 10 seeds');
@@ -85,10 +77,8 @@ export function registerDemo(program: Command): void {
       }
       out.say('== a 2-D surface spanned by two Gaussian FilNorm directions');
       const surfaceDir = join(o, 'surface');
-      await runLandscapeStep('surface', { model: final, data: 'digits', specs: ['gaussian:seed=100', 'gaussian:seed=101'], ranges: ['-1:1:21', '-1:1:21'], out: surfaceDir });
-      const sr = readResult(surfaceDir).json as { x: number[]; y: number[]; cosineXY: number };
-      out.say(`surface ${sr.x.length}×${sr.y.length}, cos(x, y) = ${sr.cosineXY.toFixed(4)}`);
-      sayResults(out, surfaceDir, ['contour', 'heatmap', 'surface3d']);
+      const surface = await runLandscapeStep('surface', { model: final, data: 'digits', specs: ['gaussian:seed=100', 'gaussian:seed=101'], ranges: ['-1:1:21', '-1:1:21'], out: surfaceDir });
+      sayLandscape(out, surface.res, surface.plots);
 
       const vBasins = rows.filter((r) => r.name.startsWith('gaussian') && r.type === 'v-basin').length;
       out.say('');

@@ -8,9 +8,8 @@ import { explainJob, type ExplainJobResult } from '../../core/jobs/explain.js';
 import { parseRange } from '../../core/runs/grid.js';
 import { curvesPlot, writePlot } from '../../plot/index.js';
 import { addDataOptions, addModelOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, prepareData, type DataOptions } from '../common.js';
-import { makeOutput, type Output, type ProgressReporter } from '../output.js';
+import { makeOutput, stderrLine, type Output, type ProgressReporter } from '../output.js';
 import { VERSION } from '../version.js';
-import { stderrLine } from './eigen-provider.js';
 import { addToleranceOptions, toleranceOptions, type ToleranceFlags } from './tolerance-options.js';
 
 export interface ExplainFlags extends DataOptions, ToleranceFlags {

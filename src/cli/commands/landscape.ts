@@ -7,12 +7,12 @@ import { checkGridSize, parseRange } from '../../core/runs/grid.js';
 import { SESSION_MODES, type SessionMode } from '../../core/evaluate/sessions.js';
 import { DIRECTION_KINDS, DIRECTION_SYNTAX } from '../../core/directions/kinds/index.js';
 import { addDataOptions, addModelOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, prepareData, type DataOptions } from '../common.js';
-import { makeOutput, type Output } from '../output.js';
+import { makeOutput, stderrLine, type Output } from '../output.js';
 import { UsageError } from '../errors.js';
 import { untilInterrupted } from '../interrupt.js';
 import { formatTolerance, parseTolerance, type AdaptiveOptions, type Tolerance } from '../../core/landscape/adaptive.js';
 import { VERSION } from '../version.js';
-import { stderrLine } from './eigen-provider.js';
+
 import { addQueueOptions, landscapeRunner, type QueueFlags } from './queue-options.js';
 import { writeLandscapePlots } from './landscape-plots.js';
 import { PARAMS_HELP } from './params-option.js';
@@ -124,6 +124,14 @@ async function runJob(kind: 'curve' | 'surface', flags: LandscapeFlags, specs: s
 async function run(kind: 'curve' | 'surface', flags: LandscapeFlags, specs: string[], ranges: string[], orthogonal: boolean): Promise<void> {
   const out = makeOutput(!!flags.json);
   const { res, plots } = await runJob(kind, flags, specs, ranges, orthogonal, out);
+  sayLandscape(out, res, plots);
+  out.result({ ...res.result, dir: res.run.dir, resumed: res.resumed, plots });
+}
+
+export type LandscapeStepOutcome = Awaited<ReturnType<typeof runJob>>;
+
+/** What `terrain curve|surface` prints about a finished run (its type or shape, precision, resumption, files). */
+export function sayLandscape(out: Output, res: LandscapeStepOutcome['res'], plots: readonly string[]): void {
   if (res.result.kind === 'curve') {
     const r = res.result as CurveResult;
     const i0 = nearestZero(r.lambdas);
@@ -138,7 +146,6 @@ async function run(kind: 'curve' | 'surface', flags: LandscapeFlags, specs: stri
   if (a) out.say(`--tolerance ${a.tolerance}: standard error ≤ ${a.target.toPrecision(3)} per point, ${a.passes} passes, ${a.sampleEvaluations} sample evaluations (${(100 * a.sampleEvaluations / a.exhaustiveEvaluations).toFixed(1)}% of the whole split at every point)`);
   if (res.resumed > 0) out.say(`resumed: ${res.resumed} points were already in ${res.run.dir}`);
   out.say(`results in ${res.run.dir}/result.json${plots.length ? `, figures: ${plots.join(', ')}` : ''}`);
-  out.result({ ...res.result, dir: res.run.dir, resumed: res.resumed, plots });
 }
 
 export function nearestZero(v: readonly number[]): number {
@@ -162,7 +169,8 @@ export interface LandscapeStep {
 }
 
 /** Runs a step as `terrain curve|surface … --json` would (same run directory, files and identity), printing nothing. */
-export async function runLandscapeStep(kind: 'curve' | 'surface', step: LandscapeStep): Promise<void> {
+/** Runs the step as `terrain curve|surface` would (nothing printed); the caller may print it with sayLandscape. */
+export async function runLandscapeStep(kind: 'curve' | 'surface', step: LandscapeStep): Promise<LandscapeStepOutcome> {
   const program = new Command();
   registerLandscape(program);
   // The defaults come from the command's own option table, so that a step and the command line cannot drift apart.
@@ -174,7 +182,7 @@ export async function runLandscapeStep(kind: 'curve' | 'surface', step: Landscap
     // As the flags' parser would read them: --tolerance from its printed form.
     ...(a ? { tolerance: parseTolerance(formatTolerance(a.tolerance), '--tolerance'), minSamples: a.minSamples, sampleSeed: a.seed } : {}),
   };
-  await runJob(kind, flags, step.specs, step.ranges, false, makeOutput(true));
+  return runJob(kind, flags, step.specs, step.ranges, false, makeOutput(true));
 }
 
 export function registerLandscape(program: Command): void {

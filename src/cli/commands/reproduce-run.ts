@@ -45,7 +45,9 @@ export const epochFile = (e: number): string => `epoch-${String(e).padStart(3, '
 
 /** A curve or surface step, run as the job itself (same run directory and identity as `terrain curve|surface`). */
 export function landscape(kind: 'curve' | 'surface', s: Setting, model: string, specs: string[], ranges: string[], out: string, extra: Partial<LandscapeStep> = {}): () => Promise<void> {
-  return () => runLandscapeStep(kind, { model, data: s.data, ...(s.evalSamples ? { samples: s.evalSamples } : {}), specs, ranges, out, ...extra });
+  return async () => {
+    await runLandscapeStep(kind, { model, data: s.data, ...(s.evalSamples ? { samples: s.evalSamples } : {}), specs, ranges, out, ...extra });
+  };
 }
 
 /** The data flags of every measurement: the setting's data, on its evaluation subset. */
