@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { messageWith, type OptionMention } from '../../ir/errors.js';
+import { RunMismatchError } from '../runs/run-dir-errors.js';
 import { permutedBatches, type AdaptiveOptions } from './adaptive.js';
 import { blockEvaluator, runLandscape, type CurveResult, type LandscapeJob, type SurfaceResult } from './job.js';
 import { startPointWorkers } from './point-pool.js';
@@ -72,6 +74,17 @@ test('an interrupted tolerance run (stopped in pass 2, its log torn mid-line) re
   const resumed = await runLandscape(make(cut));
   assert.ok(resumed.resumed >= 0);
   assert.equal(readResult(cut), readResult(whole));
+});
+
+test('a finished point without blocks in samples.jsonl is refused as a run directory problem (the CLI: --out)', async () => {
+  const dir = tmp();
+  const job = (): LandscapeJob => ({ ...smallLandscapeJob('curve', dir), adaptive: adaptive({ kind: 'absolute', value: 10 }) });
+  await runLandscape(job());
+  writeFileSync(join(dir, SAMPLES_FILE), '');
+  const asFlag = (m: OptionMention): string => (m.value === undefined ? `--${m.option}` : `--${m.option} ${m.value}`);
+  await assert.rejects(runLandscape(job()), (e: unknown) => e instanceof RunMismatchError &&
+    /: point 0 is in points\.jsonl but has no blocks; remove the run directory or use another output$/.test(e.message) &&
+    messageWith(e, asFlag).endsWith('but has no blocks; remove the run directory or use another --out'));
 });
 
 test('block tasks on worker threads are bit-identical to the main thread\'s', async () => {

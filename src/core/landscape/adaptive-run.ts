@@ -14,6 +14,8 @@ import type { BlockEvaluate } from './point-pool.js';
 import type { SampleBatchStats } from './sample-losses.js';
 import { appendBlock, applyBlock, encodeBlock, prefixLosses, readBlocks, SAMPLES_FILE, type BlockRecord, type PointSums } from './sample-log.js';
 import { open } from 'node:fs/promises';
+import { worded } from '../../ir/errors.js';
+import { OUT_OPTION, RunMismatchError } from '../runs/run-dir-errors.js';
 import { lossCovariance, type PairedPoint } from '../classify/paired.js';
 
 export interface AdaptiveSummary {
@@ -127,7 +129,7 @@ export async function runAdaptive(o: AdaptiveRunOptions): Promise<AdaptiveOutcom
   const logPath = run.path(SAMPLES_FILE);
   const sums = new Map<number, PointSums>();
   for (const r of await readBlocks(logPath)) applyBlock(sums, r);
-  for (const i of run.finished.keys()) if (!sums.has(i)) throw new Error(`${logPath}: point ${i} is in points.jsonl but has no blocks; remove the run directory or use another --out`);
+  for (const i of run.finished.keys()) if (!sums.has(i)) throw new RunMismatchError(worded`${logPath}: point ${i} is in points.jsonl but has no blocks; remove the run directory or use another ${OUT_OPTION}`);
 
   const indices = o.indices ?? Array.from({ length: total }, (_, i) => i);
   const firstBatches = Math.max(1, Math.ceil(opts.minSamples / job.batchSize));
