@@ -1,9 +1,7 @@
 // The job of `terrain train`: data → a zoo model → SGD/Adam training → checkpoints and train.json in the output
 // folder. Shells parse flags into TrainJobOptions, call trainJob and print what its hooks and result tell them.
 import { resolveData, type ResolvedData } from '../data/index.js';
-import type { OptimizerOptions } from '../train/optimizer.js';
-import type { ScheduleName } from '../train/schedule.js';
-import { train, type EpochRecord, type TrainResult } from '../train/train.js';
+import { train, type EpochRecord, type TrainConfig, type TrainResult } from '../train/train.js';
 import { buildModel, zooNames } from '../../ir/zoo/index.js';
 import { InputError, option, worded } from '../../ir/errors.js';
 
@@ -12,20 +10,13 @@ export class TrainOptionsError extends InputError {
   override name = 'TrainOptionsError';
 }
 
-export interface TrainJobOptions {
+/** The training settings (core/train's TrainConfig) plus what the job reads and writes. */
+export interface TrainJobOptions extends TrainConfig {
   arch: string;
   modelOptions: Record<string, unknown>;
   data: string;
   normalize?: string;
   samples?: number;
-  epochs: number;
-  batch: number;
-  lr: number;
-  optimizer: OptimizerOptions;
-  schedule: ScheduleName;
-  seed: number;
-  saveEvery: number;
-  saveSteps?: number[];
   threads: number;
   outDir: string;
   /** The command line and version recorded in train.json. */
