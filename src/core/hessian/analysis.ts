@@ -1,6 +1,7 @@
 // One Hessian report from an operator: extreme eigenpairs (Lanczos, with measured residuals), the trace
 // (Hutchinson or Hutch++) and the spectral density (SLQ). Each algorithm gets its own generator derived from one
 // seed, so adding --density does not change the eigenvalues.
+import { InputError, option, worded } from '../../ir/errors.js';
 import { createRng } from '../rng.js';
 import { hutchinsonTrace } from './hutchinson.js';
 import { hutchppTrace } from './hutchpp.js';
@@ -26,9 +27,12 @@ export interface HessianAnalysisOptions {
   seed: number;
   /** Stage name and the algorithm's progress step. */
   onProgress?: (stage: AnalysisStage, step: ProgressStep) => void;
-  /** How errors name the top and bottom counts: the shell's flags (e.g. --top); default 'top' and 'bottom'. */
+  /** The job options that set the top and bottom counts, mentioned in errors (a shell prints its flags); default plain 'top' and 'bottom'. */
   names?: { top: string; bottom: string };
 }
+
+/** More eigenpairs asked for than the operator has dimensions: bad input (exit 2). */
+export class EigenCountError extends InputError {}
 
 export type AnalysisStage = 'top' | 'bottom' | 'residuals' | 'trace' | 'density';
 
@@ -59,7 +63,8 @@ export async function analyseHessian(op: LinearOperator, o: HessianAnalysisOptio
   for (const which of ['top', 'bottom'] as const) {
     const k = which === 'top' ? o.top : o.bottom;
     if (!k) continue;
-    if (k > op.size) throw new Error(`${o.names?.[which] ?? which} ${k} exceeds the number of parameters analysed (${op.size})`);
+    const count = o.names ? option(o.names[which], k) : `${which} ${k}`;
+    if (k > op.size) throw new EigenCountError(worded`${count} exceeds the number of parameters analysed (${op.size})`);
     const r = await lanczos(op, { k, which: which === 'top' ? 'largest' : 'smallest', tol: o.tol ?? 1e-5, maxIter: o.maxIter, rng: rngFor(which), progress: report(which) });
     const residuals = await residualNorms(op, r.eigenvalues, r.eigenvectors);
     o.onProgress?.('residuals', { iteration: k, total: k, estimate: r.eigenvalues[0]! });

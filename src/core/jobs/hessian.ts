@@ -77,7 +77,7 @@ export async function hessianJob(o: HessianJobOptions): Promise<HessianJobResult
       async (vs) => { const r = await op.matvecMany(vs); for (let i = 0; i < vs.length; i++) o.onProduct?.(); return r; });
     const finished = new Set<AnalysisStage>();
     analysis = await analyseHessian(counted, {
-      top: o.top, bottom: o.bottom, tol: o.tol, seed: o.seed, names: { top: '--top', bottom: '--bottom' }, trace: o.trace, density: o.density,
+      top: o.top, bottom: o.bottom, tol: o.tol, seed: o.seed, names: { top: 'top', bottom: 'bottom' }, trace: o.trace, density: o.density,
       onProgress: (stage) => {
         // Residuals follow each finished Lanczos search (top first).
         if (stage !== 'residuals') return;

@@ -2,17 +2,21 @@
 // differences of the job's own losses, and the refusals that must come before any point is evaluated.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkpointOf, saveCheckpoint } from '../../ir/checkpoint.js';
-import { InputError } from '../../ir/errors.js';
+import { InputError, messageWith, type OptionMention } from '../../ir/errors.js';
 import { buildModel } from '../../ir/zoo/index.js';
+import { parseTolerance } from '../landscape/adaptive.js';
 import { runLandscape } from '../landscape/job.js';
 import { randomBatches } from '../../testing/landscape.js';
 import { cosine, dot, norm } from '../params.js';
-import { LandscapeOptionsError, prepareLandscape, type LandscapeOptions } from './landscape.js';
-import { gradientProvider } from './providers.js';
+import { saveDirection } from '../directions/io.js';
+import type { LossChoice } from '../loss/choice.js';
+import { loadModelFile } from '../model-file.js';
+import { adaptiveDefaults, LandscapeOptionsError, prepareLandscape, type LandscapeOptions } from './landscape.js';
+import { EigenDirectionError, gradientProvider } from './providers.js';
 
 function withModel(fn: (dir: string, options: (o: Partial<LandscapeOptions>) => LandscapeOptions) => Promise<void>): () => Promise<void> {
   return async () => {
@@ -58,8 +62,45 @@ test('the gradient provider matches central differences of the loss along a dire
   assert.ok(Math.abs(fd - exact) < 2e-2 * Math.abs(exact) + 1e-4, `finite difference ${fd} vs ∇L·u ${exact} (${dir})`);
 }));
 
+/** How the CLI prints an option mention (cli/errors.ts asFlag), to check what a user of the CLI reads. */
+const asFlag = (m: OptionMention): string => (m.value === undefined ? `--${m.option}` : `--${m.option} ${m.value}`);
+
+/** An InputError of `type` whose message (core's wording) and CLI text match; core's wording holds no flag. */
+function refusal(type: new (...a: never[]) => Error, core: RegExp, cli: RegExp): (e: unknown) => boolean {
+  return (e) => {
+    assert.ok(e instanceof type && e instanceof InputError, String(e));
+    assert.match(e.message, core);
+    assert.doesNotMatch(e.message, /(^|\s)--[a-z]/);
+    assert.match(messageWith(e, asFlag), cli);
+    return true;
+  };
+}
+
 test('a states direction without --bn perturb and an unknown --params are refused before any evaluation', withModel(async (_, options) => {
-  await assert.rejects(prepareLandscape(options({ specs: ['gaussian:type=states'] })), (e: unknown) =>
-    e instanceof LandscapeOptionsError && e instanceof InputError && /is a states direction .* add --bn perturb, or drop ':type=states'/.test(e.message));
+  await assert.rejects(prepareLandscape(options({ specs: ['gaussian:type=states'] })), refusal(LandscapeOptionsError,
+    /is a states direction .* add BN mode 'perturb', or drop ':type=states'/, /is a states direction .* add --bn perturb, or drop ':type=states'$/));
   await assert.rejects(prepareLandscape(options({ params: '^nothing-matches$' })), (e: unknown) => e instanceof InputError && /params '\^nothing-matches\$' matches no parameter tensor/.test(e.message));
+}));
+
+test('a loss other than cross-entropy is refused with the queue and with a tolerance, by option', withModel(async (_, options) => {
+  const withLoss = (o: Partial<LandscapeOptions>): LandscapeOptions => {
+    const base = options(o);
+    return { ...base, data: (m) => ({ ...base.data(m), loss: { name: 'mse' } as LossChoice }) };
+  };
+  await assert.rejects(prepareLandscape(withLoss({ queued: true })), refusal(LandscapeOptionsError,
+    /^loss mse does not work with queue yet/, /^--loss mse does not work with --queue yet \(queue workers evaluate cross-entropy\); drop one of them$/));
+  await assert.rejects(prepareLandscape(withLoss({ adaptive: adaptiveDefaults(parseTolerance('1%')) })), refusal(LandscapeOptionsError,
+    /^loss mse does not work with tolerance yet/, /^--loss mse does not work with --tolerance yet; drop one of them$/));
+}));
+
+test('eigen:K from a hessian directory: a missing vector names the hessian run to make, another model\'s is refused', withModel(async (dir, options) => {
+  const hessianDir = join(dir, 'h');
+  mkdirSync(hessianDir);
+  const missing = join(hessianDir, 'eigen-2.safetensors');
+  await assert.rejects(prepareLandscape(options({ specs: ['eigen:2'], hessianDir })), refusal(EigenDirectionError,
+    /run terrain hessian top 2 output /, new RegExp(`^eigen:2: ${missing} does not exist \\(${hessianDir} holds 0 top eigenvector\\(s\\)\\); run terrain hessian --top 2 --out ${hessianDir}$`)));
+  const m = loadModelFile(join(dir, 'm.safetensors'));
+  saveDirection(join(hessianDir, 'eigen-1.safetensors'), m.theta, { model_sha256: '0'.repeat(64) });
+  await assert.rejects(prepareLandscape(options({ specs: ['eigen:1'], hessianDir })), refusal(EigenDirectionError,
+    /another model file \(sha256 000000000000…, model \//, /another model file \(sha256 000000000000…, --model \S+m\.safetensors has [0-9a-f]{12}…\)$/));
 }));

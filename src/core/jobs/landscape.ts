@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import type { Dataset } from '../data/index.js';
 import { makeBatches } from '../data/index.js';
-import { resolveDirections, saveDirection, type DirectionContext } from '../directions/index.js';
+import { BN_PERTURB, resolveDirections, saveDirection, type DirectionContext } from '../directions/index.js';
 import { selectParams } from '../directions/param-subset.js';
 import { orthogonalize } from '../directions/plane.js';
 import type { LabeledBatch } from '../evaluate/point.js';
@@ -15,7 +15,7 @@ import type { DataSelection, LandscapeJob } from '../landscape/job.js';
 import type { LossChoice } from '../loss/choice.js';
 import { loadModelFile, type LoadedModel } from '../model-file.js';
 import type { Range } from '../runs/grid.js';
-import { InputError } from '../../ir/errors.js';
+import { InputError, option, worded } from '../../ir/errors.js';
 import { directionContext, eigenvectorProvider, gradientProvider } from './providers.js';
 
 /** --tolerance: samples every point sees before its error is judged (rounded up to whole batches). */
@@ -81,8 +81,8 @@ export async function prepareLandscape(o: LandscapeOptions): Promise<PreparedLan
   const data = o.data(m);
   // Cross-entropy keeps the logits path (bit-identical runs); another loss rides along in the job.
   const loss = data.loss && data.loss.name !== 'cross-entropy' ? data.loss : undefined;
-  if (loss && o.queued) throw new LandscapeOptionsError(`--loss ${loss.name} does not work with --queue yet (queue workers evaluate cross-entropy); drop one of them`);
-  if (loss && o.adaptive) throw new LandscapeOptionsError(`--loss ${loss.name} does not work with --tolerance yet; drop one of them`);
+  if (loss && o.queued) throw new LandscapeOptionsError(worded`${option('loss', loss.name)} does not work with ${option('queue')} yet (queue workers evaluate cross-entropy); drop one of them`);
+  if (loss && o.adaptive) throw new LandscapeOptionsError(worded`${option('loss', loss.name)} does not work with ${option('tolerance')} yet; drop one of them`);
   const ctx: DirectionContext = {
     ...directionContext(m, gradientProvider(m, data.batches, o.threads, loss), eigenvectorProvider(m, data.batches, o.hessianDir, o.threads, loss, o.notice)),
     buffers: m.buffers, loadBuffers: async (path) => loadModelFile(path).buffers,
@@ -92,7 +92,7 @@ export async function prepareLandscape(o: LandscapeOptions): Promise<PreparedLan
   if (o.orthogonalize && dirs.length === 2) dirs[1] = { ...dirs[1]!, vector: orthogonalize(dirs[0]!.vector, dirs[1]!.vector), spec: `${dirs[1]!.spec} (orthogonalized to x)` };
   const bufferDeltas = o.specs.map((_, k) => {
     const d = dirs[k]!;
-    if (d.buffers && o.bn !== 'perturb') throw new LandscapeOptionsError(`direction '${d.spec}' is a states direction (it moves the BN running statistics); add --bn perturb, or drop ':type=states'`);
+    if (d.buffers && o.bn !== 'perturb') throw new LandscapeOptionsError(worded`direction '${d.spec}' is a states direction (it moves the BN running statistics); add ${BN_PERTURB}, or drop ':type=states'`);
     if (d.buffers) return d.buffers;
     if (o.bn !== 'perturb' || d.info.kind !== 'to' || !d.info.path) return undefined;
     return bufferDelta(m.buffers, loadModelFile(d.info.path).buffers);

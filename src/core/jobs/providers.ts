@@ -14,7 +14,7 @@ import { loadMinedDirection } from '../mine/load.js';
 import { loadModelFile, type LoadedModel } from '../model-file.js';
 import type { ParamVector } from '../params.js';
 import { createRng } from '../rng.js';
-import { InputError } from '../../ir/errors.js';
+import { InputError, option, worded } from '../../ir/errors.js';
 
 /** Lanczos tolerance of the eigen:K vectors computed here (residual relative to the eigenvalue). */
 export const EIGEN_LANCZOS_TOL = 1e-5;
@@ -68,11 +68,11 @@ function savedEigenvector(m: LoadedModel, dir: string, k: number): ParamVector {
   const path = join(dir, `eigen-${k}.safetensors`);
   if (!existsSync(path)) {
     const have = existsSync(dir) ? readdirSync(dir).filter((n) => /^eigen-\d+\.safetensors$/.test(n)).length : 0;
-    throw new EigenDirectionError(`eigen:${k}: ${path} does not exist (${dir} holds ${have} top eigenvector(s)); run terrain hessian --top ${k} --out ${dir}`);
+    throw new EigenDirectionError(worded`eigen:${k}: ${path} does not exist (${dir} holds ${have} top eigenvector(s)); run terrain hessian ${option('top', k)} ${option('out', dir, `output ${dir}`)}`);
   }
   const { vector, metadata } = loadDirection(path, m.theta.layout);
   if (metadata['model_sha256'] && metadata['model_sha256'] !== m.hash) {
-    throw new EigenDirectionError(`eigen:${k}: ${path} was computed for another model file (sha256 ${metadata['model_sha256'].slice(0, 12)}…, --model ${m.path} has ${m.hash.slice(0, 12)}…)`);
+    throw new EigenDirectionError(worded`eigen:${k}: ${path} was computed for another model file (sha256 ${metadata['model_sha256'].slice(0, 12)}…, ${option('model', m.path)} has ${m.hash.slice(0, 12)}…)`);
   }
   return vector;
 }
