@@ -1,8 +1,10 @@
 // Mining checkpoints: ε's optimiser coordinates and Adam's moments in one safetensors file (written atomically, so a
 // kill -9 leaves either the previous checkpoint or the new one), and the objective history as append-only JSON lines.
 import { existsSync, readFileSync, appendFileSync } from 'node:fs';
+import { worded } from '../../ir/errors.js';
 import { readSafetensors, writeFileAtomic, writeSafetensors } from '../../ir/safetensors.js';
 import type { Tensor } from '../../ir/tensor.js';
+import { OUT_OPTION, RunMismatchError } from '../runs/run-dir-errors.js';
 import type { HistoryEntry, MineState } from './optimize.js';
 
 const FORMAT = 'terrain-mining-state';
@@ -20,7 +22,7 @@ export function saveState(path: string, state: MineState, meta: Record<string, s
 export function loadState(path: string, size: number): MineState | undefined {
   if (!existsSync(path)) return undefined;
   const { tensors, metadata } = readSafetensors(path);
-  if (metadata['format'] !== FORMAT) throw new Error(`${path}: not a terrain mining checkpoint (format '${metadata['format']}'); use another --out directory`);
+  if (metadata['format'] !== FORMAT) throw new RunMismatchError(worded`${path}: not a terrain mining checkpoint (format '${metadata['format']}'); use another ${OUT_OPTION} directory`);
   const get = (name: string, required: boolean): Float32Array | undefined => {
     const t = tensors.get(name);
     if (!t) {

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { messageWith, type OptionMention } from '../../ir/errors.js';
 import { MiningSubsetError, NormConstraint, type ConstraintOptions } from './constraint.js';
 import { normalizeInSubset, selectParams } from '../directions/param-subset.js';
 import { gaussianNoise } from '../directions/gaussian.js';
@@ -134,7 +135,14 @@ test('with --params the start is normalizeInSubset of the same noise, every step
 test('a subset with nothing to move, or naming tensors the model lacks, is bad input', () => {
   const th = theta();
   const biases = { pattern: 'bias', tensors: ['conv.bias', 'fc.bias'] };
-  assert.throws(() => NormConstraint.of(th, { norm: 'filter', biasBn: 'zero', params: biases }), (e: Error) => e instanceof MiningSubsetError && /'bias'.*conv\.bias, fc\.bias.*--bias-bn norm/.test(e.message));
+  // The message names options (core's wording); the CLI prints each mention as its flag (cli/errors.ts asFlag).
+  const asFlag = (m: OptionMention): string => (m.value === undefined ? `--${m.option}` : `--${m.option} ${m.value}`);
+  assert.throws(() => NormConstraint.of(th, { norm: 'filter', biasBn: 'zero', params: biases }), (e: Error) => e instanceof MiningSubsetError &&
+    /^params 'bias': .*conv\.bias, fc\.bias.*which bias-bn zero leaves at 0 \(use bias-bn norm\)$/.test(e.message) &&
+    messageWith(e, asFlag) === "--params 'bias': the tensors it selects (conv.bias, fc.bias) leave nothing to mine: θ is zero on them, or they are 1-D (biases, BN), which --bias-bn zero leaves at 0 (use --bias-bn norm)");
   assert.ok(NormConstraint.of(th, { norm: 'filter', biasBn: 'norm', params: biases }).freeCount === 7);
-  assert.throws(() => NormConstraint.of(th, { norm: 'layer', biasBn: 'zero', params: { pattern: 'x', tensors: ['layer9.weight'] } }), (e: Error) => e instanceof MiningSubsetError && /layer9\.weight are not parameters of this model/.test(e.message));
+  assert.throws(() => NormConstraint.of(th, { norm: 'layer', biasBn: 'zero', params: { pattern: 'x', tensors: ['layer9.weight'] } }), (e: Error) => e instanceof MiningSubsetError &&
+    messageWith(e, asFlag) === "--params 'x': tensor(s) layer9.weight are not parameters of this model");
+  assert.throws(() => NormConstraint.of(th, { norm: 'layer', biasBn: 'zero', params: { pattern: 'x', tensors: [] } }), (e: Error) => e instanceof MiningSubsetError &&
+    e.message === "params 'x' selects no tensor" && messageWith(e, asFlag) === "--params 'x' selects no tensor");
 });

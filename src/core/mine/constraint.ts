@@ -10,7 +10,7 @@
 // Groups where ‖θ_g‖ = 0 are frozen at 0, as normalizeDirection leaves them.
 // With a parameter subset (--params) only the named tensors form groups: everything else is frozen at 0 and the
 // 'norm' group is θ's norm over the subset, as normalizeInSubset (directions/param-subset.ts) does for other kinds.
-import { InputError } from '../../ir/errors.js';
+import { InputError, option, worded } from '../../ir/errors.js';
 import type { ParamLayout, ParamVector } from '../params.js';
 import type { BiasBnMode, NormMode } from '../directions/spec.js';
 
@@ -45,8 +45,9 @@ function subsetOf(layout: ParamLayout, params: ConstraintOptions['params']): (na
   if (!params) return () => true;
   const known = new Set(layout.slots.map((s) => s.name));
   const unknown = params.tensors.filter((n) => !known.has(n));
-  if (unknown.length > 0) throw new MiningSubsetError(`--params '${params.pattern}': tensor(s) ${unknown.join(', ')} are not parameters of this model`);
-  if (params.tensors.length === 0) throw new MiningSubsetError(`--params '${params.pattern}' selects no tensor`);
+  const given = option('params', `'${params.pattern}'`);
+  if (unknown.length > 0) throw new MiningSubsetError(worded`${given}: tensor(s) ${unknown.join(', ')} are not parameters of this model`);
+  if (params.tensors.length === 0) throw new MiningSubsetError(worded`${given} selects no tensor`);
   const names = new Set(params.tensors);
   return (name) => names.has(name);
 }
@@ -87,7 +88,8 @@ export class NormConstraint {
       if (sq > 0) groups.push({ ranges: r, count, scale: Math.sqrt(sq / count) });
     }
     if (groups.length === 0 && options.params) {
-      throw new MiningSubsetError(`--params '${options.params.pattern}': the tensors it selects (${options.params.tensors.join(', ')}) leave nothing to mine: θ is zero on them${biasBn === 'zero' ? ', or they are 1-D (biases, BN), which --bias-bn zero leaves at 0 (use --bias-bn norm)' : ''}`);
+      const oneD = biasBn === 'zero' ? worded`, or they are 1-D (biases, BN), which ${option('bias-bn', 'zero')} leaves at 0 (use ${option('bias-bn', 'norm')})` : '';
+      throw new MiningSubsetError(worded`${option('params', `'${options.params.pattern}'`)}: the tensors it selects (${options.params.tensors.join(', ')}) leave nothing to mine: θ is zero on them${oneD}`);
     }
     if (groups.length === 0) throw new Error('mining: every constrained group of θ is zero, so no direction has a nonzero norm');
     return new NormConstraint(theta.layout, options, groups);

@@ -5,7 +5,8 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDirection } from '../directions/io.js';
 import type { ParamLayout, ParamVector } from '../params.js';
-import { InputError } from '../../ir/errors.js';
+import { InputError, worded } from '../../ir/errors.js';
+import { OUT_OPTION } from '../runs/run-dir-errors.js';
 
 /** A mined: direction that cannot be read: bad input (InputError, exit 2), named like the other direction problems. */
 export class MinedDirectionError extends InputError {
@@ -13,7 +14,7 @@ export class MinedDirectionError extends InputError {
 }
 
 export function minedDirectionPath(path: string): string {
-  if (!existsSync(path)) throw new MinedDirectionError(`mined:${path}: no such file or directory; give a direction.safetensors written by \`terrain mine\` or its --out directory`);
+  if (!existsSync(path)) throw new MinedDirectionError(worded`mined:${path}: no such file or directory; give a direction.safetensors written by \`terrain mine\` or its ${OUT_OPTION} directory`);
   if (!statSync(path).isDirectory()) return path;
   const file = join(path, 'direction.safetensors');
   if (!existsSync(file)) throw new MinedDirectionError(`mined:${path}: the directory holds no direction.safetensors; is it a finished \`terrain mine\` run? (per-seed directions are in ${join(path, 'seed-S', 'direction.safetensors')})`);

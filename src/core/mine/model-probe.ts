@@ -12,6 +12,7 @@ import type { LossChoice } from '../loss/choice.js';
 import { lossFeeds } from '../loss/evaluate.js';
 import { type ParamLayout } from '../params.js';
 import { withInitializers } from '../../ir/graph.js';
+import { InputError, option, worded } from '../../ir/errors.js';
 import { createRng, permutation } from '../rng.js';
 import type { BatchProbe, Probe } from './optimize.js';
 
@@ -21,6 +22,9 @@ export interface ModelProbeOptions {
   /** --loss other than cross-entropy (labels or float targets are fed as the loss graph takes them). */
   loss?: LossChoice;
 }
+
+/** Mining data smaller than one minibatch: bad input (exit 2). */
+export class MiningBatchError extends InputError {}
 
 /** One session for all restarts; `seeded(seed)` gives each restart its own minibatch order. */
 export class ModelProbe {
@@ -37,7 +41,7 @@ export class ModelProbe {
   /** `model` with `buffers` (BN running statistics, baked into the graph and used as in eval mode) and the mining data. */
   static async create(model: Model, layout: ParamLayout, buffers: ReadonlyMap<string, Tensor>, data: Dataset, options: ModelProbeOptions): Promise<ModelProbe> {
     if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new Error(`mining: batch size must be a positive integer, got ${options.batchSize}`);
-    if (data.count < options.batchSize) throw new Error(`mining: the mining data has ${data.count} samples, fewer than one batch of ${options.batchSize}; lower --mine-batch`);
+    if (data.count < options.batchSize) throw new MiningBatchError(worded`mining: the mining data has ${data.count} samples, fewer than one batch of ${options.batchSize}; lower ${option('mine-batch')}`);
     const withBuffers = { ...model, graph: withInitializers(model.graph, buffers) };
     const gg = buildGradientGraph(withBuffers, { loss: options.loss?.options ?? 'softmax-ce', bn: 'eval', weights: 'inputs' });
     const session = await Session.create(gg.graph, { threads: options.threads ?? 0 });

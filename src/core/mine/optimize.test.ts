@@ -5,13 +5,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InputError, messageWith, type OptionMention } from '../../ir/errors.js';
+import { writeSafetensors } from '../../ir/safetensors.js';
 import { classifyCurve } from '../classify/index.js';
 import { gaussianNoise } from '../directions/gaussian.js';
-import { cosine } from '../params.js';
+import { cosine, type ParamVector } from '../params.js';
+import { RunMismatchError } from '../runs/run-dir-errors.js';
 import { loadState, saveState } from './checkpoint.js';
 import { NormConstraint } from './constraint.js';
 import { namedObjective } from './objectives.js';
-import { DEFAULT_ADAM, initialState, optimizeDirection, type OptimizeConfig } from './optimize.js';
+import { DEFAULT_ADAM, initialState, MiningLossError, objectiveAt, optimizeDirection, type OptimizeConfig } from './optimize.js';
 import { doubleWell } from './synthetic.js';
 
 const CONFIG: OptimizeConfig = { steps: 300, lr: 0.1, schedule: 'cosine', checkpointEvery: 50, adam: DEFAULT_ADAM };
@@ -74,4 +77,22 @@ test('checkpoints refuse files of another size or format', () => {
   saveState(path, { step: 3, u: new Float32Array(10), adam: { step: 3, m: new Float32Array(10), v: new Float32Array(10) } });
   assert.equal(loadState(path, 10)!.step, 3);
   assert.throws(() => loadState(path, 11), /tensor '[a-z.]+' is float32 \[10\], expected float32 \[11\]/);
+});
+
+/** How the CLI prints an option mention (cli/errors.ts asFlag). */
+const asFlag = (m: OptionMention): string => (m.value === undefined ? `--${m.option}` : `--${m.option} ${m.value}`);
+
+test('a file of another format in the run directory is bad input that names the output option', () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'terrain-mine-ckpt-')), 'state.safetensors');
+  writeSafetensors(path, { u: { dtype: 'float32', dims: [2], data: new Float32Array(2) } }, { format: 'other' });
+  assert.throws(() => loadState(path, 2), (e: unknown) => e instanceof RunMismatchError && e.message === `${path}: not a terrain mining checkpoint (format 'other'); use another output directory` &&
+    messageWith(e, asFlag) === `${path}: not a terrain mining checkpoint (format 'other'); use another --out directory`);
+});
+
+test('a probe loss that is not finite is bad input whose fix is a smaller λ₀ (the CLI: --lambda0)', async () => {
+  const theta = { data: new Float32Array([1, 2]) } as ParamVector, direction = { data: new Float32Array([1, 0]) } as ParamVector;
+  const objective = namedObjective('w-peak', { lambda0: 1 });
+  const probe = async (point: Float32Array) => ({ loss: point[0]! > 1.5 ? Number.NaN : point[0]!, grad: new Float32Array(2) });
+  await assert.rejects(objectiveAt(theta, direction, objective, probe), (e: unknown) => e instanceof MiningLossError && e instanceof InputError &&
+    /λ₀ is too large for this model \(try a smaller λ₀\)$/.test(e.message) && /^mining: the loss at λ=\S+ is NaN; λ₀ is too large for this model \(try a smaller --lambda0\)$/.test(messageWith(e, asFlag)));
 });

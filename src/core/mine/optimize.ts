@@ -3,11 +3,15 @@
 // the perturbed point, scaled by λ_k. One step evaluates every probe on the same minibatch (their differences, which
 // the objectives score, are then far less noisy than the losses), combines ∂J/∂ε = Σ_k (∂J/∂f_k) λ_k ∇_w L, and moves
 // ε as described in constraint.ts. The loss at λ = 0 needs no gradient (it does not depend on ε).
+import { InputError, option, worded } from '../../ir/errors.js';
 import { stepInPlace, type AdamOptions, type OptimizerState } from '../train/optimizer.js';
 import { learningRate } from '../train/schedule.js';
 import type { ParamVector } from '../params.js';
 import type { NormConstraint } from './constraint.js';
 import type { Objective } from './objectives.js';
+
+/** A probe's loss is not finite: the shape's λ's reach too far for this model, which a smaller λ₀ fixes (exit 2). */
+export class MiningLossError extends InputError {}
 
 export interface ProbeResult {
   loss: number;
@@ -86,7 +90,7 @@ export async function objectiveAt(
   for (const lambda of objective.probes) {
     for (let i = 0; i < n; i++) point[i] = t[i]! + lambda * d[i]!;
     const r = await probe(point, withGradient && lambda !== 0);
-    if (!Number.isFinite(r.loss)) throw new Error(`mining: the loss at λ=${lambda} is ${r.loss}; λ₀ is too large for this model (try a smaller --lambda0)`);
+    if (!Number.isFinite(r.loss)) throw new MiningLossError(worded`mining: the loss at λ=${lambda} is ${r.loss}; λ₀ is too large for this model (try a smaller ${option('lambda0', undefined, 'λ₀')})`);
     results.push(r);
   }
   const losses = results.map((r) => r.loss);
