@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
@@ -13,11 +13,14 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../src');
 const LAYERS = ['core', 'engine', 'ir'];
 
 /**
- * Folders and files that may still hold flag strings: each is open in another change (job assembly in core/jobs,
- * mining, reproduce, the adaptive run) and moves to option mentions when that change lands. An entry under which no
- * file holds a flag any more fails too, so that the list only shrinks.
+ * Literals that may still hold a flag, each a file and a piece of the literal, with why. The eigen:K notice ("pass
+ * --hessian DIR …") is text for a `(line: string) => void` callback that core/jobs/explain.ts and the CLI's stderrLine
+ * (cli/commands/eigen-provider.ts) type as a string, so it cannot carry an option mention yet; it moves when that
+ * callback takes a Worded. An entry that matches no literal fails too, so that the list only shrinks.
  */
-const ALLOWED = ['core/jobs/', 'core/mine/', 'core/reproduce/', 'core/landscape/adaptive-run.ts'];
+const ALLOWED: readonly { file: string; literal: string }[] = [
+  { file: 'core/jobs/providers.ts', literal: 'pass --hessian DIR to reuse a terrain hessian run' },
+];
 
 const FLAG = /(^|[\s(`'"[,;:=])--[a-z][a-z0-9-]*/;
 
@@ -42,21 +45,21 @@ export function flagLiterals(text: string, name = 'x.ts'): string[] {
   return out;
 }
 
-test('core, engine and ir product files hold no --flag in a string (allow-list: files other changes have open)', () => {
-  const found = new Map<string, string[]>();
+test('core, engine and ir product files hold no --flag in a string (allow-list: literals kept for a stated reason)', () => {
+  const problems: string[] = [];
+  const used = new Set<(typeof ALLOWED)[number]>();
   for (const layer of LAYERS) {
     for (const file of sources(join(SRC, layer))) {
-      const hits = flagLiterals(readFileSync(file, 'utf8'), file);
-      if (hits.length) found.set(relative(SRC, file), hits);
+      const name = relative(SRC, file).split(sep).join('/');
+      const hits = flagLiterals(readFileSync(file, 'utf8'), file).filter((h) => {
+        const a = ALLOWED.find((x) => x.file === name && h.includes(x.literal));
+        if (a) used.add(a);
+        return !a;
+      });
+      if (hits.length) problems.push(`${name}: ${hits.map((h) => JSON.stringify(h.slice(0, 80))).join(', ')}; name the option (ir/errors.ts option/worded) and let the shell print the flag`);
     }
   }
-  const allowed = (file: string): string | undefined => ALLOWED.find((a) => file === a || (a.endsWith('/') && file.startsWith(a)));
-  const problems: string[] = [];
-  for (const [file, hits] of found) {
-    if (!allowed(file)) problems.push(`${file}: ${hits.map((h) => JSON.stringify(h.slice(0, 80))).join(', ')}; name the option (ir/errors.ts option/worded) and let the shell print the flag`);
-  }
-  const used = new Set([...found.keys()].map(allowed));
-  for (const a of ALLOWED) if (!used.has(a)) problems.push(`${a}: no flag string left; take it off the allow-list`);
+  for (const a of ALLOWED) if (!used.has(a)) problems.push(`${a.file}: no literal holds '${a.literal}' any more; take it off the allow-list`);
   assert.deepEqual(problems, []);
 });
 

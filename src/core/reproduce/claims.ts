@@ -80,10 +80,10 @@ export interface CurveMeasure {
   uncertain?: boolean;
 }
 
-/** ", 3 uncertain within their errors" where a --tolerance run left types uncertain. */
+/** "; 3 of 10 types uncertain …" where a tolerance run left types uncertain (a table cell: no shell's flag in it). */
 function uncertainNote(flags: readonly (boolean | undefined)[]): string {
   const u = flags.filter((f) => f === true).length;
-  return flags.some((f) => f !== undefined) ? `; ${u} of ${flags.length} types uncertain within their errors (--tolerance; counted against the claim)` : '';
+  return flags.some((f) => f !== undefined) ? `; ${u} of ${flags.length} types uncertain within their errors (a tolerance run; counted against the claim)` : '';
 }
 
 const seedsOf = (m: readonly { seed: number }[]): string => `seeds ${m.map((x) => x.seed).join(', ')}`;
