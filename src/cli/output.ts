@@ -1,5 +1,7 @@
 // Human output on stdout, or one JSON object as the last stdout line with --json; progress on stderr.
 import cliProgress from 'cli-progress';
+import type { Worded } from '../ir/errors.js';
+import { asFlag } from './errors.js';
 
 export interface Output {
   json: boolean;
@@ -52,7 +54,7 @@ function makeProgress(label: string, total: number, quiet: boolean): ProgressRep
   };
 }
 
-/** One line on stderr: core's notices (e.g. a Lanczos run starting) for the commands that pass them on. */
-export function stderrLine(line: string): void {
-  process.stderr.write(`${line}\n`);
+/** One line on stderr: core's notices (e.g. a Lanczos run starting), the options they mention printed as flags. */
+export function stderrLine(line: string | Worded): void {
+  process.stderr.write(`${typeof line === 'string' ? line : line.with(asFlag)}\n`);
 }

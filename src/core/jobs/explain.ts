@@ -11,7 +11,7 @@ import { runLandscape, type CurveResult } from '../landscape/job.js';
 import { loadModelFile, type LoadedModel } from '../model-file.js';
 import type { Range } from '../runs/grid.js';
 import { RunDir } from '../runs/run-dir.js';
-import { InputError, option, worded } from '../../ir/errors.js';
+import { InputError, option, worded, type Worded } from '../../ir/errors.js';
 import type { LandscapeData } from './landscape.js';
 import { directionContext, eigenvectorProvider, gradientProvider } from './providers.js';
 import { toleranceRecord } from './tolerance.js';
@@ -39,7 +39,7 @@ export interface ExplainJobOptions {
   outDir: string;
   info: Record<string, unknown>;
   /** Hears progress lines worth a user's attention (the eigen:K computation starting). */
-  notice?: (line: string) => void;
+  notice?: (line: Worded) => void;
   /** Points of the measured curve done (of range.count), with an ETA. */
   onProgress?: (done: number, etaMs?: number) => void;
 }

@@ -15,7 +15,7 @@ import type { DataSelection, LandscapeJob } from '../landscape/job.js';
 import type { LossChoice } from '../loss/choice.js';
 import { loadModelFile, type LoadedModel } from '../model-file.js';
 import type { Range } from '../runs/grid.js';
-import { InputError, option, worded } from '../../ir/errors.js';
+import { InputError, option, worded, type Worded } from '../../ir/errors.js';
 import { directionContext, eigenvectorProvider, gradientProvider } from './providers.js';
 
 /** --tolerance: samples every point sees before its error is judged (rounded up to whole batches). */
@@ -66,7 +66,7 @@ export interface LandscapeOptions {
   /** The grid goes to queue workers (which evaluate cross-entropy only). */
   queued?: boolean;
   /** Hears progress lines worth a user's attention (the eigen:K computation starting). */
-  notice?: (line: string) => void;
+  notice?: (line: Worded) => void;
 }
 
 /** The adaptive options of a --tolerance, the unset ones at their defaults. */

@@ -14,7 +14,7 @@ import { loadMinedDirection } from '../mine/load.js';
 import { loadModelFile, type LoadedModel } from '../model-file.js';
 import type { ParamVector } from '../params.js';
 import { createRng } from '../rng.js';
-import { InputError, option, worded } from '../../ir/errors.js';
+import { InputError, option, worded, type Worded } from '../../ir/errors.js';
 
 /** Lanczos tolerance of the eigen:K vectors computed here (residual relative to the eigenvalue). */
 export const EIGEN_LANCZOS_TOL = 1e-5;
@@ -40,14 +40,14 @@ export function gradientProvider(m: LoadedModel, batches: readonly LabeledBatch[
  * model file's hash), or computed by Lanczos on the exact Hessian of the batches (BN eval) when no directory is
  * given; `notice` hears one line before that (long) computation starts.
  */
-export function eigenvectorProvider(m: LoadedModel, batches: readonly LabeledBatch[], hessianDir?: string, threads = 0, loss?: LossChoice, notice?: (line: string) => void): (k: number) => Promise<ParamVector> {
+export function eigenvectorProvider(m: LoadedModel, batches: readonly LabeledBatch[], hessianDir?: string, threads = 0, loss?: LossChoice, notice?: (line: Worded) => void): (k: number) => Promise<ParamVector> {
   if (hessianDir) return async (k) => savedEigenvector(m, hessianDir, k);
   let cache: Promise<ParamVector[]> | undefined;
   let cachedK = 0;
   return async (k) => {
     if (!cache || k > cachedK) {
       cachedK = k;
-      notice?.(`eigen:${k}: computing the top ${k} Hessian eigenvector(s) (exact HVP, BN eval, ${batches.reduce((s, b) => s + b.size, 0)} samples); pass --hessian DIR to reuse a terrain hessian run`);
+      notice?.(worded`eigen:${k}: computing the top ${k} Hessian eigenvector(s) (exact HVP, BN eval, ${batches.reduce((s, b) => s + b.size, 0)} samples); pass ${option('hessian', 'DIR')} to reuse a terrain hessian run`);
       cache = topEigenvectors(m, batches, k, threads, loss);
     }
     return (await cache)[k - 1]!;
