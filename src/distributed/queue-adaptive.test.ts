@@ -1,60 +1,33 @@
 // End to end: `terrain curve|surface --tolerance --queue` with `terrain worker` processes writes the in-process run's
 // result.json byte for byte and the same blocks to samples.jsonl, through a coordinator SIGKILLed in pass 2 and
 // finished by `terrain collect`, and whatever malformed or foreign answers a worker returns.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Queue, Worker, type Job } from 'bullmq';
-import { writeTestModel } from '../testing/distributed-fixture.js';
-import { MAIN, startTerrain, type TerrainProcess } from '../testing/processes.js';
-import { connectionOptions, type QueueUrl } from './queue-url.js';
+import { Worker, type Job } from 'bullmq';
+import { connectionOptions } from './queue-url.js';
+import type { TerrainProcess } from '../testing/processes.js';
 import { hasRedisServerBinary, localRedis, NO_REDIS, PrivateRedis, uniqueQueue } from '../testing/local-redis.js';
+import { completedJobs, fileLines as lines, obliterate, queueFixture, runTerrainOk, until } from '../testing/queue-fixture.js';
 
-const work = mkdtempSync(join(tmpdir(), 'terrain-queue-adaptive-'));
-const model = writeTestModel(work, 'mlp', 5);
+const { work, model, terrain, worker } = queueFixture('queue-adaptive');
 const common = ['--model', model, '--data', 'digits', '--samples', '300', '--batch', '32', '--min-samples', '64', '--no-plots', '--threads', '1', '--session', 'per-point'];
 // Surface: 63 points, 3 passes, 97 blocks. Curve: blocks keep per-sample losses, and 0.01 sends points to the whole split.
 const surface = (out: string): string[] => ['surface', ...common, '--x', 'gaussian:seed=1', '--y', 'gaussian:seed=2', '--x-range', '-1:1:9', '--y-range', '-1:1:7', '--tolerance', '0.05', '--out', out];
 const curve = (out: string): string[] => ['curve', ...common, '--direction', 'gaussian:seed=3', '--range', '-1:1:11', '--tolerance', '0.01', '--out', out];
 const refSurface = join(work, 'ref-surface');
 const refCurve = join(work, 'ref-curve');
-const started: TerrainProcess[] = [];
-const env = { ...process.env, TERRAIN_NO_PROGRESS: '1' };
 
 before(() => {
-  for (const a of [surface(refSurface), curve(refCurve)]) {
-    const r = spawnSync(process.execPath, [MAIN, ...a], { encoding: 'utf8', env, timeout: 60_000 });
-    assert.equal(r.status, 0, r.stderr);
-  }
+  for (const a of [surface(refSurface), curve(refCurve)]) runTerrainOk(a);
 });
-after(async () => {
-  await Promise.all(started.map((p) => p.stop('SIGKILL')));
-  await (await localRedis())?.close();
-});
-
-function terrain(a: string[]): TerrainProcess {
-  const p = startTerrain(a);
-  started.push(p);
-  return p;
-}
-
-const worker = (url: QueueUrl): TerrainProcess => terrain(['worker', '--queue', url.href, '--lock-ms', '2000']);
-const lines = (dir: string, file: string): string[] => (existsSync(join(dir, file)) ? readFileSync(join(dir, file), 'utf8').split('\n').filter(Boolean) : []);
 
 /** Same result.json bytes, the same points in the same order, and the same blocks (each once, in any order). */
 function assertSameAs(reference: string, dir: string): void {
   assert.equal(readFileSync(join(dir, 'result.json'), 'utf8'), readFileSync(join(reference, 'result.json'), 'utf8'));
   assert.deepEqual(lines(dir, 'points.jsonl'), lines(reference, 'points.jsonl'));
   assert.deepEqual(lines(dir, 'samples.jsonl').sort(), lines(reference, 'samples.jsonl').sort());
-}
-
-async function obliterate(url: QueueUrl): Promise<void> {
-  const q = new Queue(url.queue, { connection: connectionOptions(url) });
-  await q.obliterate({ force: true });
-  await q.close();
 }
 
 // Every wait below is bounded: a hung worker or coordinator fails its test instead of holding the suite.
@@ -75,9 +48,7 @@ test('a surface and a curve at --tolerance through the queue with 2 workers equa
   assert.ok(workers.every((w) => w.lines.some((l) => / done in /.test(l))), 'both workers evaluated blocks');
   assert.ok(lines(refCurve, 'samples.jsonl').some((l) => l.includes('"full":true')), 'the curve has whole-split blocks');
   await Promise.all(workers.map((w) => w.stop()));
-  const q = new Queue(url.queue, { connection: connectionOptions(url) });
-  assert.equal((await q.getJobCounts('completed'))['completed'], 0, 'collected block jobs were removed');
-  await q.close();
+  assert.equal(await completedJobs(url), 0, 'collected block jobs were removed');
   await obliterate(url);
 });
 
@@ -90,12 +61,7 @@ test('coordinator SIGKILLed in pass 2: `terrain collect` runs the passes left an
   const out = join(work, 'killed');
   const coordinator = terrain([...surface(out), '--queue', url.href]);
   // Pass 1 writes one block per point (63); a 64th line is a block of pass 2.
-  const deadline = Date.now() + 60_000;
-  while (lines(out, 'samples.jsonl').length < 64) {
-    if (coordinator.child.exitCode !== null) throw new Error(`the coordinator exited (${coordinator.child.exitCode}) before pass 2:\n${coordinator.lines.join('\n')}`);
-    if (Date.now() > deadline) throw new Error(`no pass-2 block within 60 s:\n${coordinator.lines.join('\n')}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await until(() => lines(out, 'samples.jsonl').length >= 64, 'a pass-2 block', coordinator);
   await coordinator.stop('SIGKILL');
   const before = lines(out, 'samples.jsonl').length;
   assert.ok(before < lines(refSurface, 'samples.jsonl').length, `${before} blocks were written before the kill`);
@@ -108,13 +74,8 @@ test('coordinator SIGKILLed in pass 2: `terrain collect` runs the passes left an
 });
 
 /** Waits until `dir` holds `n` blocks, failing if `p` exits first or nothing comes within 60 s. */
-async function blocksWritten(dir: string, n: number, p: TerrainProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (lines(dir, 'samples.jsonl').length < n) {
-    if (p.child.exitCode !== null) throw new Error(`exited (${p.child.exitCode}) before ${n} blocks:\n${p.lines.join('\n')}`);
-    if (Date.now() > deadline) throw new Error(`fewer than ${n} blocks after 60 s:\n${p.lines.join('\n')}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+function blocksWritten(dir: string, n: number, p: TerrainProcess): Promise<void> {
+  return until(() => lines(dir, 'samples.jsonl').length >= n, `${n} blocks`, p);
 }
 
 test('SIGINT stops the coordinator promptly; Redis gone stops `terrain collect` after --redis-wait, blocks kept', LIMIT, async (t) => {

@@ -1,44 +1,26 @@
 // End to end: `terrain surface --queue` with `terrain worker` processes equals the in-process run bit for bit, through
 // a worker SIGKILLed mid-job, a coordinator SIGKILLed mid-run, and Redis restarts (AOF on).
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { writeTestModel } from '../testing/distributed-fixture.js';
-import { MAIN, startTerrain, type TerrainProcess } from '../testing/processes.js';
-import { connectionOptions, type QueueUrl } from './queue-url.js';
+import { connectionOptions } from './queue-url.js';
 import { hasRedisServerBinary, NO_REDIS, PrivateRedis, localRedis, uniqueQueue } from '../testing/local-redis.js';
+import { completedJobs, fileLines, obliterate, queueFixture, runTerrain, runTerrainOk, until } from '../testing/queue-fixture.js';
 
-const work = mkdtempSync(join(tmpdir(), 'terrain-queue-'));
-const model = writeTestModel(work, 'mlp', 5);
+const { work, model, terrain, worker } = queueFixture('queue');
 const args = (out: string): string[] => ['surface', '--model', model, '--data', 'digits', '--samples', '300', '--x', 'gaussian:seed=1', '--y', 'gaussian:seed=2',
   '--x-range', '-1:1:9', '--y-range', '-1:1:7', '--out', out, '--no-plots', '--threads', '1'];
 const reference = join(work, 'reference');
-const started: TerrainProcess[] = [];
 
 before(() => {
-  const r = spawnSync(process.execPath, [MAIN, ...args(reference)], { encoding: 'utf8', env: { ...process.env, TERRAIN_NO_PROGRESS: '1' } });
-  assert.equal(r.status, 0, r.stderr);
+  runTerrainOk(args(reference));
 });
-after(async () => {
-  await Promise.all(started.map((p) => p.stop('SIGKILL')));
-  await (await localRedis())?.close();
-});
-
-function terrain(a: string[]): TerrainProcess {
-  const p = startTerrain(a);
-  started.push(p);
-  return p;
-}
-
-const worker = (url: QueueUrl): TerrainProcess => terrain(['worker', '--queue', url.href, '--lock-ms', '2000']);
 
 function pointLines(dir: string): number[] {
-  return readFileSync(join(dir, 'points.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { index: number }).index);
+  return fileLines(dir, 'points.jsonl').map((l) => (JSON.parse(l) as { index: number }).index);
 }
 
 function assertSameAsReference(dir: string): void {
@@ -50,16 +32,6 @@ function assertSameAsReference(dir: string): void {
 
 // Every wait below is bounded: a hung worker or coordinator fails its test instead of holding the suite.
 const LIMIT = { timeout: 180_000 };
-
-/** Waits until `dir` holds `n` points, failing if the coordinator exits first or nothing comes within `ms`. */
-async function pointsWritten(dir: string, n: number, coordinator: TerrainProcess, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!existsSync(join(dir, 'points.jsonl')) || pointLines(dir).length < n) {
-    if (coordinator.child.exitCode !== null) throw new Error(`the coordinator exited (${coordinator.child.exitCode}) before ${n} points:\n${coordinator.lines.join('\n')}`);
-    if (Date.now() > deadline) throw new Error(`fewer than ${n} points after ${ms} ms:\n${coordinator.lines.join('\n')}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 test('3 workers, one SIGKILLed mid-job: the surface equals the single-process result exactly', LIMIT, async (t) => {
   const redis = await localRedis();
@@ -79,10 +51,8 @@ test('3 workers, one SIGKILLed mid-job: the surface equals the single-process re
   const rescuers = workers.slice(1).filter((w) => w.lines.some((l) => l.includes(`job ${killedJob} started`)));
   assert.equal(rescuers.length >= 1, true, `job ${killedJob} was not picked up again after the kill`);
   await Promise.all(workers.slice(1).map((w) => w.stop()));
-  const q = new Queue(url.queue, { connection: connectionOptions(url) });
-  assert.equal((await q.getJobCounts('completed'))['completed'], 0, 'collected jobs were removed');
-  await q.obliterate({ force: true });
-  await q.close();
+  assert.equal(await completedJobs(url), 0, 'collected jobs were removed');
+  await obliterate(url);
 });
 
 test('coordinator SIGKILLed mid-run, Redis restarted twice: `terrain collect` finishes with no point lost or recomputed', LIMIT, async (t) => {
@@ -94,7 +64,7 @@ test('coordinator SIGKILLed mid-run, Redis restarted twice: `terrain collect` fi
     await Promise.all(workers.map((w) => w.waitFor(/waiting for jobs/)));
     const out = join(work, 'restarted');
     const coordinator = terrain([...args(out), '--queue', url.href, '--chunk', '2']);
-    await pointsWritten(out, 6, coordinator);
+    await until(() => pointLines(out).length >= 6, '6 points', coordinator);
     await coordinator.stop('SIGKILL');
     const before = pointLines(out).length;
     await redis.restart(); // mid-run: the workers reconnect and go on
@@ -111,7 +81,7 @@ test('coordinator SIGKILLed mid-run, Redis restarted twice: `terrain collect` fi
     await Promise.all(workers.map((w) => w.stop()));
     await redis.restart(); // the finished, uncollected jobs must come back from the AOF
     // No worker runs now: everything collect writes was computed before the restart and kept by Redis.
-    const collect = spawnSync(process.execPath, [MAIN, 'collect', out, '--no-plots', '--json'], { encoding: 'utf8', env: { ...process.env, TERRAIN_NO_PROGRESS: '1' }, timeout: 30_000 });
+    const collect = runTerrain(['collect', out, '--no-plots', '--json'], 30_000);
     assert.equal(collect.status, 0, collect.stderr);
     assertSameAsReference(out);
     const summary = JSON.parse(collect.stdout.trim().split('\n').pop()!) as { resumed: number };
@@ -127,8 +97,7 @@ test('--ship: a worker that cannot see the run directory gets model, data and di
   if (!redis) return t.skip(NO_REDIS);
   const url = redis.url(uniqueQueue('ship'));
   const curve = (out: string): string[] => ['curve', '--model', model, '--data', 'digits', '--samples', '300', '--direction', 'gaussian:seed=3', '--range', '-1:1:11', '--out', out, '--no-plots', '--threads', '1'];
-  const ref = spawnSync(process.execPath, [MAIN, ...curve(join(work, 'curve-ref'))], { encoding: 'utf8', env: { ...process.env, TERRAIN_NO_PROGRESS: '1' } });
-  assert.equal(ref.status, 0, ref.stderr);
+  runTerrainOk(curve(join(work, 'curve-ref')));
   const out = join(work, 'curve-shipped');
   const coordinator = terrain([...curve(out), '--queue', url.href, '--ship']);
   await coordinator.waitFor(/shipped through Redis/);
@@ -142,13 +111,11 @@ test('--ship: a worker that cannot see the run directory gets model, data and di
   assert.ok(record.keys.length >= 4, `${record.keys.length} keys shipped`);
   assert.equal(await client.exists(...record.keys), 0, 'shipped blobs are deleted when the run is complete');
   client.disconnect();
-  const q = new Queue(url.queue, { connection: connectionOptions(url) });
-  await q.obliterate({ force: true });
-  await q.close();
+  await obliterate(url);
 });
 
 test('bad --queue input exits 2 with one line naming the flag', () => {
-  const run = (queue: string): ReturnType<typeof spawnSync> => spawnSync(process.execPath, [MAIN, ...args(join(work, 'bad')), '--queue', queue], { encoding: 'utf8', timeout: 30_000 });
+  const run = (queue: string) => runTerrain([...args(join(work, 'bad')), '--queue', queue], 30_000);
   const scheme = run('http://127.0.0.1:6379');
   assert.equal(scheme.status, 2);
   assert.match(String(scheme.stderr), /--queue 'http:\/\/127\.0\.0\.1:6379': scheme 'http:' is not redis:/);
@@ -169,7 +136,7 @@ test('Redis gone for good: workers stop within 5 s of SIGTERM, and coordinator a
     await Promise.all([stopped, waiting].map((w) => w.waitFor(/waiting for jobs/)));
     const out = join(work, 'lost');
     const coordinator = terrain([...args(out), '--queue', url.href, '--chunk', '2', '--redis-wait', '3']);
-    await pointsWritten(out, 4, coordinator);
+    await until(() => pointLines(out).length >= 4, '4 points', coordinator);
     await redis.stop('SIGKILL');
     const t0 = Date.now();
     // SIGTERM with Redis gone: the worker leaves its job in hand and exits 143 within the promised 5 s.
