@@ -1,7 +1,7 @@
 // --tolerance (with --min-samples, --sample-seed) and --refine for the commands built on curves (gmi, explain, mine,
 // reproduce): the same flags and checks as `terrain curve`, so their verdicts can use the errors (docs/adaptive.md).
 import type { Command } from 'commander';
-import { parseTolerance, formatTolerance, type AdaptiveOptions, type Tolerance } from '../../core/landscape/adaptive.js';
+import { parseTolerance, type AdaptiveOptions, type Tolerance } from '../../core/landscape/adaptive.js';
 import { intOption } from '../common.js';
 import { UsageError } from '../errors.js';
 
@@ -35,21 +35,11 @@ export function addToleranceOptions(cmd: Command, what: string, refine = false):
 }
 
 /** The adaptive options, or undefined without --tolerance (--min-samples/--sample-seed alone are refused by name). */
-export function toleranceOptions(flags: ToleranceFlags, loss?: string): AdaptiveOptions | undefined {
-  if (loss && loss !== 'cross-entropy' && flags.tolerance) throw new UsageError(`--loss ${loss} does not work with --tolerance yet; drop one of them`);
+export function toleranceOptions(flags: ToleranceFlags): AdaptiveOptions | undefined {
   if (!flags.tolerance) {
     const stray = flags.minSamples !== undefined ? '--min-samples' : flags.sampleSeed !== undefined ? '--sample-seed' : undefined;
     if (stray) throw new UsageError(`${stray} only applies with --tolerance; add --tolerance T (loss units) or P% (of the loss range), or drop ${stray}`);
     return undefined;
   }
   return { tolerance: flags.tolerance, minSamples: flags.minSamples ?? DEFAULT_MIN_SAMPLES, seed: flags.sampleSeed ?? 0 };
-}
-
-/** What run.json's identity and result.json record of the flags (absent keys for a plain run: identities unchanged). */
-export function toleranceRecord(flags: ToleranceFlags): Record<string, unknown> {
-  const a = toleranceOptions(flags);
-  return {
-    ...(a ? { tolerance: { tolerance: formatTolerance(a.tolerance), minSamples: a.minSamples, permutationSeed: a.seed } } : {}),
-    ...(flags.refine ? { refine: formatTolerance(flags.refine) } : {}),
-  };
 }

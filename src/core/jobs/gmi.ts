@@ -13,8 +13,8 @@ import { linspace, type Range } from '../runs/grid.js';
 import { RunDir } from '../runs/run-dir.js';
 import type { LandscapeData } from './landscape.js';
 import { directionContext } from './providers.js';
-import { toleranceRecord } from './tolerance.js';
-import { InputError, option, worded } from '../../ir/errors.js';
+import { customLoss, toleranceRecord } from './tolerance.js';
+import { InputError } from '../../ir/errors.js';
 
 export type GmiNorm = 'filter' | 'layer' | 'norm' | 'none';
 
@@ -54,8 +54,7 @@ export async function gmiJob(o: GmiJobOptions): Promise<GmiJobResult> {
   const lambdas = linspace(o.range).map((l) => (Math.abs(l) < 1e-12 ? 0 : l));
   const m = loadModelFile(o.model, { weights: o.weights });
   const data = o.data(m);
-  const loss = data.loss && data.loss.name !== 'cross-entropy' ? data.loss : undefined;
-  if (loss && o.adaptive) throw new GmiOptionsError(worded`${option('loss', loss.name)} does not work with ${option('tolerance')} yet; drop one of them`);
+  const loss = customLoss(data.loss, o.adaptive, GmiOptionsError);
   const specs = Array.from({ length: o.directions }, (_, i) => `gaussian:norm=${o.norm}:seed=${o.seed + i}`);
   const params = o.params === undefined ? undefined : selectParams(m.theta.layout, o.params);
   const dirs = await resolveDirections(specs, { ...directionContext(m), params });
@@ -65,29 +64,33 @@ export async function gmiJob(o: GmiJobOptions): Promise<GmiJobResult> {
     identity: { model: { path: m.path, sha256: m.hash, arch: m.model.spec.arch }, data: data.selection, batchSize: o.batch, directions: dirs.map((d) => d.spec), range: o.rangeText, traceSamples: o.traceSamples, seed: o.seed, hvp: o.hvp, bn: 'eval', ...(params ? { params: params.pattern } : {}), ...tolerance },
     info: o.info,
   });
-  const op = await modelHessian(m, data.batches, { method: o.hvp, bn: 'eval', threads: o.threads, loss, params: o.params });
-  // With a stated error or a refined grid each curve is an ordinary (resumable) curve run, typed with paired errors.
-  const measure = o.adaptive || o.refine ? async (_d: unknown, k: number): Promise<MeasuredCurve> => {
-    const { result: c } = await runLandscape({
-      kind: 'curve', model: m, data: data.selection, batches: data.batches, batchSize: o.batch, directions: [dirs[k]!], bufferDeltas: [undefined],
-      bn: 'eval', ranges: [o.range], outDir: join(o.outDir, 'curves', String(k)), threads: o.threads, ...(loss ? { loss } : {}),
-      ...(o.adaptive ? { adaptive: o.adaptive } : {}), ...(o.refine ? { refine: o.refine } : {}), info: o.info,
-    });
-    const r = c as CurveResult;
-    return { loss: r.loss, type: r.type, lossSampleStderr: r.lossSampleStderr, samples: r.samples, typeConfidence: r.typeConfidence, uncertain: r.uncertain };
-  } : undefined;
-  let analysis;
   try {
-    analysis = await gmiAnalysis(m, data.batches, op, {
-      directions: dirs, lambdas, ...(measure ? { measure } : {}), traceSamples: o.traceSamples, seed: o.seed, threads: o.threads, loss,
-      onProgress: o.onProgress,
-    });
+    const op = await modelHessian(m, data.batches, { method: o.hvp, bn: 'eval', threads: o.threads, loss, params: o.params });
+    // With a stated error or a refined grid each curve is an ordinary (resumable) curve run, typed with paired errors.
+    const measure = o.adaptive || o.refine ? async (_d: unknown, k: number): Promise<MeasuredCurve> => {
+      const { result: c } = await runLandscape({
+        kind: 'curve', model: m, data: data.selection, batches: data.batches, batchSize: o.batch, directions: [dirs[k]!], bufferDeltas: [undefined],
+        bn: 'eval', ranges: [o.range], outDir: join(o.outDir, 'curves', String(k)), threads: o.threads, ...(loss ? { loss } : {}),
+        ...(o.adaptive ? { adaptive: o.adaptive } : {}), ...(o.refine ? { refine: o.refine } : {}), info: o.info,
+      });
+      const r = c as CurveResult;
+      return { loss: r.loss, type: r.type, lossSampleStderr: r.lossSampleStderr, samples: r.samples, typeConfidence: r.typeConfidence, uncertain: r.uncertain };
+    } : undefined;
+    let analysis;
+    try {
+      analysis = await gmiAnalysis(m, data.batches, op, {
+        directions: dirs, lambdas, ...(measure ? { measure } : {}), traceSamples: o.traceSamples, seed: o.seed, threads: o.threads, loss,
+        onProgress: o.onProgress,
+      });
+    } finally {
+      await op.dispose();
+    }
+    const result = { ...analysis, ...tolerance };
+    await run.writeResult(result);
+    return { result, run, model: m, data };
   } finally {
-    await op.dispose();
+    run.close();
   }
-  const result = { ...analysis, ...tolerance };
-  await run.writeResult(result);
-  return { result, run, model: m, data };
 }
 
 /** A combination of gmi options that does not work (yet); the message names both and what to drop. */

@@ -68,41 +68,45 @@ export async function hessianJob(o: HessianJobOptions): Promise<HessianJobResult
     },
     info: o.info,
   });
-  const op = await modelHessian(m, data.batches, { method: o.hvp, bn: o.bn, params: o.params, threads: o.threads, loss: data.loss });
-  o.onOperator?.(op.size, op.samples);
-  const t0 = Date.now();
-  let analysis: HessianAnalysis;
   try {
-    const counted = functionOperator(op.size, true, async (v) => { const r = await op.matvec(v); o.onProduct?.(); return r; },
-      async (vs) => { const r = await op.matvecMany(vs); for (let i = 0; i < vs.length; i++) o.onProduct?.(); return r; });
-    const finished = new Set<AnalysisStage>();
-    analysis = await analyseHessian(counted, {
-      top: o.top, bottom: o.bottom, tol: o.tol, seed: o.seed, names: { top: 'top', bottom: 'bottom' }, trace: o.trace, density: o.density,
-      onProgress: (stage) => {
-        // Residuals follow each finished Lanczos search (top first).
-        if (stage !== 'residuals') return;
-        finished.add(o.top > 0 && !finished.has('top') ? 'top' : 'bottom');
-        o.onLanczos?.(finished);
-      },
-    });
+    const op = await modelHessian(m, data.batches, { method: o.hvp, bn: o.bn, params: o.params, threads: o.threads, loss: data.loss });
+    const t0 = Date.now();
+    let analysis: HessianAnalysis;
+    try {
+      o.onOperator?.(op.size, op.samples);
+      const counted = functionOperator(op.size, true, async (v) => { const r = await op.matvec(v); o.onProduct?.(); return r; },
+        async (vs) => { const r = await op.matvecMany(vs); for (let i = 0; i < vs.length; i++) o.onProduct?.(); return r; });
+      const finished = new Set<AnalysisStage>();
+      analysis = await analyseHessian(counted, {
+        top: o.top, bottom: o.bottom, tol: o.tol, seed: o.seed, names: { top: 'top', bottom: 'bottom' }, trace: o.trace, density: o.density,
+        onProgress: (stage) => {
+          // Residuals follow each finished Lanczos search (top first).
+          if (stage !== 'residuals') return;
+          finished.add(o.top > 0 && !finished.has('top') ? 'top' : 'bottom');
+          o.onLanczos?.(finished);
+        },
+      });
+    } finally {
+      await op.dispose();
+    }
+    const seconds = (Date.now() - t0) / 1000;
+    const saved = saveEigenvectors(run, op, analysis, m.hash, data.selection.hash, o);
+    const result = {
+      kind: 'hessian' as const,
+      eigenvalues: analysis.top?.values ?? [],
+      ...(analysis.bottom ? { bottomEigenvalues: analysis.bottom.values } : {}),
+      residuals: { top: analysis.top?.residuals ?? [], bottom: analysis.bottom?.residuals ?? [] },
+      converged: { top: analysis.top?.converged ?? null, bottom: analysis.bottom?.converged ?? null },
+      ...(analysis.trace ? { trace: analysis.trace } : {}),
+      ...(analysis.density ? { density: { grid: analysis.density.grid, values: analysis.density.values, sigma: analysis.density.sigma, runs: analysis.density.runs, steps: analysis.density.steps, nodes: analysis.density.nodes, weights: analysis.density.weights } } : {}),
+      parameters: { count: op.size, pattern: op.subset.pattern, tensors: op.subset.names },
+      hvp: o.hvp, precision: op.precision, bn: o.bn, samples: op.samples, matvecs: analysis.matvecs, seconds, eigenvectors: saved,
+    };
+    await run.writeResult(result);
+    return { result, analysis, run, model: m, data, size: op.size, samples: op.samples, seconds, eigenvectors: saved };
   } finally {
-    await op.dispose();
+    run.close();
   }
-  const seconds = (Date.now() - t0) / 1000;
-  const saved = saveEigenvectors(run, op, analysis, m.hash, data.selection.hash, o);
-  const result = {
-    kind: 'hessian' as const,
-    eigenvalues: analysis.top?.values ?? [],
-    ...(analysis.bottom ? { bottomEigenvalues: analysis.bottom.values } : {}),
-    residuals: { top: analysis.top?.residuals ?? [], bottom: analysis.bottom?.residuals ?? [] },
-    converged: { top: analysis.top?.converged ?? null, bottom: analysis.bottom?.converged ?? null },
-    ...(analysis.trace ? { trace: analysis.trace } : {}),
-    ...(analysis.density ? { density: { grid: analysis.density.grid, values: analysis.density.values, sigma: analysis.density.sigma, runs: analysis.density.runs, steps: analysis.density.steps, nodes: analysis.density.nodes, weights: analysis.density.weights } } : {}),
-    parameters: { count: op.size, pattern: op.subset.pattern, tensors: op.subset.names },
-    hvp: o.hvp, precision: op.precision, bn: o.bn, samples: op.samples, matvecs: analysis.matvecs, seconds, eigenvectors: saved,
-  };
-  await run.writeResult(result);
-  return { result, analysis, run, model: m, data, size: op.size, samples: op.samples, seconds, eigenvectors: saved };
 }
 
 function saveEigenvectors(run: RunDir, op: ModelHessian, a: HessianAnalysis, modelHash: string, dataHash: string, o: HessianJobOptions): string[] {
@@ -145,11 +149,15 @@ export async function hessianCheckpointsJob(o: CheckpointsJobOptions): Promise<C
     identity: { checkpoints: paths, data: data.selection, batchSize: o.batch, hvp: o.hvp, bn: o.bn, params: o.params ?? null, seed: o.seed, traceSamples: o.traceSamples },
     info: o.info,
   });
-  const rows = await curvatureOverTraining(paths, data.batches, {
-    method: o.hvp, bn: o.bn, params: o.params, threads: o.threads, traceSamples: o.traceSamples, seed: o.seed, loss: data.loss,
-    onCheckpoint: o.onCheckpoint,
-  });
-  const result = { kind: 'hessian-checkpoints' as const, checkpoints: rows, hvp: o.hvp, bn: o.bn, params: o.params ?? null, samples: data.selection.count };
-  await run.writeResult(result);
-  return { result, run, data, paths };
+  try {
+    const rows = await curvatureOverTraining(paths, data.batches, {
+      method: o.hvp, bn: o.bn, params: o.params, threads: o.threads, traceSamples: o.traceSamples, seed: o.seed, loss: data.loss,
+      onCheckpoint: o.onCheckpoint,
+    });
+    const result = { kind: 'hessian-checkpoints' as const, checkpoints: rows, hvp: o.hvp, bn: o.bn, params: o.params ?? null, samples: data.selection.count };
+    await run.writeResult(result);
+    return { result, run, data, paths };
+  } finally {
+    run.close();
+  }
 }

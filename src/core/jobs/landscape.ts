@@ -17,6 +17,7 @@ import { loadModelFile, type LoadedModel } from '../model-file.js';
 import type { Range } from '../runs/grid.js';
 import { InputError, option, worded, type Worded } from '../../ir/errors.js';
 import { directionContext, eigenvectorProvider, gradientProvider } from './providers.js';
+import { customLoss } from './tolerance.js';
 
 /** --tolerance: samples every point sees before its error is judged (rounded up to whole batches). */
 export const DEFAULT_MIN_SAMPLES = 256;
@@ -80,9 +81,8 @@ export async function prepareLandscape(o: LandscapeOptions): Promise<PreparedLan
   const m = loadModelFile(o.model, { weights: o.weights });
   const data = o.data(m);
   // Cross-entropy keeps the logits path (bit-identical runs); another loss rides along in the job.
-  const loss = data.loss && data.loss.name !== 'cross-entropy' ? data.loss : undefined;
-  if (loss && o.queued) throw new LandscapeOptionsError(worded`${option('loss', loss.name)} does not work with ${option('queue')} yet (queue workers evaluate cross-entropy); drop one of them`);
-  if (loss && o.adaptive) throw new LandscapeOptionsError(worded`${option('loss', loss.name)} does not work with ${option('tolerance')} yet; drop one of them`);
+  if (data.loss && data.loss.name !== 'cross-entropy' && o.queued) throw new LandscapeOptionsError(worded`${option('loss', data.loss.name)} does not work with ${option('queue')} yet (queue workers evaluate cross-entropy); drop one of them`);
+  const loss = customLoss(data.loss, o.adaptive, LandscapeOptionsError);
   const ctx: DirectionContext = {
     ...directionContext(m, gradientProvider(m, data.batches, o.threads, loss), eigenvectorProvider(m, data.batches, o.hessianDir, o.threads, loss, o.notice)),
     buffers: m.buffers, loadBuffers: async (path) => loadModelFile(path).buffers,

@@ -126,16 +126,13 @@ export async function runMining(job: MineJob): Promise<{ result: MineResult; run
       await appendSeed(run, k, outcome);
       job.onSeed?.(outcome);
     }
-  } catch (e) {
-    run.close();
-    throw e;
+    const result = await summarise(job, job.seeds.map((_, k) => finishedSeed(run, k)));
+    await run.writeResult(result);
+    return { result, run, resumed };
   } finally {
     await probe.dispose();
+    run.close();
   }
-  const result = await summarise(job, job.seeds.map((_, k) => finishedSeed(run, k)));
-  await run.writeResult(result);
-  run.close();
-  return { result, run, resumed };
 }
 
 /** What determines a mining run's numbers: the run directory refuses to resume under another identity. */

@@ -8,6 +8,7 @@ import type { LossChoice } from '../loss/choice.js';
 import { loadModelFile, type LoadedModel } from '../model-file.js';
 import type { Range } from '../runs/grid.js';
 import { InputError, option, worded } from '../../ir/errors.js';
+import { customLoss } from '../jobs/tolerance.js';
 import type { ConstraintOptions, MineBiasBn, MineNorm } from './constraint.js';
 import { prepareMiningData, type MiningData, type MiningDataOptions } from './data.js';
 import type { MineJob } from './job.js';
@@ -61,8 +62,7 @@ export function prepareMine(o: MineOptions): PreparedMine {
   const constraint: ConstraintOptions = { norm: o.norm, biasBn: o.biasBn, ...(params ? { params: { pattern: params.pattern, tensors: params.names } } : {}) };
   const data = prepareMiningData(o.data);
   const choice = o.check(m, data);
-  const loss = choice.name === 'cross-entropy' ? undefined : choice;
-  if (loss && o.adaptive) throw new MineOptionsError(worded`${option('loss', choice.name)} does not work with ${option('tolerance')} yet; drop one of them`);
+  const loss = customLoss(choice, o.adaptive, MineOptionsError);
   // The loss is part of every selection, so of the run's identity and of each judged curve's.
   const withLoss = <T extends { selection: DataSelection }>(d: T): T => ({ ...d, selection: { ...d.selection, loss: choice.name } });
   if (data.mining.dataset.count < o.batchSize) throw new MineOptionsError(worded`${option('mine-batch', o.batchSize)}: the mining data has only ${data.mining.dataset.count} samples`);
