@@ -48,7 +48,8 @@ export async function runAdaptiveOnQueue(job: AdaptiveJob, run: RunDir, total: n
   const outcome = await runAdaptive({
     job, run, total, signal, onProgress: o.onProgress,
     remote: (tasks, apply) => {
-      if (!driver) throw new Error(`${o.dir}: blocks left to evaluate although every point is written; remove the run directory or use another --out`);
+      // conn is absent only when every point is written, and then runAdaptive queues nothing.
+      if (!driver) throw new Error(`${o.dir}: internal error: blocks to queue without a Redis connection`);
       return driver.runPass(tasks, apply);
     },
   });

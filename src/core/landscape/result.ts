@@ -70,20 +70,20 @@ export interface SurfaceResult {
   refine?: RefineSummary;
 }
 
-/** The result file of a finished run, from its point records; written to result.json. */
 /** Result fields of a --tolerance run: per point samples used and per-sample errors; the run's target and cost. */
 const ADAPTIVE_FIELDS = ['samples', 'lossSampleStderr', 'accuracyStderr'] as const;
 
+/** The result file of a finished run, from its point records; written to result.json. */
 export async function finishLandscape(job: Pick<LandscapeJob, 'kind' | 'ranges' | 'directions' | 'bn' | 'refine'>, run: RunDir, adaptive?: AdaptiveSummary, refined?: RefineOutcome, covariance?: number[][]): Promise<CurveResult | SurfaceResult> {
   const axes = landscapeAxes(job);
   const nx = axes[0]!.length;
-  const total = axes.reduce((n, a) => n * a.length, 1);
+  const total = landscapeTotal(job);
   if (!refined) for (let i = 0; i < total; i++) if (!run.finished.has(i)) throw new Error(`${run.path('points.jsonl')}: point ${i} of ${total} is missing; the run is not finished`);
   // --refine: points never evaluated are the interpolation of their accepted cell (no per-batch error of their own).
   // With --tolerance an interpolated point has no samples of its own; its sampling error is its interpolation's.
   const rec = (i: number): PointRecord => run.finished.get(i) ?? {
     index: i, loss: refined!.loss[i]!, accuracy: refined!.accuracy[i]!, lossStderr: Number.NaN,
-    ...(adaptive ? { samples: 0, lossSampleStderr: covariance ? Math.sqrt(Math.max(0, covariance[i]![i]!)) : refined!.sampleStderr?.[i] ?? Number.NaN, accuracyStderr: Number.NaN } : {}),
+    ...(adaptive ? { samples: 0, lossSampleStderr: refined!.sampleStderr?.[i] ?? Number.NaN, accuracyStderr: Number.NaN } : {}),
   };
   let result: CurveResult | SurfaceResult;
   if (job.kind === 'curve') {
