@@ -1,5 +1,5 @@
 // terrain curve / terrain surface: flags → LandscapeOptions → core's prepareLandscape → the runner → printed lines.
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import type { CurveResult, SurfaceResult } from '../../core/landscape/job.js';
 import { BN_MODES, type BnMode } from '../../core/landscape/bn.js';
 import { adaptiveDefaults, DEFAULT_BN_BATCHES, DEFAULT_MIN_SAMPLES, prepareLandscape, saveStatesDirections, type LandscapeOptions } from '../../core/jobs/landscape.js';
@@ -10,12 +10,13 @@ import { addDataOptions, addModelOptions, addRuntimeOptions, checkCompatible, ch
 import { makeOutput, stderrLine, type Output } from '../output.js';
 import { UsageError } from '../errors.js';
 import { untilInterrupted } from '../interrupt.js';
-import { formatTolerance, parseTolerance, type AdaptiveOptions, type Tolerance } from '../../core/landscape/adaptive.js';
+import { parseTolerance, type AdaptiveOptions, type Tolerance } from '../../core/landscape/adaptive.js';
 import { VERSION } from '../version.js';
 
 import { addQueueOptions, landscapeRunner, type QueueFlags } from './queue-options.js';
 import { writeLandscapePlots } from './landscape-plots.js';
 import { PARAMS_HELP } from './params-option.js';
+import { stepFlags, toleranceFlags } from './step-flags.js';
 
 // gmi and explain build their direction context from the same core helper.
 export { directionContext } from '../../core/jobs/providers.js';
@@ -168,20 +169,11 @@ export interface LandscapeStep {
   out: string;
 }
 
-/** Runs a step as `terrain curve|surface … --json` would (same run directory, files and identity), printing nothing. */
-/** Runs the step as `terrain curve|surface` would (nothing printed); the caller may print it with sayLandscape. */
+/** Runs the step as `terrain curve|surface … --json` would (same run directory, files and identity), printing nothing; the caller may print it with sayLandscape. */
 export async function runLandscapeStep(kind: 'curve' | 'surface', step: LandscapeStep): Promise<LandscapeStepOutcome> {
-  const program = new Command();
-  registerLandscape(program);
-  // The defaults come from the command's own option table, so that a step and the command line cannot drift apart.
-  const defaults = program.commands.find((c) => c.name() === kind)!.opts() as LandscapeFlags;
-  const a = step.adaptive;
-  const flags: LandscapeFlags = {
-    ...defaults, model: step.model, data: step.data, out: step.out, json: true,
-    ...(step.samples !== undefined ? { samples: step.samples } : {}), ...(step.bn ? { bn: step.bn } : {}),
-    // As the flags' parser would read them: --tolerance from its printed form.
-    ...(a ? { tolerance: parseTolerance(formatTolerance(a.tolerance), '--tolerance'), minSamples: a.minSamples, sampleSeed: a.seed } : {}),
-  };
+  const flags = stepFlags<LandscapeFlags>(registerLandscape, kind, {
+    model: step.model, data: step.data, out: step.out, json: true, samples: step.samples, bn: step.bn, ...toleranceFlags(step.adaptive),
+  });
   return runJob(kind, flags, step.specs, step.ranges, false, makeOutput(true));
 }
 
