@@ -74,7 +74,7 @@ export async function runGmi(flags: GmiFlags, out: Output): Promise<GmiJobResult
   try {
     job = await gmiJob({
       ...gmiOptions(flags),
-      onProgress: (done, total) => (bar ??= out.progress('gmi', total)).update(done, ((Date.now() - t0) / done) * (total - done)),
+      onProgress: (done, total) => (bar ??= out.progress('gmi', total)).update(done, done > 0 ? ((Date.now() - t0) / done) * (total - done) : undefined),
     });
   } finally {
     bar?.stop();

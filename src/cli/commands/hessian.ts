@@ -139,7 +139,7 @@ export async function runOverTraining(flags: HessianFlags, out: Output): Promise
   try {
     job = await hessianCheckpointsJob({
       ...commonOptions(flags), checkpoints: flags.checkpoints!, traceSamples: flags.traceSamples,
-      onCheckpoint: (done, total) => (bar ??= out.progress('checkpoints', total)).update(done, ((Date.now() - t0) / done) * (total - done)),
+      onCheckpoint: (done, total) => (bar ??= out.progress('checkpoints', total)).update(done, done > 0 ? ((Date.now() - t0) / done) * (total - done) : undefined),
     });
   } finally {
     bar?.stop();

@@ -93,6 +93,7 @@ export async function gmiAnalysis(point: ModelPoint, batches: readonly LabeledBa
   const total = o.directions.length * (o.lambdas.length + 1) + o.traceSamples;
   let done = 0;
   const tick = (): void => o.onProgress?.(++done, total);
+  o.onProgress?.(0, total); // the total, before the first (long) step
   const directions: GmiDirection[] = [];
   let loss0 = NaN;
   for (const d of o.directions) {

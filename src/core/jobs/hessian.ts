@@ -150,6 +150,7 @@ export async function hessianCheckpointsJob(o: CheckpointsJobOptions): Promise<C
     info: o.info,
   });
   try {
+    o.onCheckpoint?.(0, paths.length); // the total, before the first (long) checkpoint
     const rows = await curvatureOverTraining(paths, data.batches, {
       method: o.hvp, bn: o.bn, params: o.params, threads: o.threads, traceSamples: o.traceSamples, seed: o.seed, loss: data.loss,
       onCheckpoint: o.onCheckpoint,
