@@ -3,7 +3,6 @@
 // run by terrain at `--tolerance 1%`, against the loss-landscape loop (PyTorch, every point on the whole split)
 // whose per-point time is measured in the same run on a few points of the same grid and multiplied out. The loop's
 // exhaustive values at those points also say how far terrain's stated-error values are from the truth.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,21 +11,13 @@ import { resolveData } from '../core/data/resolve.js';
 import { loadModelFile } from '../core/model-file.js';
 import { toTensors } from '../core/params.js';
 import { readSafetensors, writeSafetensors } from '../ir/safetensors.js';
-import { float32, int64, type Tensor } from '../ir/tensor.js';
-import { npyBytes } from '../testing/pytorch.js';
+import type { Tensor } from '../ir/tensor.js';
 import { addMetric } from './metrics.js';
-import { REPO_ROOT, runBaseline } from './python.js';
+import { terrain } from './cli.js';
+import { writeData } from './fixtures.js';
+import { runBaseline } from './python.js';
 import type { BenchContext } from './suites.js';
 import { median } from './timing.js';
-
-const CLI = join(REPO_ROOT, 'dist', 'cli', 'main.js');
-
-function terrain(args: string[]): number {
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, TERRAIN_NO_PROGRESS: '1' } });
-  if (r.status !== 0) throw new Error(`terrain ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-500)}`);
-  return (performance.now() - t0) / 1000;
-}
 
 interface Surface {
   x: number[]; y: number[]; loss: number[][]; samples: number[][]; lossSampleStderr: number[][];
@@ -58,9 +49,7 @@ export async function adaptiveResnet20Suite(ctx: BenchContext): Promise<void> {
     writeSafetensors(weights, new Map<string, Tensor>([...toTensors(m.theta), ...m.buffers]));
     const d = resolveData('fashion-mnist', { split: 'test', normalize: 'per-channel', ...(ctx.quick ? { samples: 2000 } : {}) });
     const test = fitSampleShape(d.selected, m.model.spec.inputShape);
-    const xPath = join(dir, 'x.npy'), yPath = join(dir, 'y.npy');
-    writeFileSync(xPath, npyBytes(float32([test.count, ...test.shape], test.x)));
-    writeFileSync(yPath, npyBytes(int64([test.count], test.y)));
+    const { x: xPath, y: yPath } = writeData(dir, { x: test.x, y: test.y, count: test.count, shape: [...test.shape] });
     const directions = new Map<string, Tensor>();
     for (const axis of ['x', 'y']) for (const [k, t] of readSafetensors(join(out, `direction-${axis}.safetensors`)).tensors) directions.set(`${axis}/${k}`, t);
     const dirPath = join(dir, 'directions.safetensors');

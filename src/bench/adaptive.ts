@@ -1,21 +1,11 @@
 // Issue 16: a 21×21 surface at a stated error against the exhaustive surface of the same grid and split, both run
 // through the CLI as a user would: the sample evaluations and wall time spent, and how honest the errors are.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addMetric } from './metrics.js';
-import { REPO_ROOT } from './python.js';
+import { terrain } from './cli.js';
 import type { BenchContext } from './suites.js';
-
-const CLI = join(REPO_ROOT, 'dist', 'cli', 'main.js');
-
-function terrain(args: string[]): number {
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, TERRAIN_NO_PROGRESS: '1' } });
-  if (r.status !== 0) throw new Error(`terrain ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-500)}`);
-  return (performance.now() - t0) / 1000;
-}
 
 type Surface = { loss: number[][]; samples?: number[][]; lossSampleStderr?: number[][]; adaptive?: { target: number; population: number; sampleEvaluations: number; exhaustiveEvaluations: number; passes: number } };
 
