@@ -41,11 +41,8 @@ async function planeCommand(flags: PlaneFlags): Promise<void> {
   const models: LoadedModel[] = paths.map((p) => loadModel(p));
   const a = models[0]!;
   models.slice(1).forEach((m, k) => {
-    try {
-      a.theta.layout.assertSame(m.theta.layout, `--models ${LABELS[k + 1]} (${m.path})`);
-    } catch (e) {
-      throw new UsageError(`${(e as Error).message}; the three models must share one architecture`);
-    }
+    const problem = a.theta.layout.mismatch(m.theta.layout);
+    if (problem) throw new UsageError(`--models ${LABELS[k + 1]} (${m.path})${problem}; the three models must share one architecture`);
   });
   const basis = planeBasis(a.theta, models[1]!.theta, models[2]!.theta, paths.map((p, k) => `${LABELS[k]} (${p})`));
   const markers = models.map((m, k) => ({ label: LABELS[k]!, ...planeCoordinates(basis, m.theta) }));
@@ -53,11 +50,8 @@ async function planeCommand(flags: PlaneFlags): Promise<void> {
   const bends: (PlaneMarker & { offPlane: number })[] = [];
   if (flags.curve) {
     const c = curveControls(flags.curve, flags.curve, 'curve');
-    try {
-      a.theta.layout.assertSame(c.a.theta.layout, `--curve ${flags.curve}`);
-    } catch (e) {
-      throw new UsageError(`${(e as Error).message}; the curve must join models of the plane's architecture`);
-    }
+    const problem = a.theta.layout.mismatch(c.a.theta.layout);
+    if (problem) throw new UsageError(`--curve ${flags.curve}${problem}; the curve must join models of the plane's architecture`);
     c.controls.slice(1, -1).forEach((b, j) => bends.push({ label: `bend ${j + 1}`, ...planeCoordinates(basis, b) }));
     path = tGrid(61).map((t) => planeCoordinates(basis, curvePoint(c.curve, c.controls, t)));
   }
