@@ -12,8 +12,7 @@ import { blockEvaluator, type BlockTask, type PointJob } from './job.js';
 import type { PointRunner } from '../evaluate/sessions.js';
 import type { BlockEvaluate } from './point-pool.js';
 import type { SampleBatchStats } from './sample-losses.js';
-import { appendBlock, applyBlock, encodeBlock, prefixLosses, readBlocks, SAMPLES_FILE, type BlockRecord, type PointSums } from './sample-log.js';
-import { open } from 'node:fs/promises';
+import { appendBlock, appendBlocks, applyBlock, prefixLosses, readBlocks, SAMPLES_FILE, type BlockRecord, type PointSums } from './sample-log.js';
 import { worded } from '../../ir/errors.js';
 import { OUT_OPTION, RunMismatchError } from '../runs/run-dir-errors.js';
 import { lossCovariance, type PairedPoint } from '../classify/paired.js';
@@ -63,17 +62,6 @@ export interface AdaptiveRunOptions {
 
 function blockRecord(task: BlockTask, batches: SampleBatchStats[]): BlockRecord {
   return 'full' in task ? { index: task.index, full: true, batches } : { index: task.index, from: task.from, batches };
-}
-
-/** Several blocks in one write and one flush: a coordinator writing every block of the queue's workers alone. */
-async function appendBlocks(path: string, recs: readonly BlockRecord[]): Promise<void> {
-  const fh = await open(path, 'a');
-  try {
-    await fh.write(recs.map((r) => encodeBlock(r) + '\n').join(''));
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
 }
 
 /** The point record of a --tolerance run: today's three fields plus the per-sample statistics. */

@@ -57,9 +57,14 @@ export async function readBlocks(path: string): Promise<BlockRecord[]> {
 }
 
 export async function appendBlock(path: string, r: BlockRecord): Promise<void> {
+  await appendBlocks(path, [r]);
+}
+
+/** Several blocks in one write and one flush (a queue coordinator writes every worker's blocks alone). */
+export async function appendBlocks(path: string, recs: readonly BlockRecord[]): Promise<void> {
   const fh = await open(path, 'a');
   try {
-    await fh.write(encodeBlock(r) + '\n');
+    await fh.write(recs.map((r) => encodeBlock(r) + '\n').join(''));
     await fh.sync();
   } finally {
     await fh.close();
