@@ -54,6 +54,11 @@ function makeProgress(label: string, total: number, quiet: boolean): ProgressRep
   };
 }
 
+/** Time left if the remaining work goes at the rate so far (undefined before the first piece is done). */
+export function etaMs(startMs: number, done: number, total: number): number | undefined {
+  return done > 0 ? ((Date.now() - startMs) / done) * (total - done) : undefined;
+}
+
 /** One line on stderr: core's notices (e.g. a Lanczos run starting), the options they mention printed as flags. */
 export function stderrLine(line: string | Worded): void {
   process.stderr.write(`${typeof line === 'string' ? line : line.with(asFlag)}\n`);

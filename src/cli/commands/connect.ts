@@ -9,7 +9,7 @@ import { SCHEDULES, type ScheduleName } from '../../core/train/schedule.js';
 import type { OptimizerOptions } from '../../core/train/optimizer.js';
 import { announceNormalization, checkCompatible, choiceOption, commandLine, intOption, loadModel, NORMALIZE_HELP, numberOption } from '../common.js';
 import { UsageError } from '../errors.js';
-import { makeOutput } from '../output.js';
+import { etaMs, makeOutput } from '../output.js';
 import { VERSION } from '../version.js';
 import { writeConnectPlot } from './connect-plots.js';
 
@@ -77,7 +77,7 @@ async function connectCommand(flags: ConnectFlags): Promise<void> {
     },
     onPoint: (done, total) => {
       if (!evalBar) { bar.stop(); evalBar = out.progress('connect: evaluate', total); t1.at = Date.now(); }
-      evalBar.update(done, ((Date.now() - t1.at) / done) * (total - done));
+      evalBar.update(done, etaMs(t1.at, done, total));
     },
   });
   bar.stop();

@@ -7,7 +7,7 @@ import { linspace, parseRange } from '../../core/runs/grid.js';
 import { curvesPlot, writePlot } from '../../plot/index.js';
 import { addDataOptions, addModelOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, prepareData, type DataOptions } from '../common.js';
 import { UsageError } from '../errors.js';
-import { makeOutput, type Output, type ProgressReporter } from '../output.js';
+import { etaMs, makeOutput, type Output, type ProgressReporter } from '../output.js';
 import { VERSION } from '../version.js';
 import { PARAMS_HELP } from './params-option.js';
 import { addToleranceOptions, toleranceOptions, type ToleranceFlags } from './tolerance-options.js';
@@ -74,7 +74,7 @@ export async function runGmi(flags: GmiFlags, out: Output): Promise<GmiJobResult
   try {
     job = await gmiJob({
       ...gmiOptions(flags),
-      onProgress: (done, total) => (bar ??= out.progress('gmi', total)).update(done, done > 0 ? ((Date.now() - t0) / done) * (total - done) : undefined),
+      onProgress: (done, total) => (bar ??= out.progress('gmi', total)).update(done, etaMs(t0, done, total)),
     });
   } finally {
     bar?.stop();

@@ -8,7 +8,7 @@ import type { LoadedModel } from '../../core/model-file.js';
 import { curvesPlot, densityPlot, writePlot } from '../../plot/index.js';
 import { addDataOptions, addRuntimeOptions, checkCompatible, choiceOption, commandLine, intOption, numberOption, prepareData, type DataOptions } from '../common.js';
 import { UsageError } from '../errors.js';
-import { makeOutput, type Output, type ProgressReporter } from '../output.js';
+import { etaMs, makeOutput, type Output, type ProgressReporter } from '../output.js';
 import { VERSION } from '../version.js';
 import { productProgress } from './hessian-progress.js';
 
@@ -139,7 +139,7 @@ export async function runOverTraining(flags: HessianFlags, out: Output): Promise
   try {
     job = await hessianCheckpointsJob({
       ...commonOptions(flags), checkpoints: flags.checkpoints!, traceSamples: flags.traceSamples,
-      onCheckpoint: (done, total) => (bar ??= out.progress('checkpoints', total)).update(done, done > 0 ? ((Date.now() - t0) / done) * (total - done) : undefined),
+      onCheckpoint: (done, total) => (bar ??= out.progress('checkpoints', total)).update(done, etaMs(t0, done, total)),
     });
   } finally {
     bar?.stop();

@@ -11,7 +11,7 @@ import { blockLandscapes } from '../../core/sharpness/blocks.js';
 import { curvesPlot, writePlot } from '../../plot/index.js';
 import { addModelDataOptions, checkCompatible, choiceOption, commandLine, intOption, numberOption, prepareData, type CurvatureRunFlags, type DataOptions } from '../common.js';
 import { UsageError } from '../errors.js';
-import { makeOutput } from '../output.js';
+import { etaMs, makeOutput } from '../output.js';
 import { VERSION } from '../version.js';
 
 interface LayersFlags extends DataOptions, CurvatureRunFlags {
@@ -62,7 +62,7 @@ async function layers(flags: LayersFlags): Promise<void> {
   try {
     blocks = await blockLandscapes(m, data.batches, {
       depth: flags.groupDepth, seed: flags.seed, norm: flags.norm, biasBn: flags.biasBn, lambdas, lanczosTol: flags.tol, threads: flags.threads, loss, hvp: flags.hvp,
-      onProgress: (done, total) => bar.update(done, ((Date.now() - t0) / done) * (total - done)),
+      onProgress: (done, total) => bar.update(done, etaMs(t0, done, total)),
     });
   } finally {
     bar.stop();
